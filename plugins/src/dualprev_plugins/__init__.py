@@ -1,0 +1,1 @@
+"""Built-in equipment-class plugins for dualprev-sdk, one subpackage per class."""

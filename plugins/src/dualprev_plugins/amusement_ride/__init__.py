@@ -1,0 +1,1 @@
+"""Equipment-class plugin: amusement_ride (placeholder until implemented)."""

@@ -1,0 +1,1 @@
+"""Equipment-class plugin: boiler (placeholder until implemented)."""

@@ -1,0 +1,1 @@
+"""Equipment-class plugin: crane (placeholder until implemented)."""

@@ -1,0 +1,1 @@
+"""Equipment-class plugin: elevator (placeholder until implemented)."""

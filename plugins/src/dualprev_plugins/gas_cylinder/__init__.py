@@ -1,0 +1,1 @@
+"""Equipment-class plugin: gas_cylinder (placeholder until implemented)."""

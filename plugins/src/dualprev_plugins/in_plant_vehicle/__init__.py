@@ -1,0 +1,1 @@
+"""Equipment-class plugin: in_plant_vehicle (placeholder until implemented)."""

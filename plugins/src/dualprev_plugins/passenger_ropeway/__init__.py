@@ -1,0 +1,1 @@
+"""Equipment-class plugin: passenger_ropeway (placeholder until implemented)."""

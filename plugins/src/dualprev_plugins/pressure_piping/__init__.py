@@ -1,0 +1,1 @@
+"""Equipment-class plugin: pressure_piping (placeholder until implemented)."""

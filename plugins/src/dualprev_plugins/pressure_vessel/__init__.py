@@ -1,0 +1,1 @@
+"""Equipment-class plugin: pressure_vessel (placeholder until implemented)."""

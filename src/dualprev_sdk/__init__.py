@@ -1,0 +1,58 @@
+"""dualprev-sdk: China's dual prevention system for special equipment (特种设备双重预防体系) as a library.
+
+The public API is re-exported here; everything not in ``__all__`` is internal.
+"""
+
+from __future__ import annotations
+
+from dualprev_sdk.domain.common import (
+    ControlLevel,
+    CrowdedPlaceType,
+    Frequency,
+    Location,
+    RiskLevel,
+    SafetyRole,
+    Source,
+    SourceStatus,
+)
+from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.unit import RoleAssignment, SizeClass, UseUnit
+from dualprev_sdk.errors import (
+    AlreadyExists,
+    ConcurrencyConflict,
+    DualprevError,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+from dualprev_sdk.hookspecs import hookimpl
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "AlreadyExists",
+    "ConcurrencyConflict",
+    "ControlLevel",
+    "CrowdedPlaceType",
+    "DualprevError",
+    "Equipment",
+    "EquipmentStatus",
+    "FailedPrecondition",
+    "FieldViolation",
+    "Frequency",
+    "InvalidArgument",
+    "Location",
+    "NotFound",
+    "PermissionDenied",
+    "RiskLevel",
+    "RoleAssignment",
+    "SafetyRole",
+    "SizeClass",
+    "Source",
+    "SourceStatus",
+    "UseUnit",
+    "__version__",
+    "hookimpl",
+]
