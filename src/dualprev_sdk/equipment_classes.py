@@ -18,9 +18,10 @@ import attrs
 from dualprev_sdk.domain.common import ControlLevel, Frequency, RiskLevel, SafetyRole, Source
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.risk import ControlMeasures
-from dualprev_sdk.errors import AlreadyExists, NotFound
+from dualprev_sdk.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 
 __all__ = [
+    "CertificateRequirement",
     "ChecklistItem",
     "DueDate",
     "EquipmentClass",
@@ -31,7 +32,99 @@ __all__ = [
     "ManagementThreshold",
     "RiskTemplate",
     "ScopeCheck",
+    "any_finding",
+    "code_under",
+    "parameter",
+    "parameter_schema",
+    "validate_parameters",
 ]
+
+
+_GB45067 = Source(document="GB 45067-2024")
+_TSG08 = Source(document="TSG 08-2017")
+_TSGZ6001 = Source(document="TSG Z6001-2019")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# parameter schemas
+# ---------------------------------------------------------------------------------------------------------------
+
+#: attrs field metadata keys used by :func:`parameter`.
+UNIT = "unit"
+LABEL_ZH = "label_zh"
+
+
+def parameter(
+    *,
+    label_zh: str,
+    unit: str = "",
+    default: Any = attrs.NOTHING,
+    validator: Any = None,
+    converter: Any = None,
+    factory: Any = None,
+) -> Any:
+    """An attrs field of an equipment-class parameter type, carrying its Chinese label and unit as metadata.
+
+    Units also go in the field name (``rated_pressure_mpa``) so that a row in a spreadsheet is unambiguous; the
+    metadata is what ``dualprev due --set`` help, exports and the conformance kit read.
+    """
+    kwargs: dict[str, Any] = {"metadata": {LABEL_ZH: label_zh, UNIT: unit}, "validator": validator}
+    if converter is not None:
+        kwargs["converter"] = converter
+    if factory is not None:
+        kwargs["factory"] = factory
+    elif default is not attrs.NOTHING:
+        kwargs["default"] = default
+    return attrs.field(**kwargs)
+
+
+def parameter_schema(parameters_type: type) -> list[dict[str, Any]]:
+    """The fields of a parameter type as plain rows: name, type, unit, Chinese label, required."""
+    rows: list[dict[str, Any]] = []
+    for field in attrs.fields(parameters_type):
+        rows.append(
+            {
+                "name": field.name,
+                "type": getattr(field.type, "__name__", None) or str(field.type),
+                "unit": field.metadata.get(UNIT, ""),
+                "label_zh": field.metadata.get(LABEL_ZH, ""),
+                "required": field.default is attrs.NOTHING,
+            }
+        )
+    return rows
+
+
+def validate_parameters(instance: Any, *, path: str = "") -> list[FieldViolation]:
+    """Run every attrs validator of ``instance`` field by field and collect *all* violations with field paths.
+
+    attrs stops at the first failing validator and cattrs reports it at class level without a field name; a
+    safety officer fixing a ledger row needs every bad field named, so the kit runs them one by one.
+    """
+    out: list[FieldViolation] = []
+    for field in attrs.fields(type(instance)):
+        if field.validator is None:
+            continue
+        value = getattr(instance, field.name)
+        name = f"{path}.{field.name}" if path else field.name
+        try:
+            field.validator(instance, field, value)
+        except InvalidArgument as exc:
+            out.extend(v if v.field else attrs.evolve(v, field=name) for v in exc.violations)
+        except (ValueError, TypeError) as exc:
+            out.append(FieldViolation(field=name, value=value, rule=f"parameters.{field.name}", message=str(exc)))
+    return out
+
+
+def code_under(code: str, own: str) -> bool:
+    """Whether catalogue code ``code`` lies under ``own`` (``3110`` under ``3000`` and ``3100``; ``""`` = all).
+
+    A code is a prefix with its trailing zeros as wildcards, so ``2100`` covers ``2130`` and ``21`` does too.
+    """
+    return _code_under(code, own)
+
+
+def _applies(applies_to: tuple[str, ...], catalog_code: str) -> bool:
+    return not applies_to or any(_code_under(catalog_code, own) for own in applies_to)
 
 
 @attrs.frozen(kw_only=True)
@@ -60,6 +153,10 @@ class InspectionFacts:
     last_conclusion: str | None = None
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
 
+    def override(self, key: str, default: Any = None) -> Any:
+        """The configured value for ``key`` (a rule's documented override key), or ``default``."""
+        return self.overrides.get(key, default)
+
 
 @attrs.frozen(kw_only=True)
 class DueDate:
@@ -70,6 +167,11 @@ class DueDate:
     next_due: dt.date
     rule: str
     source: Source
+    #: False when the rule says the item must not be used at all (e.g. a pressure vessel of safety grade 5):
+    #: ``next_due`` is then the date the verdict was reached, so overdue checks fire at once.
+    use_allowed: bool = True
+    #: How the date was obtained when it is not the plain rule (``"overridden by configuration key …"``).
+    note: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +189,10 @@ class RiskTemplate:
     responsible_role: SafetyRole = SafetyRole.SAFETY_OFFICER
     check_frequency: Frequency = Frequency.DAILY
     applies_to: tuple[str, ...] = ()  # catalogue-code prefixes; empty = the whole class
+    source: Source | None = None
+
+    def applies(self, catalog_code: str) -> bool:
+        return _applies(self.applies_to, catalog_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -100,6 +206,11 @@ class ChecklistItem:
     responsible_role: SafetyRole
     applies_to: tuple[str, ...] = ()
     source: Source | None = None
+    #: The finding code recorded when the item fails, linking the checklist to the class's GB 45067 criteria.
+    finding_code: str | None = None
+
+    def applies(self, catalog_code: str) -> bool:
+        return _applies(self.applies_to, catalog_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -134,18 +245,38 @@ class MajorHazardCriterion:
     predicate: Callable[[EquipmentState], bool] = attrs.field(eq=False, repr=False)
     requires_continued_use: bool = True
     finding_codes: tuple[str, ...] = ()
-    source: Source = Source(document="GB 45067-2024")
+    source: Source = _GB45067
 
     @property
     def citation(self) -> str:
         return f"GB 45067-2024 {self.clause} {self.item})"
 
+    @property
+    def code(self) -> str:
+        """``"4.3c"``: clause and item, unique within a class."""
+        return f"{self.clause}{self.item}"
+
+    def applies(self, catalog_code: str) -> bool:
+        """Whether the item applies to this catalogue code (codes or prefixes; trailing zeros are wildcards)."""
+        return _applies(self.applies_to, catalog_code)
+
     def matches(self, state: EquipmentState) -> bool:
         if self.requires_continued_use and not state.in_use:
             return False
-        if not any(state.equipment.catalog_code.startswith(p) for p in self.applies_to or ("",)):
+        if not self.applies(state.equipment.catalog_code):
             return False
         return bool(self.predicate(state))
+
+
+def any_finding(*codes: str) -> Callable[[EquipmentState], bool]:
+    """A predicate true when the state carries any of the finding codes (the usual shape of a GB 45067 item)."""
+    wanted = frozenset(codes)
+
+    def predicate(state: EquipmentState) -> bool:
+        return bool(wanted & state.findings)
+
+    predicate.__name__ = f"any_finding({', '.join(sorted(wanted))})"
+    return predicate
 
 
 @attrs.frozen(kw_only=True)
@@ -156,7 +287,25 @@ class ManagementThreshold:
     requirement: str  # "safety_management_organisation" | "full_time_safety_manager"
     text: str
     test: Callable[[Sequence[Equipment]], bool] = attrs.field(eq=False, repr=False)
-    source: Source = Source(document="TSG 08-2017")
+    source: Source = _TSG08
+    code: str = ""  # "tsg08.2.4.2(1)"; unique within a class
+    #: Unit activities (``"cylinder_filling"``, ``"mobile_pv_filling"``) that trigger the rule whatever the
+    #: equipment list says: filling is an activity, not a piece of equipment in the ledger.
+    activities: tuple[str, ...] = ()
+
+    def applies(self, equipment: Sequence[Equipment], activities: Iterable[str] = ()) -> bool:
+        if self.activities and set(self.activities) & set(activities):
+            return True
+        return bool(self.test(equipment))
+
+
+@attrs.frozen(kw_only=True)
+class CertificateRequirement:
+    """A post (岗位) around the item and the TSG Z6001-2019 categories that qualify for it (any one suffices)."""
+
+    post_zh: str  # "锅炉司炉"
+    categories: tuple[str, ...]  # ("G1",)
+    source: Source = _TSGZ6001
 
 
 class EquipmentClass(abc.ABC):
@@ -173,12 +322,51 @@ class EquipmentClass(abc.ABC):
     name_en: ClassVar[str]
     parameters_type: ClassVar[type | None] = None
     inherent_risk: ClassVar[RiskLevel] = RiskLevel.GENERAL
+    #: Why the class has that inherent risk (a design choice, [GK] unless a guide is cited).
+    inherent_risk_source: ClassVar[Source | None] = None
 
     plugin_name: str = ""  # set by the plugin host on registration
 
     def claims(self, catalog_code: str) -> bool:
         """True when ``catalog_code`` falls under one of this class's codes (by catalogue prefix)."""
         return any(_code_under(catalog_code, own) for own in self.catalog_codes)
+
+    def structure_parameters(self, data: Any, *, path: str = "parameters") -> Any:
+        """Plain data (a dict from a ledger row or JSON) → the class's parameter object.
+
+        Goes through the SDK's one converter; every bad field — wrong type, unknown key, a validator's rule —
+        comes back in one :class:`InvalidArgument` with ``parameters.<field>`` paths.
+        """
+        from dualprev_sdk import serialization
+
+        if self.parameters_type is None:
+            if data in (None, {}):
+                return None
+            raise InvalidArgument.single(path, data, "parameters.none", f"{self.name_en} takes no parameters")
+        if isinstance(data, self.parameters_type):
+            instance = data
+        else:
+            try:
+                instance = serialization.structure(data, self.parameters_type, path=path)
+            except InvalidArgument as exc:
+                if all(v.field and v.field != path for v in exc.violations):
+                    raise
+                # A validator failed inside __init__: cattrs only says "invalid value" at class level, so
+                # build the instance unvalidated and run the validators one by one to name every field.
+                with _validators_disabled():
+                    try:
+                        instance = serialization.structure(data, self.parameters_type, path=path)
+                    except InvalidArgument:
+                        raise exc from None
+        violations = validate_parameters(instance, path=path)
+        if violations:
+            raise InvalidArgument(violations)
+        return instance
+
+    def unstructure_parameters(self, parameters: Any) -> Any:
+        from dualprev_sdk import serialization
+
+        return None if parameters is None else serialization.unstructure(parameters)
 
     def check_scope(self, catalog_code: str, parameters: Any) -> ScopeCheck:
         """Whether the item is special equipment at all; override to apply the catalogue thresholds."""
@@ -202,8 +390,29 @@ class EquipmentClass(abc.ABC):
         """TSG Z6001-2019 category codes an operator of this item must hold (any one suffices)."""
         return ()
 
+    def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
+        """Posts around the item and the categories qualifying for each (a boiler needs a 司炉 *and* a water
+        treatment operator). Defaults to one post built from :meth:`required_certificates`."""
+        codes = self.required_certificates(catalog_code)
+        return (CertificateRequirement(post_zh=f"{self.name_zh}作业", categories=codes),) if codes else ()
+
     def management_thresholds(self) -> Sequence[ManagementThreshold]:
         return ()
+
+    def findings(self) -> Mapping[str, str]:
+        """Finding codes the class understands → Chinese label. Defaults to the codes its criteria name."""
+        return {code: code for c in self.major_hazard_criteria() for code in c.finding_codes}
+
+
+class _validators_disabled:
+    """``attrs.validators.disabled()`` restoring the previous state (used only on the error path)."""
+
+    def __enter__(self) -> None:
+        self._was = attrs.validators.get_disabled()
+        attrs.validators.set_disabled(True)
+
+    def __exit__(self, *exc: object) -> None:
+        attrs.validators.set_disabled(self._was)
 
 
 def _code_under(code: str, own: str) -> bool:
