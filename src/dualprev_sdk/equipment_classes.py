@@ -152,6 +152,13 @@ class InspectionFacts:
     last_safety_grade: int | None = None
     last_conclusion: str | None = None
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Last date per due-date kind when they differ (``{"internal_inspection": …, "safety_valve": …}``); a kind
+    #: not listed counts from ``last_inspection_on`` (or commissioning).
+    last_inspections: Mapping[str, dt.date] = attrs.field(factory=dict)
+
+    def last_for(self, kind: str) -> dt.date | None:
+        """The last date relevant to ``kind``: its own entry, else the last periodic inspection."""
+        return self.last_inspections.get(kind) or self.last_inspection_on
 
     def override(self, key: str, default: Any = None) -> Any:
         """The configured value for ``key`` (a rule's documented override key), or ``default``."""
