@@ -1,22 +1,51 @@
-"""Credit records (信用记录): append-only facts about a unit's safety conduct."""
+"""Credit records (信用记录), the explainable credit classification, the blacklist and credit repair.
+
+The official enterprise credit-risk class (A/B/C/D, 国市监信发〔2022〕6号) is issued by the regulator. The SDK
+computes a *suggested* class from the unit's own append-only records with a documented points model whose
+weights are data (domain reference Part C §10: the classes are [V-2nd], the weights are product defaults, not
+regulation); a regulator-issued class always overrides it and the result says so.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-__all__ = ["CreditClass", "CreditRecord", "CreditRecordKind"]
+from dualprev_sdk.domain.common import Source, SourceStatus
+from dualprev_sdk.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from dualprev_sdk.timeutil import add_years
+
+__all__ = [
+    "BlacklistEntry",
+    "BlacklistPolicy",
+    "BlacklistStatus",
+    "ClassificationModel",
+    "CreditClass",
+    "CreditClassification",
+    "CreditRecord",
+    "CreditRecordKind",
+    "RepairApplication",
+    "Severity",
+    "blacklist_triggers",
+    "classify",
+    "publication_list",
+]
 
 
 class CreditClass(enum.StrEnum):
     """企业信用风险分类 A/B/C/D (国市监信发〔2022〕6号)."""
 
     A = "A"  # 信用风险低
-    B = "B"  # 一般
-    C = "C"  # 较高
-    D = "D"  # 高
+    B = "B"  # 信用风险一般
+    C = "C"  # 信用风险较高
+    D = "D"  # 信用风险高
+
+    @property
+    def name_zh(self) -> str:
+        return {"A": "信用风险低", "B": "信用风险一般", "C": "信用风险较高", "D": "信用风险高"}[self.value]
 
 
 class CreditRecordKind(enum.StrEnum):
@@ -35,9 +64,36 @@ class CreditRecordKind(enum.StrEnum):
     def is_good(self) -> bool:
         return self in (CreditRecordKind.DEMONSTRATION_ENTERPRISE, CreditRecordKind.YEARS_WITHOUT_FINDINGS)
 
+    @property
+    def name_zh(self) -> str:
+        return {
+            "accident": "发生特种设备事故",
+            "major_hazard_overdue": "重大事故隐患逾期未整改",
+            "major_hazard_repeated": "重大事故隐患反复出现",
+            "used_while_overdue": "使用逾期未检特种设备",
+            "unregistered_equipment": "使用未登记特种设备",
+            "uncertified_operator": "作业人员无证上岗",
+            "refused_inspection": "拒绝检验或监督检查",
+            "administrative_penalty": "受到行政处罚",
+            "demonstration_enterprise": "双重预防示范企业",
+            "years_without_findings": "连续年度无违法违规记录",
+        }[self.value]
+
+
+class Severity(enum.StrEnum):
+    """Accident severity (特别重大/重大/较大/一般) or, for other records, how heavy the penalty was."""
+
+    EXTRAORDINARY = "extraordinary"  # 特别重大
+    MAJOR = "major"  # 重大
+    SERIOUS = "serious"  # 较大
+    GENERAL = "general"  # 一般
+    NONE = ""
+
 
 @attrs.frozen(kw_only=True)
 class CreditRecord:
+    """An append-only fact with its date, source and evidence. Corrections are new records, never edits."""
+
     id: str
     unit_uscc: str
     kind: CreditRecordKind
@@ -46,3 +102,287 @@ class CreditRecord:
     evidence: str = ""
     severity: str = ""
     note: str = ""
+
+
+_DEFAULT_MODEL_SOURCE = Source(
+    document="dualprev-sdk default credit points model",
+    status=SourceStatus.GENERAL_KNOWLEDGE,
+    note="classes per 国市监信发〔2022〕6号 [V-2nd]; weights and thresholds are product defaults — load your own",
+)
+
+
+@attrs.frozen(kw_only=True)
+class ClassificationModel:
+    """Points per record kind (bad negative, good positive), a look-back window, class thresholds on the score
+    (start 100), and kinds that force class D on their own. All data; load a province's own with
+    :meth:`from_mapping`."""
+
+    points: Mapping[CreditRecordKind, float]
+    window_years: int = 3
+    thresholds: tuple[tuple[CreditClass, float], ...] = ((CreditClass.A, 95), (CreditClass.B, 80), (CreditClass.C, 60))
+    force_d: frozenset[tuple[CreditRecordKind, str]] = frozenset()
+    source: Source = _DEFAULT_MODEL_SOURCE
+
+    @classmethod
+    def default(cls) -> ClassificationModel:
+        return cls(
+            points={
+                CreditRecordKind.ACCIDENT: -30,
+                CreditRecordKind.MAJOR_HAZARD_OVERDUE: -20,
+                CreditRecordKind.MAJOR_HAZARD_REPEATED: -15,
+                CreditRecordKind.USED_WHILE_OVERDUE: -10,
+                CreditRecordKind.UNREGISTERED_EQUIPMENT: -10,
+                CreditRecordKind.UNCERTIFIED_OPERATOR: -10,
+                CreditRecordKind.REFUSED_INSPECTION: -25,
+                CreditRecordKind.ADMINISTRATIVE_PENALTY: -10,
+                CreditRecordKind.DEMONSTRATION_ENTERPRISE: 5,
+                CreditRecordKind.YEARS_WITHOUT_FINDINGS: 3,
+            },
+            force_d=frozenset(
+                {
+                    (CreditRecordKind.ACCIDENT, Severity.EXTRAORDINARY.value),
+                    (CreditRecordKind.ACCIDENT, Severity.MAJOR.value),
+                    (CreditRecordKind.ACCIDENT, Severity.SERIOUS.value),
+                }
+            ),
+        )
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> ClassificationModel:
+        """Build a model from plain data (TOML/JSON): ``{"points": {"accident": -30, …}, "window_years": 3,
+        "thresholds": {"A": 95, "B": 80, "C": 60}, "force_d": [["accident", "major"]]}``."""
+        violations = []
+        points: dict[CreditRecordKind, float] = {}
+        for key, value in dict(data.get("points", {})).items():  # type: ignore[call-overload]
+            try:
+                points[CreditRecordKind(key)] = float(value)
+            except ValueError:
+                allowed = ", ".join(k.value for k in CreditRecordKind)
+                violations.append((f"points.{key}", value, f"must be a record kind ({allowed}) with a number"))
+        thresholds = []
+        for key, value in dict(data.get("thresholds", {"A": 95, "B": 80, "C": 60})).items():  # type: ignore[call-overload]
+            try:
+                thresholds.append((CreditClass(key), float(value)))
+            except ValueError:
+                violations.append((f"thresholds.{key}", value, "must be A, B or C with a number"))
+        if violations:
+            raise InvalidArgument(
+                [FieldViolation(field=f, value=v, rule="credit_model", message=m) for f, v, m in violations]
+            )
+        force = frozenset((CreditRecordKind(k), s) for k, s in data.get("force_d", []))  # type: ignore[attr-defined]
+        return cls(
+            points=points,
+            window_years=int(data.get("window_years", 3)),  # type: ignore[call-overload]
+            thresholds=tuple(sorted(thresholds, key=lambda t: -t[1])),
+            force_d=force,
+            source=Source(document=str(data.get("source", "user credit model")), status=SourceStatus.USER),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class CreditClassification:
+    """The class with everything behind it: the records counted, each one's points, the score, and whether a
+    regulator-issued class overrode the computed one."""
+
+    unit_uscc: str
+    credit_class: CreditClass
+    computed_class: CreditClass
+    score: float
+    contributions: tuple[tuple[CreditRecord, float], ...]
+    forced_by: CreditRecord | None = None
+    issued_by_regulator: bool = False
+    regulator_note: str = ""
+    model_source: Source = _DEFAULT_MODEL_SOURCE
+
+    def explain(self) -> list[str]:
+        lines = [f"score {self.score:g} → {self.computed_class.value} ({self.computed_class.name_zh})"]
+        lines += [f"{r.occurred_on} {r.kind.name_zh} {p:+g} [{r.source}]" for r, p in self.contributions]
+        if self.forced_by is not None:
+            lines.append(f"forced to D by {self.forced_by.kind.name_zh} on {self.forced_by.occurred_on}")
+        if self.issued_by_regulator:
+            lines.append(f"overridden: class {self.credit_class.value} issued by the regulator {self.regulator_note}")
+        return lines
+
+
+def classify(
+    unit_uscc: str,
+    records: Iterable[CreditRecord],
+    *,
+    day: dt.date,
+    model: ClassificationModel | None = None,
+    issued_class: CreditClass | None = None,
+    issued_note: str = "",
+) -> CreditClassification:
+    """The unit's credit class on ``day`` from its records in the model's window."""
+    model = model or ClassificationModel.default()
+    window_start = add_years(day, -model.window_years)
+    counted = sorted(
+        (r for r in records if r.unit_uscc == unit_uscc and window_start < r.occurred_on <= day),
+        key=lambda r: (r.occurred_on, r.id),
+    )
+    contributions = tuple((r, float(model.points.get(r.kind, 0.0))) for r in counted)
+    score = 100.0 + sum(p for _, p in contributions)
+    computed = CreditClass.D
+    for credit_class, threshold in sorted(model.thresholds, key=lambda t: -t[1]):
+        if score >= threshold:
+            computed = credit_class
+            break
+    forced = next((r for r in counted if (r.kind, r.severity) in model.force_d), None)
+    if forced is not None:
+        computed = CreditClass.D
+    return CreditClassification(
+        unit_uscc=unit_uscc,
+        credit_class=issued_class or computed,
+        computed_class=computed,
+        score=score,
+        contributions=contributions,
+        forced_by=forced,
+        issued_by_regulator=issued_class is not None,
+        regulator_note=issued_note,
+        model_source=model.source,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# blacklist (严重违法失信名单 / 特种设备安全不良记录"黑名单") and credit repair
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class BlacklistStatus(enum.StrEnum):
+    LISTED = "listed"
+    REMOVED_EXPIRED = "removed_expired"  # 期满移出
+    REMOVED_REPAIRED = "removed_repaired"  # 信用修复提前移出
+
+
+_BLACKLIST_SOURCE = Source(
+    document="《市场监督管理严重违法失信名单管理办法》(总局令第44号); 《市场监督管理信用修复管理办法》",
+    status=SourceStatus.GENERAL_KNOWLEDGE,
+    note="entry kinds follow the seed (事故、重大隐患整改不力); periods are [GK]",
+)
+
+
+@attrs.frozen(kw_only=True)
+class BlacklistPolicy:
+    """Entry and removal rules. The 3-year period and 1-year earliest repair are [GK] (Part C §10)."""
+
+    entry_kinds: frozenset[tuple[CreditRecordKind, str]] = frozenset(
+        {
+            (CreditRecordKind.ACCIDENT, Severity.EXTRAORDINARY.value),
+            (CreditRecordKind.ACCIDENT, Severity.MAJOR.value),
+            (CreditRecordKind.ACCIDENT, Severity.SERIOUS.value),
+            (CreditRecordKind.ACCIDENT, Severity.GENERAL.value),
+            (CreditRecordKind.MAJOR_HAZARD_OVERDUE, ""),
+        }
+    )
+    listing_years: int = 3
+    earliest_repair_years: int = 1
+    source: Source = _BLACKLIST_SOURCE
+
+
+def blacklist_triggers(records: Iterable[CreditRecord], policy: BlacklistPolicy | None = None) -> list[CreditRecord]:
+    """The records that, under the policy, put their unit on the blacklist (the seed: "发生特种设备事故、
+    存在重大隐患整改不力的使用单位，列入黑名单")."""
+    policy = policy or BlacklistPolicy()
+    return [r for r in records if (r.kind, r.severity) in policy.entry_kinds or (r.kind, "") in policy.entry_kinds]
+
+
+@attrs.frozen(kw_only=True)
+class RepairApplication:
+    """A credit-repair application: what the unit claims and the regulator's decision."""
+
+    applied_on: dt.date
+    penalty_fulfilled: bool
+    harm_removed: bool
+    no_new_heavy_penalty: bool
+    statement: str = ""
+    decided_on: dt.date | None = None
+    approved: bool | None = None
+    decided_by: str = ""
+    decision_note: str = ""
+
+
+@attrs.define(kw_only=True)
+class BlacklistEntry:
+    """One listing with its whole history (the entry is never deleted; removal is a status change)."""
+
+    id: str
+    unit_uscc: str
+    region_code: str
+    listed_on: dt.date
+    reason: str
+    trigger_record_ids: tuple[str, ...]
+    publication_text: str
+    status: BlacklistStatus = BlacklistStatus.LISTED
+    removed_on: dt.date | None = None
+    repairs: tuple[RepairApplication, ...] = ()
+    policy: BlacklistPolicy = attrs.field(factory=BlacklistPolicy)
+    version: int = 0
+
+    @property
+    def expires_on(self) -> dt.date:
+        return add_years(self.listed_on, self.policy.listing_years)
+
+    def is_listed_on(self, day: dt.date) -> bool:
+        return self.listed_on <= day and (self.removed_on is None or day < self.removed_on)
+
+    def expire(self, day: dt.date) -> bool:
+        """Remove the entry when its period has run out; returns whether anything changed."""
+        if self.status is BlacklistStatus.LISTED and day >= self.expires_on:
+            self.status = BlacklistStatus.REMOVED_EXPIRED
+            self.removed_on = self.expires_on
+            return True
+        return False
+
+    def apply_for_repair(self, application: RepairApplication) -> None:
+        if self.status is not BlacklistStatus.LISTED:
+            raise FailedPrecondition(
+                f"blacklist entry {self.id} is {self.status.value}; only a listed entry can be repaired"
+            )
+        earliest = add_years(self.listed_on, self.policy.earliest_repair_years)
+        if application.applied_on < earliest:
+            raise FailedPrecondition(
+                f"credit repair may be requested from {earliest} ({self.policy.earliest_repair_years} year after "
+                f"listing on {self.listed_on}); applied on {application.applied_on}"
+            )
+        missing = [
+            name
+            for name, ok in (
+                ("penalty_fulfilled", application.penalty_fulfilled),
+                ("harm_removed", application.harm_removed),
+                ("no_new_heavy_penalty", application.no_new_heavy_penalty),
+            )
+            if not ok
+        ]
+        if missing:
+            raise InvalidArgument(
+                [
+                    FieldViolation(
+                        field=f"application.{m}",
+                        value=False,
+                        rule="credit_repair.condition",
+                        message="credit repair requires this condition to be met",
+                    )
+                    for m in missing
+                ]
+            )
+        self.repairs = (*self.repairs, application)
+
+    def decide_repair(self, *, approved: bool, day: dt.date, decided_by: str, note: str = "") -> None:
+        pending = [a for a in self.repairs if a.approved is None]
+        if not pending:
+            raise FailedPrecondition(f"blacklist entry {self.id} has no pending repair application")
+        decided = attrs.evolve(
+            pending[-1], decided_on=day, approved=approved, decided_by=decided_by, decision_note=note
+        )
+        self.repairs = (*self.repairs[:-1], decided)
+        if approved:
+            self.status = BlacklistStatus.REMOVED_REPAIRED
+            self.removed_on = day
+
+
+def publication_list(entries: Sequence[BlacklistEntry], *, region_prefix: str, day: dt.date) -> list[BlacklistEntry]:
+    """Entries to publish for a region (GB/T 2260 prefix) on a day, oldest listing first."""
+    return sorted(
+        (e for e in entries if e.region_code.startswith(region_prefix) and e.is_listed_on(day)),
+        key=lambda e: (e.listed_on, e.unit_uscc),
+    )
