@@ -87,9 +87,19 @@ _LEVEL_ZH = {
     RiskLevel.GENERAL: "一般风险",
     RiskLevel.LOW: "低风险",
 }
-_LEVEL_COLOR = {RiskLevel.MAJOR: "red", RiskLevel.SIGNIFICANT: "orange", RiskLevel.GENERAL: "yellow", RiskLevel.LOW: "blue"}
+_LEVEL_COLOR = {
+    RiskLevel.MAJOR: "red",
+    RiskLevel.SIGNIFICANT: "orange",
+    RiskLevel.GENERAL: "yellow",
+    RiskLevel.LOW: "blue",
+}
 _LEVEL_COLOR_ZH = {RiskLevel.MAJOR: "红", RiskLevel.SIGNIFICANT: "橙", RiskLevel.GENERAL: "黄", RiskLevel.LOW: "蓝"}
-_LEVEL_HEX = {RiskLevel.MAJOR: "FF0000", RiskLevel.SIGNIFICANT: "FF9900", RiskLevel.GENERAL: "FFFF00", RiskLevel.LOW: "0070C0"}
+_LEVEL_HEX = {
+    RiskLevel.MAJOR: "FF0000",
+    RiskLevel.SIGNIFICANT: "FF9900",
+    RiskLevel.GENERAL: "FFFF00",
+    RiskLevel.LOW: "0070C0",
+}
 
 
 class ControlLevel(enum.StrEnum):
