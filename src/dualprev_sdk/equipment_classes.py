@@ -338,6 +338,13 @@ class EquipmentClass(abc.ABC):
         """True when ``catalog_code`` falls under one of this class's codes (by catalogue prefix)."""
         return any(_code_under(catalog_code, own) for own in self.catalog_codes)
 
+    def example_parameters(self) -> Mapping[str, Any] | None:
+        """A realistic parameter payload (plain data) for docs, ``dualprev due`` and the conformance kit.
+
+        ``None`` (the default) means "the parameter type's defaults", or no parameters at all.
+        """
+        return None
+
     def structure_parameters(self, data: Any, *, path: str = "parameters") -> Any:
         """Plain data (a dict from a ledger row or JSON) → the class's parameter object.
 
