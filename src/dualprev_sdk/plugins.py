@@ -36,7 +36,7 @@ ENTRY_POINT_GROUP = "dualprev_sdk"
 DISABLE_ENV = "DUALPREV_DISABLE_PLUGINS"
 
 #: Modules of the SDK itself that register through the hooks, loaded before entry points.
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = ("dualprev_sdk.grading.builtin",)
 
 
 class PluginLoadError(DualprevError):
