@@ -29,7 +29,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 #: Modules under dualprev_sdk.cli that contribute commands via ``register(app)``.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("check", "catalog")
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
 
 
@@ -81,7 +81,8 @@ def main() -> None:
     """Console-script entry: run the app, turning SDK errors into a clear message and exit status 1."""
     _load_command_modules()
     try:
-        app(standalone_mode=False)
+        # In non-standalone mode click *returns* the code of a typer.Exit instead of raising it.
+        exit_code = app(standalone_mode=False)
     except DualprevError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise SystemExit(1) from None
@@ -98,3 +99,5 @@ def main() -> None:
         if isinstance(exc, click.exceptions.Abort):
             raise SystemExit(130) from None
         raise
+    if isinstance(exit_code, int) and exit_code:
+        raise SystemExit(exit_code)
