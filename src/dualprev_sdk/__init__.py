@@ -5,6 +5,8 @@ The public API is re-exported here; everything not in ``__all__`` is internal.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from dualprev_sdk.domain.common import (
     ControlLevel,
     CrowdedPlaceType,
@@ -29,6 +31,9 @@ from dualprev_sdk.errors import (
 )
 from dualprev_sdk.hookspecs import hookimpl
 
+if TYPE_CHECKING:
+    from dualprev_sdk.services.bootstrap import Dualprev, open_sdk
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
@@ -36,6 +41,7 @@ __all__ = [
     "ConcurrencyConflict",
     "ControlLevel",
     "CrowdedPlaceType",
+    "Dualprev",
     "DualprevError",
     "Equipment",
     "EquipmentStatus",
@@ -55,4 +61,15 @@ __all__ = [
     "UseUnit",
     "__version__",
     "hookimpl",
+    "open_sdk",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The SDK entry points pull in SQLAlchemy and Alembic; load them on first use so that plugins and the
+    # domain layer (which import this package) stay light.
+    if name in ("Dualprev", "open_sdk"):
+        from dualprev_sdk.services import bootstrap
+
+        return getattr(bootstrap, name)
+    raise AttributeError(f"module 'dualprev_sdk' has no attribute {name!r}")

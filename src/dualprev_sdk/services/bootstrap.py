@@ -1,0 +1,146 @@
+"""The composition root: the one place that wires engine, migrations, plugin host, converter and unit of work.
+
+Everything else receives what it needs (a unit-of-work factory, a parameters codec) instead of building it,
+which is what lets tests swap a database URL or a plugin host without touching use-case code::
+
+    sdk = Dualprev.open()                      # ./dualprev.sqlite, or $DUALPREV_DATABASE_URL
+    sdk.ledger.create_unit(UseUnit(...))
+    with sdk.uow() as uow: ...                 # for use cases that are not wrapped yet
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+import cattrs
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from dualprev_sdk import serialization
+from dualprev_sdk.equipment_classes import EquipmentClass
+from dualprev_sdk.errors import FailedPrecondition
+from dualprev_sdk.plugins import PluginHost, default_host
+from dualprev_sdk.services.ledger import Ledger
+from dualprev_sdk.store import migrate as migrations
+from dualprev_sdk.store.engine import make_engine, mask_url
+from dualprev_sdk.store.equipment import PlainParametersCodec
+from dualprev_sdk.store.outbox import OutboxEvent, read_after
+from dualprev_sdk.store.uow import UnitOfWork
+
+__all__ = ["Dualprev", "PluginParametersCodec", "open_sdk"]
+
+
+class PluginParametersCodec:
+    """Equipment parameters ↔ JSON through the equipment-class plugin that owns the catalogue code.
+
+    Writing validates (a dict or an instance of the plugin's type both go through the class's
+    ``structure_parameters``, so every bad field is reported with its path). Codes no plugin claims, and
+    classes without a parameter type, keep their parameters as plain data. Plugins load lazily on first use,
+    so opening the SDK stays cheap.
+    """
+
+    def __init__(self, host: PluginHost) -> None:
+        self.host = host
+        self._plain = PlainParametersCodec()
+
+    def _class_for(self, catalog_code: str) -> EquipmentClass | None:
+        found = self.host.equipment_classes.for_code(catalog_code)
+        return found if found is not None and found.parameters_type is not None else None
+
+    def unstructure(self, catalog_code: str, parameters: Any) -> dict[str, Any] | None:
+        if parameters is None:
+            return None
+        cls = self._class_for(catalog_code)
+        if cls is None:
+            return self._plain.unstructure(catalog_code, parameters)
+        data = cls.unstructure_parameters(cls.structure_parameters(parameters))
+        return None if data is None else dict(data)
+
+    def structure(self, catalog_code: str, data: dict[str, Any] | None) -> Any:
+        if data is None:
+            return None
+        cls = self._class_for(catalog_code)
+        return data if cls is None else cls.structure_parameters(data)
+
+
+class Dualprev:
+    """An open SDK: database, plugins and the services that use them. Close it (or use ``with``) when done."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        host: PluginHost | None = None,
+        converter: cattrs.Converter | None = None,
+    ) -> None:
+        self.engine = engine
+        self.host = host if host is not None else default_host()
+        self.converter = converter if converter is not None else serialization.converter
+        self.parameters_codec = PluginParametersCodec(self.host)
+        self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        self.ledger = Ledger(self.uow)
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        host: PluginHost | None = None,
+        migrate: bool = True,
+        engine_options: dict[str, Any] | None = None,
+    ) -> Dualprev:
+        """Connect to ``url`` (default ``./dualprev.sqlite`` or ``$DUALPREV_DATABASE_URL``).
+
+        ``migrate=True`` creates or upgrades the schema first; with ``migrate=False`` a database that is not at
+        the SDK's schema revision is refused (FailedPrecondition) rather than failing later on a missing column.
+        """
+        engine = make_engine(url, **(engine_options or {}))
+        try:
+            if migrate:
+                migrations.upgrade(engine)
+            else:
+                current, head = migrations.current_revision(engine), migrations.head_revision()
+                if current != head:
+                    raise FailedPrecondition(
+                        f"database {mask_url(engine.url)} is at schema revision {current or 'none'}, this SDK needs "
+                        f"{head}; run `dualprev init` to upgrade it",
+                        metadata={"current": str(current), "head": str(head)},
+                    )
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, host=host)
+
+    @property
+    def url(self) -> str:
+        """The database URL with the password masked."""
+        return mask_url(self.engine.url)
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work (enter it with ``with``)."""
+        return UnitOfWork(self.session_factory, parameters_codec=self.parameters_codec)
+
+    def read_events(self, after: int = 0, limit: int = 100) -> list[OutboxEvent]:
+        """Outbox events after the cursor ``after``, oldest first (see ``docs/storage.md``)."""
+        with self.session_factory() as session:
+            return read_after(session, after, limit)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Dualprev(url={self.url!r})"
+
+
+def open_sdk(url: str | None = None, *, host: PluginHost | None = None, migrate: bool = True) -> Dualprev:
+    """Shorthand for :meth:`Dualprev.open`."""
+    return Dualprev.open(url, host=host, migrate=migrate)

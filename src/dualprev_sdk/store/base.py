@@ -1,0 +1,141 @@
+"""What every table module shares: the metadata with its naming convention, portable column types, and the
+compare-and-swap update that implements optimistic concurrency.
+
+Why a naming convention: Alembic's batch mode on SQLite recreates tables and can only drop or alter
+constraints that have names, and PostgreSQL and SQLite would otherwise invent different names, so migrations
+would differ by backend.
+
+Why strings for enums: plugins and configuration extend several vocabularies, and a native ``ENUM`` type would
+need a migration for each new value. The domain enums are re-created by the mappers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from dualprev_sdk.errors import ConcurrencyConflict, NotFound
+
+__all__ = [
+    "JSON_TYPE",
+    "NAMING_CONVENTION",
+    "UTCDateTime",
+    "chunked",
+    "compare_and_swap",
+    "delete_versioned",
+    "metadata",
+    "table_of",
+]
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: The one metadata every table of the SDK lives in (SQLModel's), with the naming convention applied before any
+#: table module defines a constraint. ``dualprev_sdk.store.schema`` imports every table module.
+metadata: sa.MetaData = SQLModel.metadata
+metadata.naming_convention = NAMING_CONVENTION
+
+#: JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
+JSON_TYPE: sa.types.TypeEngine[Any] = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """An instant stored in UTC and always read back timezone-aware.
+
+    SQLite has no time-zone type, so a naive value would come back and be off by eight hours in a Shanghai
+    deployment; this type refuses naive input and attaches UTC on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored; attach a time zone")
+        utc = value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The :class:`~sqlalchemy.Table` behind a SQLModel table class (typed, for Core statements)."""
+    return cast(sa.Table, model.__table__)  # type: ignore[attr-defined]
+
+
+def compare_and_swap(
+    session: Session,
+    table: sa.Table,
+    key: Mapping[str, Any],
+    expected_version: int,
+    values: Mapping[str, Any],
+    *,
+    kind: str,
+) -> int:
+    """``UPDATE table SET values, version = version + 1 WHERE key AND version = expected``; the new version.
+
+    Zero rows means either the record is gone (:class:`NotFound`) or someone else committed first
+    (:class:`ConcurrencyConflict`); a second ``SELECT`` tells which. On PostgreSQL under READ COMMITTED the
+    loser blocks on the winner's row lock and then re-evaluates the ``WHERE`` against the new version, so the
+    race is detected rather than silently overwritten.
+    """
+    where = [table.c[name] == value for name, value in key.items()]
+    label = "/".join(str(v) for v in key.values())
+    stmt = (
+        sa.update(table)
+        .where(*where, table.c.version == expected_version)
+        .values(**dict(values), version=expected_version + 1)
+    )
+    result = cast(sa.CursorResult[Any], session.execute(stmt, execution_options={"synchronize_session": False}))
+    if result.rowcount == 1:
+        return expected_version + 1
+    current = session.execute(sa.select(table.c.version).where(*where)).scalar_one_or_none()
+    if current is None:
+        raise NotFound(kind, label)
+    raise ConcurrencyConflict(kind, label, expected_version)
+
+
+def delete_versioned(
+    session: Session,
+    table: sa.Table,
+    key: Mapping[str, Any],
+    expected_version: int | None,
+    *,
+    kind: str,
+) -> None:
+    """Delete one row, optionally only at ``expected_version`` (NotFound / ConcurrencyConflict as above)."""
+    where = [table.c[name] == value for name, value in key.items()]
+    label = "/".join(str(v) for v in key.values())
+    stmt = sa.delete(table).where(*where)
+    if expected_version is not None:
+        stmt = stmt.where(table.c.version == expected_version)
+    result = cast(sa.CursorResult[Any], session.execute(stmt, execution_options={"synchronize_session": False}))
+    if result.rowcount == 1:
+        return
+    current = session.execute(sa.select(table.c.version).where(*where)).scalar_one_or_none()
+    if current is None:
+        raise NotFound(kind, label)
+    raise ConcurrencyConflict(kind, label, expected_version or 0)
+
+
+def chunked(items: list[Any], size: int) -> list[list[Any]]:
+    """Split for executemany: SQLite caps bound parameters, and huge batches hold locks for long."""
+    return [items[i : i + size] for i in range(0, len(items), size)]

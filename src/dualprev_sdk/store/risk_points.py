@@ -1,0 +1,187 @@
+"""Risk points (风险点): the ``risk_points`` table, mappers and :class:`RiskPointRepository`.
+
+Factors, accident types and control measures are read and written with the risk point and never queried on
+their own, so they are JSON; level, unit, equipment and the review flag are columns because control lists and
+four-colour maps filter on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlmodel import Field, SQLModel
+
+from dualprev_sdk import timeutil
+from dualprev_sdk.domain.common import ControlLevel, Frequency, RiskLevel, SafetyRole
+from dualprev_sdk.domain.risk import ControlMeasures, RiskPoint
+from dualprev_sdk.errors import AlreadyExists, NotFound
+from dualprev_sdk.serialization import converter
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, delete_versioned, table_of
+
+__all__ = ["RISK_POINTS", "RiskPointRepository", "RiskPointRow", "risk_point_from_row", "risk_point_to_row"]
+
+KIND = "risk point"
+
+
+class RiskPointRow(SQLModel, table=True):
+    __tablename__ = "risk_points"
+    __table_args__ = (
+        sa.Index("ix_risk_points_unit_level", "unit_uscc", "level"),
+        sa.Index("ix_risk_points_equipment_id", "equipment_id"),
+    )
+
+    id: str = Field(sa_type=sa.String(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    equipment_id: str | None = Field(
+        default=None, sa_type=sa.String(64), foreign_key="equipment.id", ondelete="RESTRICT"
+    )
+    template_code: str = Field(default="", sa_type=sa.String(64))
+    component: str = Field(sa_type=sa.String(200))
+    hazard_factor: str = Field(sa_type=sa.String(1000))
+    accident_types: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
+    method: str = Field(default="", sa_type=sa.String(32))
+    factors: dict[str, float] = Field(default_factory=dict, sa_type=JSON_TYPE)
+    score: float | None = Field(default=None)
+    level: int = Field(default=int(RiskLevel.LOW))
+    measures: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
+    control_level: str = Field(default=ControlLevel.POST.value, sa_type=sa.String(16))
+    responsible_role: str = Field(default=SafetyRole.SAFETY_OFFICER.value, sa_type=sa.String(32))
+    responsible_person: str = Field(default="", sa_type=sa.String(100))
+    check_frequency: str = Field(default=Frequency.DAILY.value, sa_type=sa.String(16))
+    needs_review: bool = Field(default=False)
+    review_reason: str = Field(default="", sa_type=sa.String(500))
+    version: int = Field(default=1)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+RISK_POINTS = table_of(RiskPointRow)
+
+
+def risk_point_to_row(point: RiskPoint) -> dict[str, Any]:
+    return {
+        "id": point.id,
+        "unit_uscc": point.unit_uscc,
+        "equipment_id": point.equipment_id,
+        "template_code": point.template_code,
+        "component": point.component,
+        "hazard_factor": point.hazard_factor,
+        "accident_types": list(point.accident_types),
+        "method": point.method,
+        "factors": dict(point.factors),
+        "score": point.score,
+        "level": int(point.level),
+        "measures": converter.unstructure(point.measures, ControlMeasures),
+        "control_level": point.control_level.value,
+        "responsible_role": point.responsible_role.value,
+        "responsible_person": point.responsible_person,
+        "check_frequency": point.check_frequency.value,
+        "needs_review": point.needs_review,
+        "review_reason": point.review_reason,
+    }
+
+
+def risk_point_from_row(row: Mapping[Any, Any]) -> RiskPoint:
+    return RiskPoint(
+        id=row["id"],
+        unit_uscc=row["unit_uscc"],
+        equipment_id=row["equipment_id"],
+        template_code=row["template_code"],
+        component=row["component"],
+        hazard_factor=row["hazard_factor"],
+        accident_types=tuple(row["accident_types"] or ()),
+        method=row["method"],
+        factors={k: float(v) for k, v in (row["factors"] or {}).items()},
+        score=row["score"],
+        level=RiskLevel(row["level"]),
+        measures=converter.structure(row["measures"] or {}, ControlMeasures),
+        control_level=ControlLevel(row["control_level"]),
+        responsible_role=SafetyRole(row["responsible_role"]),
+        responsible_person=row["responsible_person"],
+        check_frequency=Frequency(row["check_frequency"]),
+        needs_review=bool(row["needs_review"]),
+        review_reason=row["review_reason"],
+        version=row["version"],
+    )
+
+
+class RiskPointRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, point: RiskPoint) -> RiskPoint:
+        if self.session.execute(sa.select(RISK_POINTS.c.id).where(RISK_POINTS.c.id == point.id)).first():
+            raise AlreadyExists(KIND, point.id)
+        now = timeutil.now()
+        self.session.execute(
+            sa.insert(RISK_POINTS).values(**risk_point_to_row(point), version=1, created_at=now, updated_at=now)
+        )
+        return attrs.evolve(point, version=1)
+
+    def add_many(self, points: Iterable[RiskPoint], *, chunk_size: int = 500) -> int:
+        rows = [risk_point_to_row(p) for p in points]
+        now = timeutil.now()
+        for chunk in chunked(rows, chunk_size):
+            taken = self.session.execute(
+                sa.select(RISK_POINTS.c.id).where(RISK_POINTS.c.id.in_([r["id"] for r in chunk])).limit(1)
+            ).scalar()
+            if taken is not None:
+                raise AlreadyExists(KIND, taken)
+            self.session.execute(
+                sa.insert(RISK_POINTS), [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
+            )
+        return len(rows)
+
+    def find(self, point_id: str) -> RiskPoint | None:
+        row = self.session.execute(sa.select(RISK_POINTS).where(RISK_POINTS.c.id == point_id)).mappings().first()
+        return None if row is None else risk_point_from_row(row)
+
+    def get(self, point_id: str) -> RiskPoint:
+        found = self.find(point_id)
+        if found is None:
+            raise NotFound(KIND, point_id)
+        return found
+
+    def list(
+        self,
+        *,
+        unit_uscc: str | None = None,
+        equipment_id: str | None = None,
+        level: RiskLevel | None = None,
+        needs_review: bool | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> Sequence[RiskPoint]:
+        stmt = sa.select(RISK_POINTS).order_by(RISK_POINTS.c.id).limit(limit)
+        if unit_uscc is not None:
+            stmt = stmt.where(RISK_POINTS.c.unit_uscc == unit_uscc)
+        if equipment_id is not None:
+            stmt = stmt.where(RISK_POINTS.c.equipment_id == equipment_id)
+        if level is not None:
+            stmt = stmt.where(RISK_POINTS.c.level == int(level))
+        if needs_review is not None:
+            stmt = stmt.where(RISK_POINTS.c.needs_review == needs_review)
+        if after is not None:
+            stmt = stmt.where(RISK_POINTS.c.id > after)
+        return [risk_point_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    def update(self, point: RiskPoint) -> RiskPoint:
+        values = risk_point_to_row(point)
+        del values["id"]
+        version = compare_and_swap(
+            self.session,
+            RISK_POINTS,
+            {"id": point.id},
+            point.version,
+            {**values, "updated_at": timeutil.now()},
+            kind=KIND,
+        )
+        return attrs.evolve(point, version=version)
+
+    def delete(self, point_id: str, *, expected_version: int | None = None) -> None:
+        delete_versioned(self.session, RISK_POINTS, {"id": point_id}, expected_version, kind=KIND)
