@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from dualprev_plugins import elevator
-from dualprev_plugins.elevator import ElevatorClass, ElevatorParameters, rescue_code_matches_region
+from dualprev_plugins.elevator import ElevatorClass, ElevatorParameters
 
 from dualprev_sdk import Equipment, InvalidArgument, SourceStatus
 from dualprev_sdk.domain.common import CrowdedPlaceType
@@ -280,12 +280,6 @@ def test_an_unknown_machine_room_type_is_rejected(lift: ElevatorClass) -> None:
     with pytest.raises(InvalidArgument) as caught:
         lift.structure_parameters({"machine_room": "半地下"})
     assert caught.value.violations[0].field == "parameters.machine_room"
-
-
-def test_a_henan_rescue_code_has_six_digits_and_a_zhangzhou_code_five() -> None:
-    assert rescue_code_matches_region("235274", "410105")
-    assert not rescue_code_matches_region("23527", "410105")
-    assert rescue_code_matches_region("12345", "350602")
 
 
 # --- templates, checklist, staffing, certificates --------------------------------------------------------------

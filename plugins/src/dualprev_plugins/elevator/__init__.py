@@ -7,7 +7,8 @@ mapped by :mod:`dualprev_sdk.catalog` before they reach it.
 What it knows, each value citing its source: the TSG T7001-2023 year-of-life inspection schedule with TSG T7008-2023
 self-tests and 15-day maintenance (:mod:`.schedule`), risk templates for lifts and escalators and the Order No. 74
 checklist (:mod:`.content`), GB 45067-2024 4.1/4.6 criteria, TSG 08-2017 staffing rules and the T certificate
-(:mod:`.hazards`), the catalogue's single-household exclusion and 96333 rescue codes (:mod:`.rescue`).
+(:mod:`.hazards`) and the catalogue's single-household exclusion. 96333 rescue codes are checked per region by
+:func:`dualprev_sdk.ids.validate_rescue_code`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from dualprev_plugins.elevator.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.elevator.findings import FINDINGS
 from dualprev_plugins.elevator.hazards import CERTIFICATES, CRITERIA, MANAGEMENT_THRESHOLDS
 from dualprev_plugins.elevator.parameters import DriveType, ElevatorParameters, MachineRoomType
-from dualprev_plugins.elevator.rescue import rescue_code_matches_region
 from dualprev_plugins.elevator.schedule import elevator_due_dates
 from dualprev_sdk import hookimpl
 from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
@@ -36,6 +36,7 @@ from dualprev_sdk.equipment_classes import (
     ManagementThreshold,
     RiskTemplate,
     ScopeCheck,
+    code_under,
 )
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "ElevatorParameters",
     "MachineRoomType",
     "dualprev_register_equipment_classes",
-    "rescue_code_matches_region",
 ]
 
 #: Codes of kind 3000 in the 2014 catalogue (Part C §1.2).
@@ -69,6 +69,13 @@ CATALOGUE_2014_CODES = frozenset(
 )
 
 
+def relevant(applies_to: tuple[str, ...], catalog_code: str) -> bool:
+    """Whether a contribution limited to ``applies_to`` concerns ``catalog_code`` or anything under it."""
+    if not applies_to:
+        return True
+    return any(code_under(catalog_code, own) or code_under((own + "000")[:4], catalog_code) for own in applies_to)
+
+
 class ElevatorClass(EquipmentClass):
     """电梯: traction and positive-drive lifts, hydraulic lifts, escalators and moving walks, other lifts."""
 
@@ -86,6 +93,17 @@ class ElevatorClass(EquipmentClass):
         note="design choice: carries the public, mostly in crowded places; entrapment and falls are frequent "
         "(Zhengzhou 96333 data, Part C §7.5). Override per unit where a provincial guide says otherwise",
     )
+
+    def example_parameters(self) -> Mapping[str, Any] | None:
+        """A 1000 kg, 1.75 m/s machine-room-less traction passenger lift serving 18 stops."""
+        return {
+            "rated_load_kg": 1000,
+            "rated_speed_m_s": 1.75,
+            "stops": 18,
+            "machine_room": "machine_roomless",
+            "drive": "traction",
+            "rescue_code": "235274",
+        }
 
     def check_scope(self, catalog_code: str, parameters: Any) -> ScopeCheck:
         """Lifts in non-public places used by a single household are not special equipment (catalogue note)."""
@@ -110,10 +128,11 @@ class ElevatorClass(EquipmentClass):
         return elevator_due_dates(facts)
 
     def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return tuple(t for t in RISK_TEMPLATES if t.applies(catalog_code))
+        """Templates for a variety; for a kind or category code (``3000``, ``3300``) those of every variety under it."""
+        return tuple(t for t in RISK_TEMPLATES if relevant(t.applies_to, catalog_code))
 
     def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return tuple(i for i in CHECKLIST_ITEMS if i.applies(catalog_code))
+        return tuple(i for i in CHECKLIST_ITEMS if relevant(i.applies_to, catalog_code))
 
     def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
         return CRITERIA

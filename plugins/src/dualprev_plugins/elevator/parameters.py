@@ -57,7 +57,7 @@ def _digits(low: int, high: int) -> Any:
 class ElevatorParameters:
     """主要参数 of one elevator. ``rescue_code`` is the 96333 emergency identification code on the rescue sign
     in the car (6 digits in Henan; 5 in Zhangzhou's 96196 scheme, Part C §9.5), so 5–8 digits are accepted and the
-    region-specific length is checked by :func:`dualprev_plugins.elevator.rescue_code_matches_region`."""
+    region-specific form is checked by :func:`dualprev_sdk.ids.validate_rescue_code`."""
 
     rated_load_kg: int | None = parameter(label_zh="额定载重量", unit="kg", default=None, validator=positive)
     rated_speed_m_s: float | None = parameter(label_zh="额定速度", unit="m/s", default=None, validator=positive)
