@@ -6,6 +6,7 @@ you add ``store/<aggregate>.py`` with tables, add one import line below.
 
 from __future__ import annotations
 
+from dualprev_sdk.store import api_keys as _api_keys  # noqa: F401
 from dualprev_sdk.store import credit as _credit  # noqa: F401
 from dualprev_sdk.store import equipment as _equipment  # noqa: F401
 from dualprev_sdk.store import inspections as _inspections  # noqa: F401

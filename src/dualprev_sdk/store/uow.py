@@ -16,6 +16,7 @@ from typing import Any, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from dualprev_sdk.store.api_keys import ApiKeyRepository
 from dualprev_sdk.store.credit import CreditRepository
 from dualprev_sdk.store.equipment import EquipmentRepository, ParametersCodec, PlainParametersCodec
 from dualprev_sdk.store.inspections import InspectionRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
     people: PersonRepository
     credit: CreditRepository
     outbox: OutboxRepository
+    api_keys: ApiKeyRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, parameters_codec: ParametersCodec | None = None):
         self._session_factory = session_factory
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.people = PersonRepository(session)
         self.credit = CreditRepository(session)
         self.outbox = OutboxRepository(session)
+        self.api_keys = ApiKeyRepository(session)
 
     def __enter__(self) -> Self:
         if self._session is not None:

@@ -1,0 +1,327 @@
+"""Who may see and change what: principals, their scopes, API keys, and the authorisation checks.
+
+This is domain logic, not transport: the gRPC gateway authenticates a caller to a :class:`Principal` and then
+calls the ``require_*`` functions here before each SDK call, and any other front end (a REST bridge, a batch
+job acting for a regulator) can reuse exactly the same rules. Nothing here imports grpc.
+
+The four kinds of principal and their scopes:
+
+============  ==================================  ===============================================================
+kind          scope                               may
+============  ==================================  ===============================================================
+enterprise    its USCC (18 characters)            read and change its own unit, equipment and hazards
+regulator     a GB/T 2260 region-code prefix      read everything in its region; regulator actions (grading
+              (2, 4 or 6 digits)                  hazards, verifying rectification, closing out)
+agency        the inspection agency's id          read the equipment it inspects; submit findings on it
+datacenter    ``*``                               read everything (the provincial data centre); no writes
+============  ==================================  ===============================================================
+
+Reads outside the scope raise :class:`PermissionDenied`, checked *before* existence wherever the scope can be
+decided from the resource name (AIP-211), so an answer never tells a caller whether a resource outside its
+scope exists. Lists are filtered silently to the scope instead.
+
+API keys: ``dpk_<key id>_<secret>``. The secret is 256 random bits (``secrets.token_urlsafe(32)``) and only its
+SHA-256 digest is stored. A slow password hash (scrypt, PBKDF2) exists to make guessing *low-entropy* human
+passwords from a stolen table expensive; a 256-bit random secret cannot be guessed at any hash speed, so a
+plain SHA-256 gives the same protection while keeping per-request verification in microseconds (every gRPC
+call verifies a key). The key id is public and is the lookup key; the digest is compared in constant time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable, Collection, Mapping
+from typing import Protocol
+
+import attrs
+
+from dualprev_sdk import timeutil
+from dualprev_sdk.errors import FieldViolation, InvalidArgument, PermissionDenied
+
+__all__ = [
+    "KEY_PREFIX",
+    "ApiKey",
+    "ApiKeySource",
+    "InMemoryApiKeys",
+    "IssuedApiKey",
+    "Principal",
+    "PrincipalKind",
+    "UnitScope",
+    "authenticate",
+    "can_read_unit",
+    "hash_secret",
+    "issue_api_key",
+    "parse_api_key",
+    "require_datacenter",
+    "require_equipment_read",
+    "require_finding_submission",
+    "require_regulator_action",
+    "require_unit_read",
+    "require_unit_write",
+    "unit_scope",
+]
+
+KEY_PREFIX = "dpk"
+_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_REGION_PREFIX = re.compile(r"^\d{2}(\d{2}){0,2}$")
+_AGENCY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_KEY = re.compile(rf"^{KEY_PREFIX}_([0-9a-f]{{16}})_([A-Za-z0-9_-]{{43}})$")
+
+
+class PrincipalKind(enum.StrEnum):
+    """The kinds of caller the system knows."""
+
+    ENTERPRISE = "enterprise"  # 使用单位
+    REGULATOR = "regulator"  # 市场监管部门
+    AGENCY = "agency"  # 检验机构
+    DATACENTER = "datacenter"  # 省特种设备数据中心
+
+    @property
+    def name_zh(self) -> str:
+        return {
+            "enterprise": "使用单位",
+            "regulator": "监管部门",
+            "agency": "检验机构",
+            "datacenter": "数据中心",
+        }[self.value]
+
+
+_SCOPE_RULES: dict[PrincipalKind, tuple[re.Pattern[str], str]] = {
+    PrincipalKind.ENTERPRISE: (_USCC, "an enterprise's scope is its 18-character USCC"),
+    PrincipalKind.REGULATOR: (_REGION_PREFIX, "a regulator's scope is a region-code prefix of 2, 4 or 6 digits"),
+    PrincipalKind.AGENCY: (_AGENCY, "an agency's scope is its id: 1-64 of A-Z a-z 0-9 . _ -"),
+    PrincipalKind.DATACENTER: (re.compile(r"^\*$"), "a data centre's scope is '*' (everything)"),
+}
+
+
+def _validate_scope(instance: Principal, _attribute: object, scope: str) -> None:
+    pattern, rule = _SCOPE_RULES[instance.kind]
+    if not pattern.match(scope):
+        raise InvalidArgument.single("scope", scope, f"principal.scope.{instance.kind.value}", rule)
+
+
+@attrs.frozen(kw_only=True)
+class Principal:
+    """An authenticated caller: what kind it is and the part of the world it may see."""
+
+    kind: PrincipalKind = attrs.field(converter=PrincipalKind)
+    scope: str = attrs.field(validator=_validate_scope)
+    key_id: str = ""  # the API key that authenticated it ("" for in-process callers)
+    label: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.scope}"
+
+
+@attrs.frozen(kw_only=True)
+class UnitScope:
+    """The slice of units a principal may list: one USCC, a region prefix, nothing, or everything.
+
+    Repositories take it as filters: ``uscc`` → ``unit_uscc=``, ``region_prefix`` → ``region_prefix=``.
+    ``agency`` lists go through the equipment the agency inspects instead.
+    """
+
+    uscc: str | None = None
+    region_prefix: str | None = None
+    agency: str | None = None
+    everything: bool = False
+
+
+def unit_scope(principal: Principal) -> UnitScope:
+    """What a List call returns for this principal (filters to combine with the caller's own filter)."""
+    match principal.kind:
+        case PrincipalKind.ENTERPRISE:
+            return UnitScope(uscc=principal.scope)
+        case PrincipalKind.REGULATOR:
+            return UnitScope(region_prefix=principal.scope)
+        case PrincipalKind.AGENCY:
+            return UnitScope(agency=principal.scope)
+        case PrincipalKind.DATACENTER:
+            return UnitScope(everything=True)
+
+
+def _deny(principal: Principal, action: str, resource: str) -> PermissionDenied:
+    return PermissionDenied(
+        f"{principal} may not {action} {resource}",
+        metadata={"principal_kind": principal.kind.value, "action": action, "resource": resource},
+    )
+
+
+def can_read_unit(principal: Principal, uscc: str, region_code: str | None) -> bool:
+    """Whether ``principal`` may read unit ``uscc`` located in ``region_code`` (None: unknown / missing)."""
+    match principal.kind:
+        case PrincipalKind.ENTERPRISE:
+            return uscc == principal.scope
+        case PrincipalKind.REGULATOR:
+            return region_code is not None and region_code.startswith(principal.scope)
+        case PrincipalKind.DATACENTER:
+            return True
+        case PrincipalKind.AGENCY:
+            return False
+
+
+def require_unit_read(principal: Principal, uscc: str, region_code: str | None) -> None:
+    """Raise PermissionDenied unless ``principal`` may read the unit (pass ``region_code=None`` when missing)."""
+    if not can_read_unit(principal, uscc, region_code):
+        raise _deny(principal, "read", f"units/{uscc}")
+
+
+def require_unit_write(principal: Principal, uscc: str) -> None:
+    """Only the enterprise itself changes its ledger; decidable from the name alone, so checked first."""
+    if not (principal.kind is PrincipalKind.ENTERPRISE and principal.scope == uscc):
+        raise _deny(principal, "change", f"units/{uscc}")
+
+
+def require_equipment_read(
+    principal: Principal,
+    uscc: str,
+    region_code: str | None,
+    equipment_id: str,
+    *,
+    inspecting_agencies: Callable[[], Collection[str]] = frozenset,
+) -> None:
+    """Read access to one piece of equipment; agencies see what they inspect (``inspecting_agencies()`` is only
+    called for agency principals, so callers can pass a lazy store lookup)."""
+    if principal.kind is PrincipalKind.AGENCY:
+        if principal.scope in inspecting_agencies():
+            return
+        raise _deny(principal, "read", f"units/{uscc}/equipment/{equipment_id}")
+    if not can_read_unit(principal, uscc, region_code):
+        raise _deny(principal, "read", f"units/{uscc}/equipment/{equipment_id}")
+
+
+def require_finding_submission(
+    principal: Principal, uscc: str, equipment_id: str, *, inspecting_agencies: Callable[[], Collection[str]]
+) -> None:
+    """Findings (hazards found during inspection) come from the unit itself or from an agency inspecting it."""
+    if principal.kind is PrincipalKind.ENTERPRISE and principal.scope == uscc:
+        return
+    if principal.kind is PrincipalKind.AGENCY and principal.scope in inspecting_agencies():
+        return
+    raise _deny(principal, "submit findings on", f"units/{uscc}/equipment/{equipment_id}")
+
+
+def require_regulator_action(principal: Principal, uscc: str, region_code: str | None, action: str) -> None:
+    """Regulator actions (grading a hazard, verifying, closing out) need a regulator whose region holds the unit."""
+    in_region = region_code is not None and region_code.startswith(principal.scope)
+    if principal.kind is PrincipalKind.REGULATOR and in_region:
+        return
+    raise _deny(principal, action, f"units/{uscc}")
+
+
+def require_datacenter(principal: Principal, action: str) -> None:
+    """Feeds over everything (the event stream) are for the data centre only."""
+    if principal.kind is not PrincipalKind.DATACENTER:
+        raise _deny(principal, action, "*")
+
+
+# -- API keys -------------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ApiKey:
+    """A stored API key: never the secret itself, only its SHA-256 digest."""
+
+    id: str
+    kind: PrincipalKind = attrs.field(converter=PrincipalKind)
+    scope: str
+    secret_sha256: str
+    label: str = ""
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def principal(self) -> Principal:
+        return Principal(kind=self.kind, scope=self.scope, key_id=self.id, label=self.label)
+
+
+@attrs.frozen(kw_only=True)
+class IssuedApiKey:
+    """A freshly issued key: ``token`` is shown to the user once and never stored."""
+
+    key: ApiKey
+    token: str = attrs.field(repr=False)
+
+
+class ApiKeySource(Protocol):
+    """Where keys are looked up by id (the store's ``ApiKeyRepository``, or :class:`InMemoryApiKeys`)."""
+
+    def find(self, key_id: str) -> ApiKey | None: ...
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def issue_api_key(
+    kind: PrincipalKind | str, scope: str, *, label: str = "", now: dt.datetime | None = None
+) -> IssuedApiKey:
+    """Make a new key for a principal; validates the scope for the kind (InvalidArgument listing the problem)."""
+    violations: list[FieldViolation] = []
+    try:
+        kind = PrincipalKind(kind)
+    except ValueError:
+        allowed = ", ".join(k.value for k in PrincipalKind)
+        violations.append(FieldViolation("kind", kind, "principal.kind", f"must be one of {allowed}"))
+    if violations:
+        raise InvalidArgument(violations)
+    Principal(kind=kind, scope=scope)  # validates the scope
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey(
+        id=key_id,
+        kind=kind,
+        scope=scope,
+        secret_sha256=hash_secret(secret),
+        label=label,
+        created_at=now or timeutil.now(),
+    )
+    return IssuedApiKey(key=key, token=f"{KEY_PREFIX}_{key_id}_{secret}")
+
+
+def parse_api_key(token: str) -> tuple[str, str] | None:
+    """``(key id, secret)`` of a well-formed token, else None."""
+    match = _KEY.match(token)
+    return None if match is None else (match.group(1), match.group(2))
+
+
+def authenticate(token: str, keys: ApiKeySource) -> Principal | None:
+    """The principal a bearer token stands for, or None (malformed, unknown, revoked or wrong secret alike:
+    the caller learns nothing about which)."""
+    parsed = parse_api_key(token)
+    if parsed is None:
+        return None
+    key_id, secret = parsed
+    key = keys.find(key_id)
+    if key is None or not key.active:
+        return None
+    if not hmac.compare_digest(key.secret_sha256, hash_secret(secret)):
+        return None
+    return key.principal()
+
+
+class InMemoryApiKeys:
+    """A key source held in memory: for embedding the gateway in tests and tools without a database."""
+
+    def __init__(self, keys: Mapping[str, ApiKey] | None = None) -> None:
+        self._keys: dict[str, ApiKey] = dict(keys or {})
+
+    def add(self, key: ApiKey) -> None:
+        self._keys[key.id] = key
+
+    def find(self, key_id: str) -> ApiKey | None:
+        return self._keys.get(key_id)
+
+    def issue(self, kind: PrincipalKind | str, scope: str, *, label: str = "") -> str:
+        """Issue, remember, and return the token."""
+        issued = issue_api_key(kind, scope, label=label)
+        self.add(issued.key)
+        return issued.token
