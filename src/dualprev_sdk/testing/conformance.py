@@ -224,7 +224,11 @@ class EquipmentClassConformance:
 
     # -- due dates -------------------------------------------------------------------------------------------
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
     @given(
         commissioned=st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2035, 12, 31)),
         gap_days=st.integers(min_value=0, max_value=20 * 365),

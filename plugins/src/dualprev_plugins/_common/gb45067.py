@@ -17,6 +17,8 @@ from dualprev_sdk.equipment_classes import EquipmentState, MajorHazardCriterion,
 __all__ = [
     "FAILED_CONCLUSIONS",
     "GB45067",
+    "GENERAL_FINDINGS",
+    "GENERAL_ITEMS",
     "INSPECTION_NONCONFORMING",
     "conclusion_failed",
     "criterion",
