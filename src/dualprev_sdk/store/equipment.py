@@ -246,7 +246,7 @@ class EquipmentRepository:
             self.session.execute(sa.insert(EQUIPMENT).values(**values, version=1, created_at=now, updated_at=now))
         except sa.exc.IntegrityError as exc:  # lost a race with a concurrent insert of the same key
             raise AlreadyExists(KIND, equipment.id) from exc
-        return attrs.evolve(equipment, version=1)
+        return self._stored(equipment, values, 1)
 
     def add_many(self, items: Iterable[Equipment], *, chunk_size: int = 500) -> int:
         """Bulk insert (executemany in chunks). Every unit must exist; any taken id or code fails the call."""
@@ -284,7 +284,16 @@ class EquipmentRepository:
             {**values, "updated_at": timeutil.now()},
             kind=KIND,
         )
-        return attrs.evolve(equipment, version=new_version)
+        return self._stored(equipment, values, new_version)
+
+    def _stored(self, equipment: Equipment, values: Mapping[str, Any], version: int) -> Equipment:
+        """What a read would return: normalised code, parameters structured into the class's type."""
+        return attrs.evolve(
+            equipment,
+            version=version,
+            equipment_code=values["equipment_code"] or UNKNOWN_CODE,
+            parameters=self.codec.structure(equipment.catalog_code, values["parameters"]),
+        )
 
     def delete(self, equipment_id: str, *, expected_version: int | None = None) -> None:
         delete_versioned(self.session, EQUIPMENT, {"id": equipment_id}, expected_version, kind=KIND)
