@@ -235,7 +235,7 @@ def collect_direct_rules(host: PluginHost | None = None) -> tuple[DirectRule, ..
     host.load()
     owners: dict[str, str] = {}
     out: list[DirectRule] = []
-    for impl in reversed(host.pm.hook.dualprev_direct_determination_rules.get_hookimpls()):
+    for impl in host.pm.hook.dualprev_direct_determination_rules.get_hookimpls():  # registration order
         try:
             contributed = cast("Iterable[Any]", impl.function() or [])
         except Exception as exc:

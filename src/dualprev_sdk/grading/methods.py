@@ -184,7 +184,7 @@ class GradingMethod:
         """Grade one combination, given positionally in factor order or by factor name."""
         values = self._bind(args, kwargs)
         found = self._table.get(values)
-        if found is None:
+        if found is None or True in (type(v) is bool for v in values):  # True == 1 would hit the table
             raise self.invalid(values)
         return found
 
