@@ -25,9 +25,11 @@ def test_every_ledger_change_records_one_event_in_order(sdk: Dualprev, make_uscc
         ("equipment.deleted", "equipment/e1"),
     ]
     cursors = [e.cursor for e in events]
-    assert cursors == sorted(cursors) and len(set(cursors)) == 4
+    assert cursors == sorted(cursors)
+    assert len(set(cursors)) == 4
     assert len({e.event_id for e in events}) == 4
-    assert events[2].payload["name"] == "新名" and events[2].payload["version"] == 2
+    assert events[2].payload["name"] == "新名"
+    assert events[2].payload["version"] == 2
     assert all(e.occurred_at.tzinfo is not None and e.occurred_at.utcoffset() == dt.timedelta(0) for e in events)
 
 

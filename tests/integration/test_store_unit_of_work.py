@@ -34,12 +34,17 @@ def test_committed_changes_are_visible_to_the_next_unit_of_work(sdk: Dualprev, m
 
 def test_an_error_part_way_through_leaves_nothing_written(sdk: Dualprev, make_uscc: Callable[[int], str]) -> None:
     sdk.ledger.create_unit(_unit(make_uscc(1)))
-    with pytest.raises(AlreadyExists), sdk.uow() as uow:
-        uow.units.add(_unit(make_uscc(2)))
-        uow.equipment.add(Equipment(id="e1", unit_uscc=make_uscc(2), catalog_code="9100"))
-        uow.emit("unit.created", f"units/{make_uscc(2)}", {})
-        uow.units.add(_unit(make_uscc(1)))  # taken: the whole unit of work must vanish
-        uow.commit()
+
+    def register_two_units() -> None:
+        with sdk.uow() as uow:
+            uow.units.add(_unit(make_uscc(2)))
+            uow.equipment.add(Equipment(id="e1", unit_uscc=make_uscc(2), catalog_code="9100"))
+            uow.emit("unit.created", f"units/{make_uscc(2)}", {})
+            uow.units.add(_unit(make_uscc(1)))  # taken: the whole unit of work must vanish
+            uow.commit()
+
+    with pytest.raises(AlreadyExists):
+        register_two_units()
     with sdk.uow() as uow:
         assert not uow.units.exists(make_uscc(2))
         assert uow.equipment.find("e1") is None
@@ -50,9 +55,13 @@ def test_an_exception_in_caller_code_after_writes_rolls_back(sdk: Dualprev, make
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom), sdk.uow() as uow:
-        uow.units.add(_unit(make_uscc(3)))
-        raise Boom
+    def fail_after_writing() -> None:
+        with sdk.uow() as uow:
+            uow.units.add(_unit(make_uscc(3)))
+            raise Boom
+
+    with pytest.raises(Boom):
+        fail_after_writing()
     assert sdk.ledger.list_units().items == ()
 
 
