@@ -29,6 +29,21 @@ from dualprev_sdk.errors import (
     NotFound,
     PermissionDenied,
 )
+from dualprev_sdk.grading import (
+    DirectFacts,
+    DirectRule,
+    EquipmentRiskInput,
+    Grade,
+    GradingMethod,
+    GradingMethodRegistry,
+    grade_equipment,
+    grade_lec,
+    grade_ls,
+    grade_many,
+    grade_mes,
+    grade_unit,
+    load_method,
+)
 from dualprev_sdk.hookspecs import hookimpl
 
 if TYPE_CHECKING:
@@ -41,13 +56,19 @@ __all__ = [
     "ConcurrencyConflict",
     "ControlLevel",
     "CrowdedPlaceType",
+    "DirectFacts",
+    "DirectRule",
     "Dualprev",
     "DualprevError",
     "Equipment",
+    "EquipmentRiskInput",
     "EquipmentStatus",
     "FailedPrecondition",
     "FieldViolation",
     "Frequency",
+    "Grade",
+    "GradingMethod",
+    "GradingMethodRegistry",
     "InvalidArgument",
     "Location",
     "NotFound",
@@ -60,7 +81,14 @@ __all__ = [
     "SourceStatus",
     "UseUnit",
     "__version__",
+    "grade_equipment",
+    "grade_lec",
+    "grade_ls",
+    "grade_many",
+    "grade_mes",
+    "grade_unit",
     "hookimpl",
+    "load_method",
     "open_sdk",
 ]
 
