@@ -55,6 +55,7 @@ __all__ = [
     "HazardReported",
     "HazardSource",
     "HazardState",
+    "HazardStatistics",
     "HazardVerified",
     "HazardVocabulary",
     "ListedSupervision",
@@ -63,6 +64,8 @@ __all__ = [
     "RectificationPlan",
     "RectificationPlanned",
     "RectificationStarted",
+    "RegulatorReport",
+    "RegulatorReportKind",
     "SupervisionLifted",
     "SupervisionListed",
     "SupervisionStatus",
@@ -1206,6 +1209,52 @@ class Hazard:
         if not text.strip():
             raise InvalidArgument.single("text", text, "required", "must not be empty")
         return self._emit(HazardNoteAdded(**self._base(ctx), text=text, attachments=tuple(attachments)))
+
+
+class RegulatorReportKind(enum.StrEnum):
+    MAJOR_HAZARD = "major_hazard"  # 重大事故隐患报告
+    OVERDUE_ESCALATION = "overdue_escalation"  # 逾期未整改升级
+
+    @property
+    def name_zh(self) -> str:
+        return {"major_hazard": "重大事故隐患报告", "overdue_escalation": "逾期未整改报告"}[self.value]
+
+
+@attrs.frozen(kw_only=True)
+class RegulatorReport:
+    """A report to the regulator of the unit's region (its GB/T 2260 code), made when a hazard is graded major
+    or when a major hazard's rectification runs overdue. ``sequence`` is the hazard event that caused it."""
+
+    id: str
+    hazard_id: str
+    unit_uscc: str
+    region_code: str
+    kind: RegulatorReportKind
+    reported_at: dt.datetime
+    sequence: int
+
+
+@attrs.frozen(kw_only=True)
+class HazardStatistics:
+    """Counts and rates over a set of hazards (computed by SQL aggregates in the store).
+
+    ``rectification_rate`` = closed ÷ (all − cancelled); ``on_time_rate`` = closed on or before the plan's
+    deadline ÷ closed (a hazard fixed on the spot has no deadline and counts as on time);
+    ``mean_days_to_close`` = mean of (close-out day − finding day) over closed hazards. None when undefined.
+    """
+
+    total: int
+    by_state: Mapping[str, int]
+    by_level: Mapping[str, int]
+    by_equipment_kind: Mapping[str, int]
+    by_unit: Mapping[str, int]
+    by_region: Mapping[str, int]
+    closed: int
+    cancelled: int
+    overdue: int
+    rectification_rate: float | None
+    on_time_rate: float | None
+    mean_days_to_close: float | None
 
 
 def ensure_in_use(equipment: Equipment) -> None:

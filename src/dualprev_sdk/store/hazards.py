@@ -229,8 +229,9 @@ class HazardRepository:
 
     # -- writes ----------------------------------------------------------------------------------------------
 
-    def add(self, hazard: Hazard, *, region_code: str, catalog_code: str | None) -> Hazard:
-        """Insert a new hazard (its ``HazardReported`` event and any later pending ones)."""
+    def add(self, hazard: Hazard, *, region_code: str, catalog_code: str | None) -> list[ChainRecord]:
+        """Insert a new hazard (its ``HazardReported`` event and any later pending ones); the chain records
+        written. ``region_code`` is the unit's, ``catalog_code`` the equipment's (copied for statistics)."""
         exists = self.session.execute(sa.select(HAZARDS.c.id).where(HAZARDS.c.id == hazard.id)).scalar()
         if exists is not None:
             raise AlreadyExists(KIND, hazard.id)
@@ -261,12 +262,13 @@ class HazardRepository:
         except sa.exc.IntegrityError as exc:
             raise AlreadyExists(KIND, hazard.id) from exc
         hazard.pending.clear()
-        return hazard
+        return records
 
-    def save(self, hazard: Hazard) -> Hazard:
-        """Append ``hazard.pending`` and update the projection, if nobody else wrote since it was loaded."""
+    def save(self, hazard: Hazard) -> list[ChainRecord]:
+        """Append ``hazard.pending`` and update the projection, if nobody else wrote since it was loaded; the
+        chain records written."""
         if not hazard.pending:
-            return hazard
+            return []
         loaded_version = hazard.pending[0].sequence - 1
         head = self.session.execute(
             sa.select(HAZARDS.c.head_hash, HAZARDS.c.version).where(HAZARDS.c.id == hazard.id)
@@ -292,7 +294,7 @@ class HazardRepository:
         except sa.exc.IntegrityError as exc:  # a duplicate (hazard, sequence) or request id from a racing writer
             raise ConcurrencyConflict(KIND, hazard.id, loaded_version) from exc
         hazard.pending.clear()
-        return hazard
+        return records
 
     def _insert_events(self, events: Sequence[HazardEvent], records: Sequence[ChainRecord]) -> None:
         rows = [

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dualprev_sdk.store.api_keys import ApiKeyRepository
 from dualprev_sdk.store.credit import CreditRepository
 from dualprev_sdk.store.equipment import EquipmentRepository, ParametersCodec, PlainParametersCodec
+from dualprev_sdk.store.hazards import HazardRepository
 from dualprev_sdk.store.inspections import InspectionRepository
 from dualprev_sdk.store.outbox import OutboxEvent, OutboxRepository, new_event, write_events
 from dualprev_sdk.store.personnel import PersonRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
 
     units: UnitRepository
     equipment: EquipmentRepository
+    hazards: HazardRepository
     risk_points: RiskPointRepository
     inspections: InspectionRepository
     people: PersonRepository
@@ -58,6 +60,7 @@ class UnitOfWork:
     def _open_repositories(self, session: Session) -> None:
         self.units = UnitRepository(session)
         self.equipment = EquipmentRepository(session, codec=self.parameters_codec)
+        self.hazards = HazardRepository(session)
         self.risk_points = RiskPointRepository(session)
         self.inspections = InspectionRepository(session)
         self.people = PersonRepository(session)
