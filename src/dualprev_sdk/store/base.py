@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from dualprev_sdk.errors import ConcurrencyConflict, NotFound
+from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, FailedPrecondition, NotFound
 
 __all__ = [
     "JSON_TYPE",
@@ -29,6 +29,7 @@ __all__ = [
     "chunked",
     "compare_and_swap",
     "delete_versioned",
+    "insert_many",
     "metadata",
     "table_of",
 ]
@@ -127,13 +128,40 @@ def delete_versioned(
     stmt = sa.delete(table).where(*where)
     if expected_version is not None:
         stmt = stmt.where(table.c.version == expected_version)
-    result = cast(sa.CursorResult[Any], session.execute(stmt, execution_options={"synchronize_session": False}))
+    try:
+        result = cast(sa.CursorResult[Any], session.execute(stmt, execution_options={"synchronize_session": False}))
+    except sa.exc.IntegrityError as exc:
+        # another table still refers to the row (foreign keys are RESTRICT: history is never dropped silently)
+        raise FailedPrecondition(
+            f"{kind} {label!r} is still referred to by other records ({_constraint_of(exc)}); remove those first",
+            metadata={"kind": kind, "key": label},
+        ) from exc
     if result.rowcount == 1:
         return
     current = session.execute(sa.select(table.c.version).where(*where)).scalar_one_or_none()
     if current is None:
         raise NotFound(kind, label)
     raise ConcurrencyConflict(kind, label, expected_version or 0)
+
+
+def _constraint_of(exc: sa.exc.IntegrityError) -> str:
+    """The violated constraint's name where the driver says it (psycopg does), else the driver's message."""
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return str(name) if name else str(exc.orig).splitlines()[0]
+
+
+def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]], *, kind: str, key: str) -> None:
+    """``INSERT`` executemany; a key repeated inside ``rows`` or taken meanwhile becomes AlreadyExists."""
+    seen: set[Any] = set()
+    for row in rows:
+        if row[key] in seen:
+            raise AlreadyExists(kind, str(row[key]), f"{kind} {row[key]!r} appears twice in the same batch")
+        seen.add(row[key])
+    try:
+        session.execute(sa.insert(table), rows)
+    except sa.exc.IntegrityError as exc:
+        raise AlreadyExists(kind, ",".join(str(r[key]) for r in rows[:3]), f"{kind}: {_constraint_of(exc)}") from exc
 
 
 def chunked(items: list[Any], size: int) -> list[list[Any]]:

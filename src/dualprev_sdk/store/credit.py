@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.credit import CreditRecord, CreditRecordKind
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import UTCDateTime, chunked, table_of
+from dualprev_sdk.store.base import UTCDateTime, chunked, insert_many, table_of
 
 __all__ = ["CREDIT_RECORDS", "CreditRecordRow", "CreditRepository", "credit_record_from_row", "credit_record_to_row"]
 
@@ -89,7 +89,7 @@ class CreditRepository:
             ).scalar()
             if taken is not None:
                 raise AlreadyExists(KIND, taken)
-            self.session.execute(sa.insert(CREDIT_RECORDS), [{**r, "recorded_at": now} for r in chunk])
+            insert_many(self.session, CREDIT_RECORDS, [{**r, "recorded_at": now} for r in chunk], kind=KIND, key="id")
         return len(rows)
 
     def get(self, record_id: str) -> CreditRecord:

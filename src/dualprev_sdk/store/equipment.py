@@ -27,7 +27,15 @@ from dualprev_sdk.domain.common import CrowdedPlaceType, Location
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.errors import AlreadyExists, DualprevError, InvalidArgument, NotFound
 from dualprev_sdk.serialization import converter
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, delete_versioned, table_of
+from dualprev_sdk.store.base import (
+    JSON_TYPE,
+    UTCDateTime,
+    chunked,
+    compare_and_swap,
+    delete_versioned,
+    insert_many,
+    table_of,
+)
 
 __all__ = [
     "EQUIPMENT",
@@ -258,9 +266,8 @@ class EquipmentRepository:
         now = timeutil.now()
         for chunk in chunked(rows, chunk_size):
             self._check_free([r["id"] for r in chunk], [r["equipment_code"] for r in chunk if r["equipment_code"]])
-            self.session.execute(
-                sa.insert(EQUIPMENT), [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
-            )
+            rows_now = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
+            insert_many(self.session, EQUIPMENT, rows_now, kind=KIND, key="id")
         return len(rows)
 
     def update(self, equipment: Equipment) -> Equipment:

@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.inspection import InspectionConclusion, InspectionKind, InspectionRecord
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import UTCDateTime, chunked, compare_and_swap, delete_versioned, table_of
+from dualprev_sdk.store.base import UTCDateTime, chunked, compare_and_swap, delete_versioned, insert_many, table_of
 
 __all__ = ["INSPECTIONS", "InspectionRepository", "InspectionRow", "inspection_from_row", "inspection_to_row"]
 
@@ -96,9 +96,8 @@ class InspectionRepository:
             ).scalar()
             if taken is not None:
                 raise AlreadyExists(KIND, taken)
-            self.session.execute(
-                sa.insert(INSPECTIONS), [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
-            )
+            rows_now = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
+            insert_many(self.session, INSPECTIONS, rows_now, kind=KIND, key="id")
         return len(rows)
 
     def find(self, record_id: str) -> InspectionRecord | None:

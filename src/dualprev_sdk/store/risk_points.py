@@ -21,7 +21,15 @@ from dualprev_sdk.domain.common import ControlLevel, Frequency, RiskLevel, Safet
 from dualprev_sdk.domain.risk import ControlMeasures, RiskPoint
 from dualprev_sdk.errors import AlreadyExists, NotFound
 from dualprev_sdk.serialization import converter
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, delete_versioned, table_of
+from dualprev_sdk.store.base import (
+    JSON_TYPE,
+    UTCDateTime,
+    chunked,
+    compare_and_swap,
+    delete_versioned,
+    insert_many,
+    table_of,
+)
 
 __all__ = ["RISK_POINTS", "RiskPointRepository", "RiskPointRow", "risk_point_from_row", "risk_point_to_row"]
 
@@ -132,9 +140,8 @@ class RiskPointRepository:
             ).scalar()
             if taken is not None:
                 raise AlreadyExists(KIND, taken)
-            self.session.execute(
-                sa.insert(RISK_POINTS), [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
-            )
+            rows_now = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
+            insert_many(self.session, RISK_POINTS, rows_now, kind=KIND, key="id")
         return len(rows)
 
     def find(self, point_id: str) -> RiskPoint | None:

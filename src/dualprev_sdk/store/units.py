@@ -19,7 +19,15 @@ from dualprev_sdk import timeutil
 from dualprev_sdk.domain.unit import RoleAssignment, SizeClass, UseUnit
 from dualprev_sdk.errors import AlreadyExists, FailedPrecondition, NotFound
 from dualprev_sdk.serialization import converter
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, delete_versioned, table_of
+from dualprev_sdk.store.base import (
+    JSON_TYPE,
+    UTCDateTime,
+    chunked,
+    compare_and_swap,
+    delete_versioned,
+    insert_many,
+    table_of,
+)
 
 __all__ = ["UnitRepository", "UnitRow", "unit_from_row", "unit_to_row"]
 
@@ -111,9 +119,8 @@ class UnitRepository:
             taken = self.session.execute(sa.select(UNITS.c.uscc).where(UNITS.c.uscc.in_(keys)).limit(1)).scalar()
             if taken is not None:
                 raise AlreadyExists(KIND, taken)
-            self.session.execute(
-                sa.insert(UNITS), [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
-            )
+            rows_now = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
+            insert_many(self.session, UNITS, rows_now, kind=KIND, key="uscc")
         return len(rows)
 
     def find(self, uscc: str) -> UseUnit | None:
