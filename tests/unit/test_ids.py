@@ -436,6 +436,20 @@ def test_generated_id_numbers_are_valid_and_stdnum_agrees_on_the_check(
     assert stdnum_ric.calc_check_digit(number) == number[-1]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=TODAY),
+    st.integers(min_value=0, max_value=16),
+    st.integers(min_value=1, max_value=9),
+)
+def test_every_single_digit_change_of_an_id_number_is_caught(birth: dt.date, position: int, delta: int) -> None:
+    number = _make_id("410102", birth, "123")
+    digit = (int(number[position]) + delta) % 10
+    mutated = number[:position] + str(digit) + number[position + 1 :]
+    with pytest.raises(InvalidArgument):
+        ids.validate_id_number(mutated, today=TODAY)
+
+
 @pytest.mark.parametrize(
     ("number", "rule"),
     [
