@@ -3,7 +3,7 @@
 
 Speed: the schema is migrated once per session and per backend. SQLite tests get a copy of a migrated template
 file; PostgreSQL tests share one throw-away schema (unique per session, so parallel runs do not collide) that
-is truncated after each test.
+is emptied after each test.
 """
 
 from __future__ import annotations
@@ -64,12 +64,14 @@ def _postgres_url() -> Iterator[str | None]:
         admin.dispose()
 
 
-def _truncate_all(url: str) -> None:
-    engine = make_engine(url)
+def _empty_all_tables(url: str) -> None:
+    """DELETE rather than TRUNCATE: on a few rows it is ~50x faster (TRUNCATE rewrites every table's files).
+    Sequences are not reset, so tests compare cursors relative to each other, never to literal ids."""
+    engine = make_engine(url, poolclass=sa.pool.NullPool)
     try:
-        names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
         with engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
     finally:
         engine.dispose()
 
@@ -89,7 +91,7 @@ def db_url(
     try:
         yield _postgres_url
     finally:
-        _truncate_all(_postgres_url)
+        _empty_all_tables(_postgres_url)
 
 
 @pytest.fixture
