@@ -1,0 +1,179 @@
+"""Building and running the gRPC server.
+
+``build_server(config)`` wires everything and binds the port but does not start: tests call it with
+``address="127.0.0.1:0"`` and read the bound port; ``serve()`` adds start-up, signal handling and graceful
+shutdown for production. The pieces:
+
+- interceptors, outermost first: request id (+ access log + the one error mapping), then authentication;
+- business services: plugins, ledger, events (each servicer thin: proto → SDK call → proto);
+- standard health checking (``grpc.health.v1``; every service SERVING once started, NOT_SERVING while
+  draining) and server reflection (so grpcurl and other languages' tooling can discover the API).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent import futures
+from types import FrameType
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from dualprev_gateway._generated.dualprev.v1 import (
+    events_pb2,
+    events_pb2_grpc,
+    ledger_pb2,
+    ledger_pb2_grpc,
+    plugins_pb2,
+    plugins_pb2_grpc,
+)
+from dualprev_gateway.auth import AuthInterceptor
+from dualprev_gateway.config import GatewayConfig
+from dualprev_gateway.interceptors import RequestIdInterceptor
+from dualprev_gateway.servicers.events import EventServicer
+from dualprev_gateway.servicers.ledger import LedgerServicer
+from dualprev_gateway.servicers.plugins import PluginServicer
+from dualprev_sdk.access import ApiKeySource
+from dualprev_sdk.plugins import PluginHost, default_host
+
+__all__ = ["BUSINESS_SERVICES", "Gateway", "build_server", "serve"]
+
+log = logging.getLogger("dualprev_gateway.server")
+
+#: Full names of the business services this server registers (reflection and health list them too).
+BUSINESS_SERVICES: tuple[str, ...] = (
+    plugins_pb2.DESCRIPTOR.services_by_name["PluginService"].full_name,
+    ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"].full_name,
+    events_pb2.DESCRIPTOR.services_by_name["EventService"].full_name,
+)
+
+
+class Gateway:
+    """A built server plus what serving it needs: the bound port and the health servicer to flip on drain."""
+
+    def __init__(self, server: grpc.Server, port: int, health_servicer: health.HealthServicer, sdk: Any) -> None:
+        self.server = server
+        self.port = port
+        self.health = health_servicer
+        self.sdk = sdk
+
+    def start(self) -> None:
+        self.server.start()
+        self._set_health(health_pb2.HealthCheckResponse.SERVING)
+
+    def stop(self, grace: float | None) -> threading.Event:
+        """Mark NOT_SERVING (load balancers stop routing), refuse new calls, let running ones finish."""
+        self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        return self.server.stop(grace)
+
+    def _set_health(self, status: Any) -> None:
+        self.health.set("", status)
+        for name in BUSINESS_SERVICES:
+            self.health.set(name, status)
+
+
+def _open_sdk(config: GatewayConfig) -> Any:
+    from dualprev_sdk.services.bootstrap import Dualprev
+
+    return Dualprev.open(config.db)
+
+
+def _default_keys(sdk: Any) -> ApiKeySource:
+    from dualprev_sdk.store.api_keys import StoreApiKeys
+
+    return StoreApiKeys(sdk.uow)
+
+
+def build_gateway(
+    config: GatewayConfig,
+    *,
+    sdk: Any = None,
+    keys: ApiKeySource | None = None,
+    plugin_host: PluginHost | None = None,
+    extra_interceptors: Sequence[grpc.ServerInterceptor] = (),
+) -> Gateway:
+    """Wire and bind (not start) a server. ``sdk`` defaults to ``Dualprev.open(config.db)``; ``keys`` to the
+    API keys stored in that database."""
+    if sdk is None:
+        sdk = _open_sdk(config)
+    if keys is None:
+        keys = _default_keys(sdk)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="dualprev-grpc"),
+        interceptors=[RequestIdInterceptor(), AuthInterceptor(keys), *extra_interceptors],
+        options=[("grpc.so_reuseport", 0)],
+    )
+    plugins_pb2_grpc.add_PluginServiceServicer_to_server(PluginServicer(plugin_host or default_host()), server)
+    ledger_pb2_grpc.add_LedgerServiceServicer_to_server(LedgerServicer(sdk), server)
+    events_pb2_grpc.add_EventServiceServicer_to_server(
+        EventServicer(sdk, poll_seconds=config.events_poll_seconds, batch=config.events_batch), server
+    )
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (*BUSINESS_SERVICES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
+        server,
+    )
+    port = _bind(server, config)
+    return Gateway(server, port, health_servicer, sdk)
+
+
+def _bind(server: grpc.Server, config: GatewayConfig) -> int:
+    if config.tls is None:
+        port = server.add_insecure_port(config.address)
+    else:
+        cert, key, client_ca = config.tls.read()
+        credentials = grpc.ssl_server_credentials(
+            [(key, cert)], root_certificates=client_ca, require_client_auth=client_ca is not None
+        )
+        port = server.add_secure_port(config.address, credentials)
+    if port == 0:
+        raise OSError(f"could not bind the gRPC server to {config.address}")
+    return port
+
+
+def build_server(config: GatewayConfig, **kwargs: Any) -> tuple[grpc.Server, int]:
+    """``(server, port)``: the bound, not yet started server. See :func:`build_gateway` for the keywords."""
+    gateway = build_gateway(config, **kwargs)
+    return gateway.server, gateway.port
+
+
+def serve(
+    config: GatewayConfig,
+    *,
+    on_started: Callable[[Gateway], None] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Run until SIGTERM or SIGINT, then drain: NOT_SERVING, refuse new calls, give running calls
+    ``grace_seconds`` to finish, and return."""
+    gateway = build_gateway(config, **kwargs)
+    stop_requested = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("stopping", extra={"fields": {"signal": signal.Signals(signum).name}})
+        stop_requested.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        gateway.start()
+        log.info(
+            "serving",
+            extra={"fields": {"address": config.address, "port": gateway.port, "tls": config.tls is not None}},
+        )
+        if on_started is not None:
+            on_started(gateway)
+        while not stop_requested.wait(timeout=1.0):
+            pass
+        gateway.stop(config.grace_seconds).wait()
+        log.info("stopped", extra={"fields": {"grace_seconds": config.grace_seconds}})
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        close = getattr(gateway.sdk, "close", None)
+        if callable(close):
+            close()

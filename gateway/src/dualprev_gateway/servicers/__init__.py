@@ -1,0 +1,1 @@
+"""Servicers: one per proto service, each thin (proto → SDK call with the caller's principal → proto)."""

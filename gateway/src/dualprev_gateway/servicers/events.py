@@ -1,0 +1,86 @@
+"""EventService: the transactional outbox as a resumable server stream.
+
+The cursor on the wire is opaque (``base64url("v1:<outbox id>")``) so the server may change what it encodes;
+the outbox guarantees ids become visible in id order, so "everything after cursor N" never skips or repeats.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import grpc
+from google.protobuf import struct_pb2, timestamp_pb2
+
+from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc
+from dualprev_gateway.auth import current_principal
+from dualprev_sdk.access import require_datacenter
+from dualprev_sdk.errors import InvalidArgument
+
+__all__ = ["EventServicer", "decode_cursor", "encode_cursor"]
+
+_CURSOR_VERSION = "v1:"
+
+
+def encode_cursor(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_VERSION}{position}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The outbox position of a wire cursor; "" is the beginning. A foreign string is INVALID_ARGUMENT."""
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if text.startswith(_CURSOR_VERSION) and (position := int(text.removeprefix(_CURSOR_VERSION))) >= 0:
+            return position
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise InvalidArgument.single("cursor", cursor, "cursor.opaque", "not a cursor this server issued")
+
+
+def _to_proto(event: Any) -> events_pb2.Event:
+    payload = struct_pb2.Struct()
+    payload.update(event.payload or {})
+    occurred = timestamp_pb2.Timestamp()
+    occurred.FromDatetime(event.occurred_at)
+    return events_pb2.Event(
+        cursor=encode_cursor(event.cursor),
+        type=event.type,
+        subject=event.resource,
+        occurred_at=occurred,
+        payload=payload,
+    )
+
+
+class EventServicer(events_pb2_grpc.EventServiceServicer):
+    """Only the data centre may watch the whole feed (it carries every unit's changes)."""
+
+    def __init__(self, sdk: Any, *, poll_seconds: float = 0.2, batch: int = 200) -> None:
+        self._sdk = sdk
+        self._poll = poll_seconds
+        self._batch = batch
+
+    def WatchEvents(
+        self, request: events_pb2.WatchEventsRequest, context: grpc.ServicerContext
+    ) -> Iterator[events_pb2.Event]:
+        require_datacenter(current_principal(), "watch events")
+        position = decode_cursor(request.cursor)
+        prefixes = tuple(request.type_prefixes)
+        while context.is_active():
+            events = self._sdk.read_events(position, self._batch)
+            for event in events:
+                position = event.cursor
+                if not prefixes or event.type.startswith(prefixes):
+                    yield _to_proto(event)
+            if len(events) == self._batch:
+                continue  # more is waiting: no sleep
+            if not request.follow:
+                return
+            # Honour the deadline: stop cleanly before it rather than sleep past it.
+            if context.time_remaining() is not None and context.time_remaining() <= self._poll:
+                return
+            time.sleep(self._poll)
