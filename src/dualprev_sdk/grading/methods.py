@@ -131,7 +131,7 @@ class GradingMethod:
     version: str = ""
     description_zh: str = ""
     bands_source: Source | None = None
-    cells: Mapping[tuple[int, ...], float | str] | None = attrs.field(default=None, repr=False)
+    cells: Mapping[tuple[int, ...], float | str] | None = attrs.field(default=None, repr=False, hash=False)
     _table: dict[FactorTuple, Grade] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

@@ -159,3 +159,9 @@ def test_a_file_that_is_not_toml_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InvalidArgument) as caught:
         load_method(path)
     assert caught.value.violations[0].rule == "file.syntax"
+
+
+def test_loaded_methods_are_values_that_compare_and_hash() -> None:
+    first, second = load_method(ENTERPRISE), load_method(ENTERPRISE)
+    assert first == second
+    assert len({first, second, load_method(PROVINCE)}) == 2
