@@ -148,7 +148,9 @@ def test_closing_one_of_two_major_hazards_on_a_lift_keeps_it_stopped_by_the_othe
     report(world, "H-2", source_reference="DAILY-2")
     to_rectifying(world, "H-1", major=True)
     hz.register_hazard(world, "H-2", actor="安全员张三", at=at())
-    hz.grade_hazard_by_person(world, "H-2", level=HazardLevel.MAJOR, reason="曳引机制动器失效", actor="安全总监", at=at())
+    hz.grade_hazard_by_person(
+        world, "H-2", level=HazardLevel.MAJOR, reason="曳引机制动器失效", actor="安全总监", at=at()
+    )
     assert world.ledger.get_equipment("E-1").stop_use_order == "H-1"
     hz.complete_rectification(
         world, "H-1", measures_taken="已修", evidence=[Evidence(kind="photo", reference="P")], actor="李四", at=at(1)

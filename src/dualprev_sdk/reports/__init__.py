@@ -1,0 +1,1 @@
+"""Reports: exports (xlsx, JSON), SVG four-colour maps, notification cards, dossiers and QR codes."""
