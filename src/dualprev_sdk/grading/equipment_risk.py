@@ -25,6 +25,7 @@ import attrs
 from dualprev_sdk.domain.common import CrowdedPlaceType, RiskLevel, Source
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.inspection import InspectionConclusion
+from dualprev_sdk.equipment_classes import EquipmentClassRegistry
 from dualprev_sdk.errors import FieldViolation, InvalidArgument
 from dualprev_sdk.grading.bands import Band, BandTable
 from dualprev_sdk.grading.direct import DirectFacts, DirectRule, determine, forced_level
@@ -253,6 +254,15 @@ class EquipmentRiskInput:
             crowded_place=facts.pop("crowded_place", equipment.crowded_place),
             **facts,
         )
+
+    @staticmethod
+    def inherent_risk_of(catalog_code: str, classes: EquipmentClassRegistry) -> tuple[RiskLevel, str]:
+        """The inherent risk and class key the owning equipment-class plugin declares for ``catalog_code``.
+
+        Raises ``NotFound`` when no installed plugin claims the code, rather than guessing a level.
+        """
+        owner = classes.require_for_code(catalog_code)
+        return owner.inherent_risk, owner.key
 
     def direct_facts(self) -> DirectFacts:
         return self.direct.merged(DirectFacts(open_major_hazards=self.open_major_hazards))

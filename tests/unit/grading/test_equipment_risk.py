@@ -11,7 +11,8 @@ import pytest
 from dualprev_sdk.domain.common import CrowdedPlaceType, RiskLevel, SourceStatus
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.inspection import InspectionConclusion
-from dualprev_sdk.errors import InvalidArgument
+from dualprev_sdk.equipment_classes import DueDate, EquipmentClass, EquipmentClassRegistry, InspectionFacts
+from dualprev_sdk.errors import InvalidArgument, NotFound
 from dualprev_sdk.grading import (
     DirectFacts,
     EquipmentRiskInput,
@@ -197,3 +198,23 @@ def test_the_input_can_be_filled_from_a_ledger_equipment_record() -> None:
     assert result.contribution("inspection_overdue").points == 25
     assert result.contribution("place").points == 15
     assert result.to_dict()["contributions"][0]["factor"] == "inherent_risk"
+
+
+class _Lift(EquipmentClass):
+    key = "test_lift"
+    kind_code = "3000"
+    catalog_codes = ("3000",)
+    name_zh = "电梯"
+    name_en = "lift"
+    inherent_risk = RiskLevel.SIGNIFICANT
+
+    def next_due(self, facts: InspectionFacts) -> list[DueDate]:
+        return []
+
+
+def test_services_take_the_inherent_risk_from_the_class_that_claims_the_code() -> None:
+    classes = EquipmentClassRegistry()
+    classes.register(_Lift(), plugin_name="test")
+    assert EquipmentRiskInput.inherent_risk_of("3110", classes) == (RiskLevel.SIGNIFICANT, "test_lift")
+    with pytest.raises(NotFound):
+        EquipmentRiskInput.inherent_risk_of("4110", classes)
