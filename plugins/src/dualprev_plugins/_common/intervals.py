@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 
-from dualprev_sdk import InvalidArgument, Source, SourceStatus
+from dualprev_sdk import FailedPrecondition, InvalidArgument, Source, SourceStatus
 from dualprev_sdk.equipment_classes import DueDate, InspectionFacts
 from dualprev_sdk.timeutil import add_months
 
-__all__ = ["GENERIC_PERIODIC_KEY", "IntervalRule", "base_date", "due_from", "require_base"]
+__all__ = ["GENERIC_PERIODIC_KEY", "IntervalRule", "base_date", "configured_only", "due_from", "require_base"]
 
 #: A class-independent override of the main periodic-inspection interval, in years.
 GENERIC_PERIODIC_KEY = "interval_years"
@@ -62,7 +62,9 @@ class IntervalRule:
         """The due date counted from ``base`` (the last inspection or commissioning)."""
         months, configured = self.configured_months(facts)
         rule, source = self.rule_zh, self.source
-        if configured is not None:
+        if configured is not None and self.source.status is SourceStatus.USER:
+            rule = f"{self.rule_zh}（{configured}年）"
+        elif configured is not None:
             rule = f"{self.rule_zh}（按配置调整为{configured}年）"
             source = Source(
                 document="configuration",
@@ -108,3 +110,26 @@ def require_base(facts: InspectionFacts, kind: str = "periodic_inspection") -> t
             "give the last inspection date (last_inspection_on) or the commissioning date (commissioned_on)",
         )
     return base, first
+
+
+def configured_only(facts: InspectionFacts, *, key: str, kind: str, base: dt.date, what_zh: str) -> DueDate:
+    """A due date for a case the shipped data has no rule for (oxygen chambers, tube-bundle containers…).
+
+    The interval must come from configuration (``overrides[key]``, years); without it the call fails with
+    :class:`FailedPrecondition` naming the key, instead of inventing a number.
+    """
+    value = facts.override(key)
+    if value is None:
+        raise FailedPrecondition(
+            f"{what_zh}: the shipped rules have no periodic-inspection interval for catalogue code "
+            f"{facts.catalog_code}; set the configuration key {key!r} (years)",
+            metadata={"catalog_code": facts.catalog_code, "override_key": key},
+        )
+    rule = IntervalRule(
+        key=key,
+        kind=kind,
+        months=12,  # placeholder; the configured value always replaces it
+        rule_zh=f"{what_zh}：检验周期由配置给出",
+        source=Source(document="configuration", clause=key, status=SourceStatus.USER),
+    )
+    return rule.due(base, facts)

@@ -75,11 +75,11 @@ class BoilerClass(EquipmentClass):
 
     def check_scope(self, catalog_code: str, parameters: Any) -> ScopeCheck:
         medium = _medium(catalog_code, parameters)
-        if medium is BoilerMedium.STEAM:
+        if medium == BoilerMedium.STEAM:
             return check_thresholds(rules.STEAM_SCOPE, parameters)
-        if medium is BoilerMedium.HOT_WATER:
+        if medium == BoilerMedium.HOT_WATER:
             return check_thresholds(rules.HOT_WATER_SCOPE, parameters)
-        if medium is BoilerMedium.ORGANIC_HEAT_CARRIER:
+        if medium == BoilerMedium.ORGANIC_HEAT_CARRIER:
             return check_thresholds(rules.THERMAL_OIL_SCOPE, parameters)
         return ScopeCheck(in_scope=True, reasons=("未提供介质（蒸汽/热水/有机热载体），无法核对目录范围条件",))
 
@@ -145,7 +145,7 @@ class BoilerClass(EquipmentClass):
     def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
         utility = isinstance(parameters, BoilerParameters) and parameters.utility
         out = [rules.UTILITY_OPERATOR if utility else rules.INDUSTRIAL_OPERATOR]
-        if _medium(catalog_code, parameters) is not BoilerMedium.ORGANIC_HEAT_CARRIER:
+        if _medium(catalog_code, parameters) != BoilerMedium.ORGANIC_HEAT_CARRIER:
             out.append(rules.WATER_TREATMENT)
         return tuple(out)
 
