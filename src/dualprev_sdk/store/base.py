@@ -31,6 +31,7 @@ __all__ = [
     "delete_versioned",
     "insert_many",
     "metadata",
+    "starts_with",
     "table_of",
 ]
 
@@ -162,6 +163,20 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]], *
         session.execute(sa.insert(table), rows)
     except sa.exc.IntegrityError as exc:
         raise AlreadyExists(kind, ",".join(str(r[key]) for r in rows[:3]), f"{kind}: {_constraint_of(exc)}") from exc
+
+
+def starts_with(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
+    """``column`` begins with ``prefix``, written so that a B-tree index on ``column`` is used.
+
+    ``LIKE 'prefix%'`` cannot use an ordinary index on either backend (SQLite's LIKE is case-insensitive,
+    PostgreSQL needs the C collation or ``text_pattern_ops``), so digit prefixes — region codes, catalogue
+    codes — become the half-open range ``[prefix, prefix + 1)``: ``4101`` → ``>= '4101' AND < '4102'``.
+    Other prefixes fall back to ``LIKE``.
+    """
+    if prefix.isdigit() and prefix.isascii() and prefix.strip("9"):
+        upper = str(int(prefix) + 1).zfill(len(prefix))
+        return sa.and_(column >= prefix, column < upper)
+    return column.startswith(prefix, autoescape=True)
 
 
 def chunked(items: list[Any], size: int) -> list[list[Any]]:

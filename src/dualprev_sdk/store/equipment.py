@@ -34,6 +34,7 @@ from dualprev_sdk.store.base import (
     compare_and_swap,
     delete_versioned,
     insert_many,
+    starts_with,
     table_of,
 )
 
@@ -348,9 +349,9 @@ class EquipmentRepository:
         if unit_uscc is not None:
             stmt = stmt.where(EQUIPMENT.c.unit_uscc == unit_uscc)
         if region_prefix:
-            stmt = stmt.where(EQUIPMENT.c.region_code.startswith(region_prefix, autoescape=True))
+            stmt = stmt.where(starts_with(EQUIPMENT.c.region_code, region_prefix))
         if catalog_prefix:
-            stmt = stmt.where(EQUIPMENT.c.catalog_code.startswith(catalog_prefix, autoescape=True))
+            stmt = stmt.where(starts_with(EQUIPMENT.c.catalog_code, catalog_prefix))
         if status is not None:
             stmt = stmt.where(EQUIPMENT.c.status == status.value)
         if due_before is not None:

@@ -26,6 +26,7 @@ from dualprev_sdk.store.base import (
     compare_and_swap,
     delete_versioned,
     insert_many,
+    starts_with,
     table_of,
 )
 
@@ -147,7 +148,7 @@ class UnitRepository:
         (keyset pagination: stable under concurrent inserts and cheap at any depth)."""
         stmt = sa.select(UNITS).order_by(UNITS.c.uscc).limit(limit)
         if region_prefix:
-            stmt = stmt.where(UNITS.c.region_code.startswith(region_prefix, autoescape=True))
+            stmt = stmt.where(starts_with(UNITS.c.region_code, region_prefix))
         if after is not None:
             stmt = stmt.where(UNITS.c.uscc > after)
         return [unit_from_row(r) for r in self.session.execute(stmt).mappings()]
@@ -155,7 +156,7 @@ class UnitRepository:
     def count(self, *, region_prefix: str | None = None) -> int:
         stmt = sa.select(sa.func.count()).select_from(UNITS)
         if region_prefix:
-            stmt = stmt.where(UNITS.c.region_code.startswith(region_prefix, autoescape=True))
+            stmt = stmt.where(starts_with(UNITS.c.region_code, region_prefix))
         return int(self.session.execute(stmt).scalar_one())
 
     def update(self, unit: UseUnit) -> UseUnit:
