@@ -3,12 +3,14 @@
 The target (issue 3): ``grade_many("lec", items)`` runs at no less than half the speed of a loop that computes
 D = L × E × C and looks the band up with if/elif, measured in the same run on the same items. ``run()`` returns
 the figures as a dict (the ``tox -e bench`` harness imports every ``bench/bench_*.py`` and calls it);
-``python bench/bench_grading.py`` prints them.
+``python bench/bench_grading.py`` prints them. ``ratio`` is SDK time / loop time like the other benchmarks;
+``speed_ratio`` is its inverse, the issue's measure. ``DUALPREV_BENCH_ROWS`` shrinks the run for CI.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -65,7 +67,8 @@ def _best(fn: Callable[[Sequence[tuple[float, float, float]]], list[Any]], items
 
 
 def run() -> dict[str, Any]:
-    items = make_items()
+    items_count = int(os.environ.get("DUALPREV_BENCH_ROWS", str(ITEMS)))
+    items = make_items(items_count)
     builtin_method("lec")  # load and precompute outside the timing
     # the SDK must agree with the baseline on every item before its speed means anything
     check = items[:10_000]
@@ -73,19 +76,22 @@ def run() -> dict[str, Any]:
         assert graded.band.key == band, (graded, band)
     seconds = _best(sdk, items)
     baseline_seconds = _best(baseline, items)
-    ratio = baseline_seconds / seconds
+    speed_ratio = baseline_seconds / seconds
     return {
         "name": "grading.lec_batch",
-        "items": ITEMS,
+        "items": items_count,
         "seconds": round(seconds, 4),
         "baseline_seconds": round(baseline_seconds, 4),
-        "items_per_second": round(ITEMS / seconds),
-        "baseline_items_per_second": round(ITEMS / baseline_seconds),
-        "ratio": round(ratio, 3),
-        "target_ratio": 0.5,
-        "passed": ratio >= 0.5,
+        # as in the other benchmarks: SDK time / baseline time (lower is better)
+        "ratio": round(seconds / baseline_seconds, 3),
+        # the issue's measure: SDK speed / loop speed (higher is better)
+        "speed_ratio": round(speed_ratio, 3),
+        "items_per_second": round(items_count / seconds),
+        "rows_per_s": round(items_count / seconds),
+        "baseline_items_per_second": round(items_count / baseline_seconds),
+        "target": "speed ≥ 0.5× loop",
+        "passed": speed_ratio >= 0.5,
         "repeats": REPEATS,
-        "note": "ratio = baseline time / SDK time (best of repeats); ≥ 0.5 means at least half the loop's speed",
     }
 
 
