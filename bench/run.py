@@ -1,0 +1,118 @@
+"""Run every benchmark (bench/bench_*.py), print a table and write bench/results.json.
+
+Each benchmark module exposes ``run() -> dict`` with at least ``name, seconds, baseline_seconds, ratio, target,
+passed`` (and usually ``rows_per_s``, ``peak_rss_mb``). Every benchmark measures its own baseline in the same
+run, on the same machine, so the ratio means something even on a loaded CI runner where absolute seconds do
+not. Each module runs in its own subprocess so memory figures do not leak from one benchmark into the next.
+
+Targets are reported (PASS/FAIL), not asserted: the exit status is non-zero only when a benchmark crashed.
+
+Usage: ``python bench/run.py [-k NAME] [--json-only]``; ``DUALPREV_BENCH_ROWS=20000`` for a CI-sized run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+
+_CHILD = """
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("bench_module", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+sys.modules["bench_module"] = module
+spec.loader.exec_module(module)
+print("\\n@@RESULT@@" + json.dumps(module.run(), ensure_ascii=False))
+"""
+
+
+def discover(selected: str | None = None) -> list[Path]:
+    return sorted(p for p in HERE.glob("bench_*.py") if selected is None or selected in p.stem)
+
+
+def run_one(path: Path) -> dict[str, Any]:
+    """Run one benchmark module's ``run()`` in a fresh interpreter; a crash becomes a result with ``error``."""
+    started = time.perf_counter()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")]))
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env, check=False
+    )
+    marker = "@@RESULT@@"
+    if proc.returncode == 0 and marker in proc.stdout:
+        result: dict[str, Any] = json.loads(proc.stdout.rsplit(marker, 1)[1].strip())
+        result.setdefault("wall_seconds", round(time.perf_counter() - started, 1))
+        return result
+    return {
+        "name": path.stem.removeprefix("bench_"),
+        "error": (proc.stderr or proc.stdout).strip().splitlines()[-20:],
+        "returncode": proc.returncode,
+        "passed": False,
+    }
+
+
+def _print_table(results: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="dualprev-sdk benchmarks")
+    for column in ("benchmark", "seconds", "baseline s", "ratio", "rows/s", "peak RSS MB", "target", "result"):
+        table.add_column(column, justify="right" if column not in ("benchmark", "target", "result") else "left")
+    for r in results:
+        if "error" in r:
+            table.add_row(r["name"], "-", "-", "-", "-", "-", "-", "[red]CRASH[/red]")
+            continue
+        targets = r.get("targets") or {r.get("target", "target"): r.get("passed")}
+        verdicts = "\n".join(f"{'[green]PASS' if ok else '[red]FAIL'}[/] {name}" for name, ok in targets.items())
+        table.add_row(
+            r["name"],
+            f"{r['seconds']:.2f}",
+            f"{r['baseline_seconds']:.2f}",
+            f"{r['ratio']:.2f}×",
+            f"{r['rows_per_s']:,}" if r.get("rows_per_s") else "-",
+            f"{r['peak_rss_mb']:.0f}" if r.get("peak_rss_mb") is not None else "-",
+            str(r.get("target", "")),
+            verdicts,
+        )
+    Console(width=max(140, Console().width)).print(table)
+    for r in results:
+        if "error" in r:
+            Console(stderr=True).print(f"[red]{r['name']} crashed:[/red]\n" + "\n".join(r["error"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the dualprev-sdk benchmarks.")
+    parser.add_argument("-k", dest="selected", help="only benchmarks whose name contains this")
+    parser.add_argument("--json-only", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    paths = discover(args.selected)
+    results = [run_one(p) for p in paths]
+    document = {
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "rows_override": os.environ.get("DUALPREV_BENCH_ROWS"),
+        "results": results,
+    }
+    args.out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.json_only:
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        _print_table(results)
+        print(f"results written to {args.out}")
+    return 1 if any("error" in r for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
