@@ -1,0 +1,147 @@
+"""Every RPC × every principal kind: the authorization contract in one table.
+
+Adding an RPC to a .proto without adding it here fails ``test_every_rpc_in_the_contract_is_in_the_matrix``, so
+nobody ships an endpoint whose access rules were never stated. Each case runs on its own copy of the seeded
+database (see conftest), so writes cannot leak into other cases.
+
+An expected code other than PERMISSION_DENIED for a write (ALREADY_EXISTS, FAILED_PRECONDITION) is deliberate:
+it proves the call got past authorization and was refused by the domain instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+
+import dualprev_gateway._generated.dualprev.v1 as contract
+import grpc
+import pytest
+from dualprev_gateway._generated.dualprev.v1 import events_pb2, ledger_pb2, plugins_pb2
+from gateway_support import UNIT_A, bearer
+from google.protobuf import field_mask_pb2, message, message_factory
+
+from dualprev_sdk.access import PrincipalKind
+
+OK = grpc.StatusCode.OK
+DENIED = grpc.StatusCode.PERMISSION_DENIED
+E, R, A, D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
+UNIT = f"units/{UNIT_A}"
+LIFT = f"{UNIT}/equipment/ea1"
+
+Request = Callable[[], message.Message]
+
+#: method → (request, expected code per principal kind)
+MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
+    "/dualprev.v1.PluginService/ListPlugins": (
+        plugins_pb2.ListPluginsRequest,
+        {E: OK, R: OK, A: OK, D: OK},
+    ),
+    "/dualprev.v1.LedgerService/GetUnit": (
+        lambda: ledger_pb2.GetUnitRequest(name=UNIT),
+        {E: OK, R: OK, A: DENIED, D: OK},
+    ),
+    "/dualprev.v1.LedgerService/ListUnits": (
+        ledger_pb2.ListUnitsRequest,
+        {E: OK, R: OK, A: OK, D: OK},  # filtered to the scope, never refused
+    ),
+    "/dualprev.v1.LedgerService/CreateUnit": (
+        lambda: ledger_pb2.CreateUnitRequest(
+            unit=ledger_pb2.Unit(uscc=UNIT_A, display_name="重复", region_code="410102")
+        ),
+        {E: grpc.StatusCode.ALREADY_EXISTS, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.LedgerService/UpdateUnit": (
+        lambda: ledger_pb2.UpdateUnitRequest(
+            unit=ledger_pb2.Unit(name=UNIT, address="郑州市中原区"),
+            update_mask=field_mask_pb2.FieldMask(paths=["address"]),
+        ),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.LedgerService/DeleteUnit": (
+        lambda: ledger_pb2.DeleteUnitRequest(name=UNIT),
+        {E: grpc.StatusCode.FAILED_PRECONDITION, R: DENIED, A: DENIED, D: DENIED},  # it still holds equipment
+    ),
+    "/dualprev.v1.LedgerService/GetEquipment": (
+        lambda: ledger_pb2.GetEquipmentRequest(name=LIFT),
+        {E: OK, R: OK, A: OK, D: OK},  # the agency inspects ea1
+    ),
+    "/dualprev.v1.LedgerService/ListEquipment": (
+        lambda: ledger_pb2.ListEquipmentRequest(parent="units/-"),
+        {E: OK, R: OK, A: OK, D: OK},
+    ),
+    "/dualprev.v1.LedgerService/CreateEquipment": (
+        lambda: ledger_pb2.CreateEquipmentRequest(parent=UNIT, equipment=ledger_pb2.Equipment(catalog_code="3110")),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.LedgerService/UpdateEquipment": (
+        lambda: ledger_pb2.UpdateEquipmentRequest(
+            equipment=ledger_pb2.Equipment(name=LIFT, model="TKJ1000"),
+            update_mask=field_mask_pb2.FieldMask(paths=["model"]),
+        ),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.LedgerService/DeleteEquipment": (
+        lambda: ledger_pb2.DeleteEquipmentRequest(name=LIFT),
+        {E: grpc.StatusCode.FAILED_PRECONDITION, R: DENIED, A: DENIED, D: DENIED},  # its inspection history stays
+    ),
+    "/dualprev.v1.EventService/WatchEvents": (
+        events_pb2.WatchEventsRequest,
+        {E: DENIED, R: DENIED, A: DENIED, D: OK},
+    ),
+}
+
+
+def _contract_methods() -> dict[str, tuple[type[message.Message], type[message.Message], bool]]:
+    """Every RPC of every service in every proto file of the contract: path → (request, response, streaming)."""
+    methods = {}
+    for module_info in pkgutil.iter_modules(contract.__path__):
+        if not module_info.name.endswith("_pb2"):
+            continue
+        module = importlib.import_module(f"{contract.__name__}.{module_info.name}")
+        for service in module.DESCRIPTOR.services_by_name.values():
+            for method in service.methods:
+                methods[f"/{service.full_name}/{method.name}"] = (
+                    message_factory.GetMessageClass(method.input_type),
+                    message_factory.GetMessageClass(method.output_type),
+                    method.server_streaming,
+                )
+    return methods
+
+
+CONTRACT = _contract_methods()
+
+
+def test_every_rpc_in_the_contract_is_in_the_matrix() -> None:
+    missing = sorted(set(CONTRACT) - set(MATRIX))
+    assert not missing, f"add these RPCs to MATRIX with the expected code for every principal kind: {missing}"
+    assert sorted(set(MATRIX) - set(CONTRACT)) == [], "the matrix names RPCs the contract no longer has"
+    for path, (_, expected) in MATRIX.items():
+        assert set(expected) == set(PrincipalKind), f"{path} must state every principal kind"
+
+
+@pytest.mark.parametrize("kind", list(PrincipalKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("path", sorted(MATRIX))
+def test_each_principal_kind_gets_exactly_the_access_the_matrix_states(
+    path: str, kind: PrincipalKind, channel: grpc.Channel, tokens: dict[PrincipalKind, str]
+) -> None:
+    build, expected = MATRIX[path]
+    request_type, response_type, streaming = CONTRACT[path]
+    request = build()
+    assert isinstance(request, request_type)
+    metadata = bearer(tokens[kind])
+    try:
+        if streaming:
+            call = channel.unary_stream(
+                path, request_serializer=request_type.SerializeToString, response_deserializer=response_type.FromString
+            )
+            list(call(request, metadata=metadata, timeout=10))
+        else:
+            unary = channel.unary_unary(
+                path, request_serializer=request_type.SerializeToString, response_deserializer=response_type.FromString
+            )
+            unary(request, metadata=metadata, timeout=10)
+        code = OK
+    except grpc.RpcError as error:
+        code = error.code()
+    assert code is expected[kind], f"{kind.value} calling {path}"

@@ -1,0 +1,107 @@
+"""EventService.WatchEvents: the outbox as a resumable stream, with no gaps or duplicates across reconnects."""
+
+from __future__ import annotations
+
+import time
+
+import grpc
+import pytest
+from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc
+from gateway_support import UNIT_A, bearer
+
+from dualprev_sdk.access import PrincipalKind
+from dualprev_sdk.domain.equipment import Equipment
+from dualprev_sdk.services.bootstrap import Dualprev
+
+
+@pytest.fixture
+def events(channel: grpc.Channel) -> events_pb2_grpc.EventServiceStub:
+    return events_pb2_grpc.EventServiceStub(channel)
+
+
+def _add_equipment(sdk: Dualprev, count: int, start: int = 0) -> None:
+    for i in range(start, start + count):
+        sdk.ledger.create_equipment(Equipment(id=f"extra-{i}", unit_uscc=UNIT_A, catalog_code="3110"))
+
+
+def test_a_consumer_that_reconnects_from_its_last_cursor_misses_nothing_and_sees_nothing_twice(
+    events: events_pb2_grpc.EventServiceStub, sdk: Dualprev, tokens: dict[PrincipalKind, str]
+) -> None:
+    center = bearer(tokens[PrincipalKind.DATACENTER])
+    _add_equipment(sdk, 6)
+    everything = list(events.WatchEvents(events_pb2.WatchEventsRequest(), metadata=center, timeout=10))
+    assert len(everything) >= 10
+
+    first_part = []
+    stream = events.WatchEvents(events_pb2.WatchEventsRequest(follow=True), metadata=center, timeout=10)
+    for event in stream:
+        first_part.append(event)
+        if len(first_part) == 3:
+            stream.cancel()  # the connection drops mid-stream
+            break
+    _add_equipment(sdk, 2, start=100)  # written while the consumer was away
+    resumed = list(
+        events.WatchEvents(events_pb2.WatchEventsRequest(cursor=first_part[-1].cursor), metadata=center, timeout=10)
+    )
+
+    seen = [e.cursor for e in (*first_part, *resumed)]
+    assert len(seen) == len(set(seen)), "no duplicates"
+    assert seen == [e.cursor for e in everything] + seen[len(everything) :]
+    assert [e.subject for e in resumed[-2:]] == ["equipment/extra-100", "equipment/extra-101"]
+
+
+def test_type_prefixes_select_events_without_breaking_resumption(
+    events: events_pb2_grpc.EventServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    units_only = list(
+        events.WatchEvents(
+            events_pb2.WatchEventsRequest(type_prefixes=["unit."]),
+            metadata=bearer(tokens[PrincipalKind.DATACENTER]),
+            timeout=10,
+        )
+    )
+    assert units_only
+    assert {e.type for e in units_only} == {"unit.created"}
+
+
+def test_a_following_stream_delivers_new_events_and_ends_at_the_clients_deadline(
+    events: events_pb2_grpc.EventServiceStub, sdk: Dualprev, tokens: dict[PrincipalKind, str]
+) -> None:
+    center = bearer(tokens[PrincipalKind.DATACENTER])
+    last = list(events.WatchEvents(events_pb2.WatchEventsRequest(), metadata=center, timeout=10))[-1].cursor
+    stream = events.WatchEvents(events_pb2.WatchEventsRequest(cursor=last, follow=True), metadata=center, timeout=1.5)
+    _add_equipment(sdk, 1, start=200)
+    started = time.monotonic()
+    received = []
+    ended_with = grpc.StatusCode.OK
+    try:
+        received.extend(stream)
+    except grpc.RpcError as error:  # the deadline may win the race with the server's own clean end
+        ended_with = error.code()
+    assert ended_with in (grpc.StatusCode.OK, grpc.StatusCode.DEADLINE_EXCEEDED)
+    assert [e.subject for e in received] == ["equipment/extra-200"]
+    assert time.monotonic() - started < 3
+
+
+def test_only_the_data_centre_may_watch_the_whole_feed(
+    events: events_pb2_grpc.EventServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    with pytest.raises(grpc.RpcError) as denied:
+        list(
+            events.WatchEvents(
+                events_pb2.WatchEventsRequest(), metadata=bearer(tokens[PrincipalKind.REGULATOR]), timeout=5
+            )
+        )
+    assert denied.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_cursor_the_server_did_not_issue_is_invalid_argument(
+    events: events_pb2_grpc.EventServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    with pytest.raises(grpc.RpcError) as invalid:
+        list(
+            events.WatchEvents(
+                events_pb2.WatchEventsRequest(cursor="12"), metadata=bearer(tokens[PrincipalKind.DATACENTER]), timeout=5
+            )
+        )
+    assert invalid.value.code() is grpc.StatusCode.INVALID_ARGUMENT

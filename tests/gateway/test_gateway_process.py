@@ -1,0 +1,190 @@
+"""``dualprev gateway serve`` as a real process, and mutual TLS with a CA made in the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc
+from dualprev_gateway.config import GatewayConfig, TlsConfig
+from dualprev_gateway.server import build_gateway
+from gateway_support import bearer
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from dualprev_sdk.access import PrincipalKind
+from dualprev_sdk.services.bootstrap import Dualprev
+
+DUALPREV = str(Path(sys.executable).with_name("dualprev"))
+
+
+@pytest.fixture
+def served(database_url: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    env = {**os.environ, "DUALPREV_GATEWAY_GRACE_SECONDS": "1"}
+    process = subprocess.Popen(
+        [DUALPREV, "gateway", "serve", "--db", database_url, "--address", "127.0.0.1:0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line, process.stderr.read() if process.stderr else "no output"
+        yield process, int(json.loads(line)["port"])
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_sigterm_drains_in_flight_calls_and_exits_cleanly(
+    served: tuple[subprocess.Popen[str], int], tokens: dict[PrincipalKind, str]
+) -> None:
+    process, port = served
+    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+        assert health.status == health_pb2.HealthCheckResponse.SERVING
+        stream = events_pb2_grpc.EventServiceStub(channel).WatchEvents(
+            events_pb2.WatchEventsRequest(follow=True), metadata=bearer(tokens[PrincipalKind.DATACENTER]), timeout=30
+        )
+        first = next(stream)  # a long-lived call is in flight
+        assert first.type
+        ended = threading.Event()
+
+        def drain() -> None:
+            try:
+                for _ in stream:
+                    pass
+            except grpc.RpcError:
+                pass
+            ended.set()
+
+        threading.Thread(target=drain, daemon=True).start()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+        assert ended.wait(timeout=5), "the in-flight stream was ended by the shutdown, not left hanging"
+    assert process.stderr is not None
+    logs = [json.loads(line) for line in process.stderr.read().splitlines() if line.startswith("{")]
+    assert [entry["message"] for entry in logs if entry["message"] in ("serving", "stopping", "stopped")] == [
+        "serving",
+        "stopping",
+        "stopped",
+    ]
+
+
+# -- mutual TLS --------------------------------------------------------------------------------------------------
+
+
+def _certificates(tmp: Path) -> dict[str, Path]:
+    """A throw-away CA, a server certificate for 127.0.0.1/localhost and a client certificate, as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def key() -> ec.EllipticCurvePrivateKey:
+        return ec.generate_private_key(ec.SECP256R1())
+
+    def name(common: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+    ca_key = key()
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("dualprev test CA"))
+        .issuer_name(name("dualprev test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+
+    def issue(common: str, usage: x509.ObjectIdentifier, san: list[x509.GeneralName]) -> tuple[bytes, bytes]:
+        leaf_key = key()
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name(common))
+            .issuer_name(ca.subject)
+            .public_key(leaf_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        )
+        if san:
+            builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+        cert = builder.sign(ca_key, hashes.SHA256())
+        pem_key = leaf_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return cert.public_bytes(serialization.Encoding.PEM), pem_key
+
+    import ipaddress
+
+    server_cert, server_key = issue(
+        "localhost",
+        ExtendedKeyUsageOID.SERVER_AUTH,
+        [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))],
+    )
+    client_cert, client_key = issue("enterprise-erp", ExtendedKeyUsageOID.CLIENT_AUTH, [])
+    files = {
+        "ca": ca.public_bytes(serialization.Encoding.PEM),
+        "server_cert": server_cert,
+        "server_key": server_key,
+        "client_cert": client_cert,
+        "client_key": client_key,
+    }
+    paths = {}
+    for label, data in files.items():
+        paths[label] = tmp / f"{label}.pem"
+        paths[label].write_bytes(data)
+    return paths
+
+
+def test_with_a_client_ca_configured_only_clients_holding_a_certificate_from_it_get_in(
+    sdk: Dualprev, tmp_path: Path
+) -> None:
+    pem = _certificates(tmp_path)
+    config = GatewayConfig(
+        address="127.0.0.1:0",
+        tls=TlsConfig(
+            cert_file=str(pem["server_cert"]), key_file=str(pem["server_key"]), client_ca_file=str(pem["ca"])
+        ),
+    )
+    gateway = build_gateway(config, sdk=sdk)
+    gateway.start()
+    try:
+        target = f"127.0.0.1:{gateway.port}"
+        with_cert = grpc.ssl_channel_credentials(
+            root_certificates=pem["ca"].read_bytes(),
+            private_key=pem["client_key"].read_bytes(),
+            certificate_chain=pem["client_cert"].read_bytes(),
+        )
+        with grpc.secure_channel(target, with_cert) as channel:
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+            assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+        without_cert = grpc.ssl_channel_credentials(root_certificates=pem["ca"].read_bytes())
+        with grpc.secure_channel(target, without_cert) as channel, pytest.raises(grpc.RpcError) as refused:
+            health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+        assert refused.value.code() is grpc.StatusCode.UNAVAILABLE
+
+        with grpc.insecure_channel(target) as channel, pytest.raises(grpc.RpcError) as plaintext:
+            health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+        assert plaintext.value.code() is grpc.StatusCode.UNAVAILABLE
+    finally:
+        gateway.stop(None).wait()
