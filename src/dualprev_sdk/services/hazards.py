@@ -140,15 +140,24 @@ class SweepResult:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@attrs.frozen(kw_only=True)
+class _GeneratedRequest(CommandContext):
+    """A context whose request id the SDK generated: it cannot have been seen before, so no replay lookup."""
+
+
 def _context(actor: str, at: dt.datetime | None, request_id: str | None) -> CommandContext:
     if not actor.strip():
         raise InvalidArgument.single("actor", actor, "required", "every command names the person who issues it")
-    return CommandContext(actor=actor, at=at or timeutil.now(), request_id=request_id or str(uuid.uuid4()))
+    if request_id is None:
+        return _GeneratedRequest(actor=actor, at=at or timeutil.now(), request_id=str(uuid.uuid4()))
+    return CommandContext(actor=actor, at=at or timeutil.now(), request_id=request_id)
 
 
 def _replay(
     uow: UnitOfWork, ctx: CommandContext, command: HazardCommand, hazard_id: str | None
 ) -> CommandResult | None:
+    if isinstance(ctx, _GeneratedRequest):
+        return None
     found = uow.hazards.find_request(ctx.request_id)
     if found is None:
         return None
@@ -252,7 +261,7 @@ def _execute(
         hazard = uow.hazards.get(hazard_id)
         act(uow, hazard)
         events = list(hazard.pending)
-        region_code = str(uow.hazards.projection(hazard_id)["region_code"])
+        region_code = uow.hazards.region_of(hazard_id)
         records = uow.hazards.save(hazard)
         _apply_effects(uow, hazard, events, region_code)
         _emit(uow, hazard, records, region_code)
@@ -396,7 +405,7 @@ def grade_hazard_by_rules(
         def matching() -> list[MajorHazardCriterion]:
             return [c for c in criteria if c.matches(state)]
 
-        region = str(uow.hazards.projection(hazard.id)["region_code"])
+        region = uow.hazards.region_of(hazard.id)
         return hazard.grade_by_rules(ctx, matching_criteria=matching, regulator_region_code=region)
 
     return _execute(sdk, hazard_id, HazardCommand.GRADE_BY_RULES, ctx, act)
@@ -416,7 +425,7 @@ def grade_hazard_by_person(
     ctx = _context(actor, at, request_id)
 
     def act(uow: UnitOfWork, hazard: Hazard) -> HazardEvent:
-        region = str(uow.hazards.projection(hazard.id)["region_code"])
+        region = uow.hazards.region_of(hazard.id)
         return hazard.grade_by_person(ctx, level=level, reason=reason, regulator_region_code=region)
 
     return _execute(sdk, hazard_id, HazardCommand.GRADE_BY_PERSON, ctx, act)
@@ -650,7 +659,7 @@ def _escalate_one(
         due = hazard.due_escalations(today, policy)
         if not due:
             return []
-        region_code = str(uow.hazards.projection(hazard_id)["region_code"])
+        region_code = uow.hazards.region_of(hazard_id)
         unit = uow.units.get(hazard.unit_uscc)
         principals = "、".join(r.name for r in unit.holders_of(SafetyRole.PRINCIPAL)) or unit.name
         made: list[tuple[str, EscalationTarget]] = []

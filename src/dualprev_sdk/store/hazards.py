@@ -226,6 +226,9 @@ class HazardRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # hazard id → (version, head hash, region code) as read by ``find`` in this unit of work: saves a
+        # round trip per command; the compare-and-swap in ``save`` still guards against a concurrent writer.
+        self._heads: dict[str, tuple[int, str, str]] = {}
 
     # -- writes ----------------------------------------------------------------------------------------------
 
@@ -270,14 +273,19 @@ class HazardRepository:
         if not hazard.pending:
             return []
         loaded_version = hazard.pending[0].sequence - 1
-        head = self.session.execute(
-            sa.select(HAZARDS.c.head_hash, HAZARDS.c.version).where(HAZARDS.c.id == hazard.id)
-        ).first()
-        if head is None:
-            raise NotFound(KIND, hazard.id)
-        if head.version != loaded_version:
-            raise ConcurrencyConflict(KIND, hazard.id, loaded_version)
-        records = chain_events(hazard.pending, prev_hash=head.head_hash)
+        cached = self._heads.get(hazard.id)
+        if cached is not None and cached[0] == loaded_version:
+            prev_hash = cached[1]
+        else:
+            head = self.session.execute(
+                sa.select(HAZARDS.c.head_hash, HAZARDS.c.version).where(HAZARDS.c.id == hazard.id)
+            ).first()
+            if head is None:
+                raise NotFound(KIND, hazard.id)
+            if head.version != loaded_version:
+                raise ConcurrencyConflict(KIND, hazard.id, loaded_version)
+            prev_hash = head.head_hash
+        records = chain_events(hazard.pending, prev_hash=prev_hash)
         result = cast(
             sa.CursorResult[Any],
             self.session.execute(
@@ -294,6 +302,9 @@ class HazardRepository:
         except sa.exc.IntegrityError as exc:  # a duplicate (hazard, sequence) or request id from a racing writer
             raise ConcurrencyConflict(KIND, hazard.id, loaded_version) from exc
         hazard.pending.clear()
+        region = cached[2] if cached is not None else None
+        if region is not None:
+            self._heads[hazard.id] = (records[-1].sequence, records[-1].hash, region)
         return records
 
     def _insert_events(self, events: Sequence[HazardEvent], records: Sequence[ChainRecord]) -> None:
@@ -370,10 +381,31 @@ class HazardRepository:
 
     def find(self, hazard_id: str, *, up_to: int | None = None) -> Hazard | None:
         """The hazard folded from its stored events (``up_to`` = as of that sequence), or None."""
-        stored = self.stored_events(hazard_id, up_to=up_to)
-        if not stored:
+        if up_to is not None:
+            stored = self.stored_events(hazard_id, up_to=up_to)
+            return Hazard.from_events(event_from_record(s.record) for s in stored) if stored else None
+        rows = (
+            self.session.execute(
+                sa.select(HAZARD_EVENTS, HAZARDS.c.region_code)
+                .join(HAZARDS, HAZARDS.c.id == HAZARD_EVENTS.c.hazard_id)
+                .where(HAZARD_EVENTS.c.hazard_id == hazard_id)
+                .order_by(HAZARD_EVENTS.c.sequence)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
             return None
-        return Hazard.from_events(event_from_record(s.record) for s in stored)
+        records = [_record_from_row(r) for r in rows]
+        self._heads[hazard_id] = (records[-1].sequence, records[-1].hash, rows[-1]["region_code"])
+        return Hazard.from_events(event_from_record(r) for r in records)
+
+    def region_of(self, hazard_id: str) -> str:
+        """The unit's region code copied onto the hazard (from this unit of work's read when there was one)."""
+        cached = self._heads.get(hazard_id)
+        if cached is not None:
+            return cached[2]
+        return str(self.projection(hazard_id)["region_code"])
 
     def get(self, hazard_id: str, *, up_to: int | None = None) -> Hazard:
         found = self.find(hazard_id, up_to=up_to)
