@@ -18,6 +18,17 @@ from dualprev_sdk.domain.common import (
     SourceStatus,
 )
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.hazard import (
+    AcceptanceRecord,
+    EscalationPolicy,
+    Evidence,
+    Hazard,
+    HazardLevel,
+    HazardSource,
+    HazardState,
+    RectificationPlan,
+    ensure_in_use,
+)
 from dualprev_sdk.domain.unit import RoleAssignment, SizeClass, UseUnit
 from dualprev_sdk.errors import (
     AlreadyExists,
@@ -52,6 +63,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AcceptanceRecord",
     "AlreadyExists",
     "ConcurrencyConflict",
     "ControlLevel",
@@ -63,16 +75,23 @@ __all__ = [
     "Equipment",
     "EquipmentRiskInput",
     "EquipmentStatus",
+    "EscalationPolicy",
+    "Evidence",
     "FailedPrecondition",
     "FieldViolation",
     "Frequency",
     "Grade",
     "GradingMethod",
     "GradingMethodRegistry",
+    "Hazard",
+    "HazardLevel",
+    "HazardSource",
+    "HazardState",
     "InvalidArgument",
     "Location",
     "NotFound",
     "PermissionDenied",
+    "RectificationPlan",
     "RiskLevel",
     "RoleAssignment",
     "SafetyRole",
@@ -81,6 +100,7 @@ __all__ = [
     "SourceStatus",
     "UseUnit",
     "__version__",
+    "ensure_in_use",
     "grade_equipment",
     "grade_lec",
     "grade_ls",
