@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from dualprev_gateway.config import GatewayConfig, TlsConfig, load_config
+
 from dualprev_sdk.errors import InvalidArgument
 
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from dualprev_gateway.protos import proto_files, proto_root
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_committed_generated_code_is_what_the_generator_produces_now() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_protos.py"), "--check"], capture_output=True, text=True, check=False
+        [sys.executable, str(ROOT / "scripts" / "gen_protos.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
