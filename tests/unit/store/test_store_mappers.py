@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from dualprev_sdk import CrowdedPlaceType, Equipment, EquipmentStatus, Location, RoleAssignment, SafetyRole, UseUnit
 from dualprev_sdk.domain.unit import SizeClass
@@ -97,7 +97,11 @@ def test_a_naive_datetime_is_refused_and_stored_instants_come_back_in_utc() -> N
 )
 def test_a_digit_prefix_becomes_an_index_range(prefix: str, sql: str) -> None:
     clause = starts_with(EQUIPMENT.c.region_code, prefix)
-    rendered = str(clause.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    rendered = str(
+        clause.compile(
+            dialect=sa.create_engine("postgresql+psycopg://u@h/d").dialect, compile_kwargs={"literal_binds": True}
+        )
+    )
     assert rendered == sql
 
 
