@@ -250,7 +250,8 @@ class EquipmentClassConformance:
             )
             dues = ec.next_due(facts)
             assert dues, f"{code}: no due date"
-            floor = last or commissioned
+            # Without an inspection a rule may count from manufacture (gas cylinders do), never earlier.
+            floor = last or min(commissioned, facts.manufactured_on or commissioned)
             for due in dues:
                 assert isinstance(due, DueDate)
                 assert due.kind, due

@@ -22,6 +22,7 @@ __all__ = [
     "INSPECTION_NONCONFORMING",
     "conclusion_failed",
     "criterion",
+    "filling_criteria",
     "gb45067_source",
     "general_criteria",
 ]
@@ -117,4 +118,36 @@ def general_criteria(applies_to: Iterable[str]) -> tuple[MajorHazardCriterion, .
             note="wording from a repository summary and 总局令第57号 art. 25; check against the official text",
         )
         for item, text, findings in GENERAL_ITEMS
+    )
+
+
+def filling_criteria(applies_to: tuple[str, ...], what_zh: str) -> tuple[MajorHazardCriterion, ...]:
+    """GB 45067-2024 4.5 (充装, [V-2nd]) for the mobile-vessel and gas-cylinder classes. The clause reads
+    "…充装有下列情形之一的", without "仍继续使用", so the items fire whether or not the equipment is in use."""
+    return (
+        criterion(
+            "4.5",
+            "a",
+            "未经许可，擅自从事移动式压力容器充装或者气瓶充装活动",
+            applies_to,
+            ("filling_without_licence",),
+            requires_continued_use=False,
+            note=f"applied here to {what_zh}",
+        ),
+        criterion(
+            "4.5",
+            "b",
+            "移动式压力容器、气瓶错装介质",
+            applies_to,
+            ("wrong_medium_filled",),
+            requires_continued_use=False,
+        ),
+        criterion(
+            "4.5",
+            "c",
+            "充装设备设施上的紧急切断装置缺失或失效",
+            applies_to,
+            ("filling_facility_emergency_shutoff_missing_or_failed",),
+            requires_continued_use=False,
+        ),
     )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dualprev_plugins._common.gb45067 import INSPECTION_NONCONFORMING, conclusion_failed, criterion, general_criteria
+from dualprev_plugins._common.gb45067 import (
+    INSPECTION_NONCONFORMING,
+    conclusion_failed,
+    criterion,
+    filling_criteria,
+    general_criteria,
+)
 from dualprev_plugins._common.intervals import IntervalRule
 from dualprev_plugins._common.scope import Threshold
 from dualprev_plugins.pressure_vessel.parameters import PressureVesselParameters, VesselClass
@@ -185,37 +191,6 @@ def _criteria() -> tuple[MajorHazardCriterion, ...]:
         ),
         criterion("4.3", "e", "氧舱的接地装置缺失或失效", (o,), ("oxygen_chamber_grounding_missing_or_failed",)),
         *filling_criteria((m,), "移动式压力容器"),
-    )
-
-
-def filling_criteria(applies_to: tuple[str, ...], what_zh: str) -> tuple[MajorHazardCriterion, ...]:
-    """GB 45067-2024 4.5 (充装), shared with the gas-cylinder class; 4.5 has no "仍继续使用" condition."""
-    return (
-        criterion(
-            "4.5",
-            "a",
-            "未经许可，擅自从事移动式压力容器充装或者气瓶充装活动",
-            applies_to,
-            ("filling_without_licence",),
-            requires_continued_use=False,
-            note=f"applied here to {what_zh}",
-        ),
-        criterion(
-            "4.5",
-            "b",
-            "移动式压力容器、气瓶错装介质",
-            applies_to,
-            ("wrong_medium_filled",),
-            requires_continued_use=False,
-        ),
-        criterion(
-            "4.5",
-            "c",
-            "充装设备设施上的紧急切断装置缺失或失效",
-            applies_to,
-            ("filling_facility_emergency_shutoff_missing_or_failed",),
-            requires_continued_use=False,
-        ),
     )
 
 
