@@ -72,7 +72,9 @@ __all__ = [
     "Transition",
     "VerificationRejected",
     "allowed_commands",
+    "commands_table_markdown",
     "ensure_in_use",
+    "state_diagram_mermaid",
     "transition_for",
 ]
 
@@ -363,6 +365,31 @@ def transition_for(command: HazardCommand) -> Transition:
 def allowed_commands(state: HazardState, level: HazardLevel | None) -> list[HazardCommand]:
     """The commands the table allows for a hazard in ``state`` with ``level`` (None before grading)."""
     return [t.command for t in TRANSITIONS if t.allows(state, level)]
+
+
+def state_diagram_mermaid() -> str:
+    """The state machine as a mermaid ``stateDiagram-v2``, generated from :data:`TRANSITIONS` (docs embed it; a
+    test checks the docs still match)."""
+    lines = ["stateDiagram-v2", f"    [*] --> {HazardState.REPORTED.value}: report 上报"]
+    for row in TRANSITIONS:
+        if row.target is None:
+            continue
+        guard = f" [{row.level.value}]" if row.level else ""
+        for source in sorted(row.sources, key=list(HazardState).index):
+            lines.append(f"    {source.value} --> {row.target.value}: {row.command.value}{guard} {row.label_zh}")
+    lines.extend(f"    {s.value} --> [*]" for s in HazardState if s.is_terminal)
+    return "\n".join(lines)
+
+
+def commands_table_markdown() -> str:
+    """Every command with the states it is allowed in and where it leads, as a Markdown table (from the data)."""
+    rows = ["| command | 中文 | allowed in | leads to | only for |", "|---|---|---|---|---|"]
+    for row in TRANSITIONS:
+        sources = ", ".join(s.value for s in HazardState if s in row.sources)
+        target = row.target.value if row.target else "(stays)"
+        level = row.level.value if row.level else ""
+        rows.append(f"| `{row.command.value}` | {row.label_zh} | {sources} | {target} | {level} |")
+    return "\n".join(rows)
 
 
 # ---------------------------------------------------------------------------------------------------------------
