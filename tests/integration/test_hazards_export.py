@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from hazard_world import open_world, report, to_closed
 
+from dualprev_sdk.errors import FailedPrecondition
 from dualprev_sdk.reports.hazard_history import FORMAT, write_history_json, write_history_xlsx
 from dualprev_sdk.services import hazards as hz
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -66,3 +67,19 @@ def test_an_export_of_a_tampered_record_says_so(world, tmp_path):
     book = openpyxl.load_workbook(path)
     assert book["链校验"]["B1"].value == "已被篡改"
     assert book["链校验"]["A4"].value == 5
+
+
+def test_a_record_altered_until_it_no_longer_reads_is_refused_on_load_but_still_exported(world, tmp_path):
+    with world.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE hazard_events SET payload = '{}' WHERE hazard_id = 'H-1' AND sequence = 3"))
+
+    with pytest.raises(FailedPrecondition) as caught:
+        hz.get_hazard(world, "H-1")
+    assert caught.value.reason == "HAZARD_RECORD_UNREADABLE"
+    assert caught.value.metadata == {"hazard_id": "H-1", "sequence": "3"}
+
+    doc = json.loads(write_history_json(hz.hazard_history(world, "H-1"), tmp_path / "H-1.json").read_text("utf-8"))
+    assert doc["hazard"]["id"] == "H-1"
+    assert doc["hazard"]["state"] is None
+    assert len(doc["events"]) == 8
+    assert [b["sequence"] for b in doc["chain"]["breaks"]] == [3]

@@ -40,37 +40,10 @@ def event_label_zh(event_type: str) -> str:
 
 def history_document(history: HazardHistory) -> dict[str, Any]:
     """The JSON-ready export of one hazard."""
-    hazard = history.hazard
-    plan = hazard.plan
     return {
         "format": FORMAT,
         "exported_at": timeutil.now().isoformat(),
-        "hazard": {
-            "id": hazard.id,
-            "unit_uscc": hazard.unit_uscc,
-            "region_code": history.region_code,
-            "equipment_id": hazard.equipment_id,
-            "catalog_code": history.catalog_code,
-            "source": hazard.source.value,
-            "source_zh": hazard.source.name_zh,
-            "source_reference": hazard.source_reference,
-            "description": hazard.description,
-            "found_on": hazard.found_on.isoformat() if hazard.found_on else None,
-            "finder": hazard.finder,
-            "state": hazard.state.value,
-            "state_zh": hazard.state.name_zh,
-            "level": hazard.level.value if hazard.level else None,
-            "level_zh": hazard.level.name_zh if hazard.level else None,
-            "level_samr_zh": hazard.level.label(HazardVocabulary.SAMR_ORDERS) if hazard.level else None,
-            "grading_basis": hazard.grading_basis.value if hazard.grading_basis else None,
-            "criteria": [c.citation for c in hazard.criteria],
-            "deadline": plan.deadline.isoformat() if plan and plan.deadline else None,
-            "responsible_person": plan.responsible_person if plan else None,
-            "rectifier": hazard.rectifier or None,
-            "verifier": hazard.verifier or None,
-            "closed_at": hazard.closed_at.isoformat() if hazard.closed_at else None,
-            "version": hazard.version,
-        },
+        "hazard": _summary(history),
         "events": [
             {
                 "sequence": e.record.sequence,
@@ -94,6 +67,72 @@ def history_document(history: HazardHistory) -> dict[str, Any]:
             ],
         },
     }
+
+
+def _summary(history: HazardHistory) -> dict[str, Any]:
+    hazard = history.hazard
+    if hazard is None:  # the stored record no longer folds: export what is known and say so
+        return dict.fromkeys(_SUMMARY_KEYS) | {
+            "id": history.hazard_id,
+            "region_code": history.region_code,
+            "catalog_code": history.catalog_code,
+            "state_zh": "记录无法读取（可能被篡改）",
+        }
+    plan = hazard.plan
+    return {
+        "id": hazard.id,
+        "unit_uscc": hazard.unit_uscc,
+        "region_code": history.region_code,
+        "equipment_id": hazard.equipment_id,
+        "catalog_code": history.catalog_code,
+        "source": hazard.source.value,
+        "source_zh": hazard.source.name_zh,
+        "source_reference": hazard.source_reference,
+        "description": hazard.description,
+        "found_on": hazard.found_on.isoformat() if hazard.found_on else None,
+        "finder": hazard.finder,
+        "state": hazard.state.value,
+        "state_zh": hazard.state.name_zh,
+        "level": hazard.level.value if hazard.level else None,
+        "level_zh": hazard.level.name_zh if hazard.level else None,
+        "level_samr_zh": hazard.level.label(HazardVocabulary.SAMR_ORDERS) if hazard.level else None,
+        "grading_basis": hazard.grading_basis.value if hazard.grading_basis else None,
+        "criteria": [c.citation for c in hazard.criteria],
+        "deadline": plan.deadline.isoformat() if plan and plan.deadline else None,
+        "responsible_person": plan.responsible_person if plan else None,
+        "rectifier": hazard.rectifier or None,
+        "verifier": hazard.verifier or None,
+        "closed_at": hazard.closed_at.isoformat() if hazard.closed_at else None,
+        "version": hazard.version,
+    }
+
+
+_SUMMARY_KEYS = (
+    "id",
+    "unit_uscc",
+    "region_code",
+    "equipment_id",
+    "catalog_code",
+    "source",
+    "source_zh",
+    "source_reference",
+    "description",
+    "found_on",
+    "finder",
+    "state",
+    "state_zh",
+    "level",
+    "level_zh",
+    "level_samr_zh",
+    "grading_basis",
+    "criteria",
+    "deadline",
+    "responsible_person",
+    "rectifier",
+    "verifier",
+    "closed_at",
+    "version",
+)
 
 
 def write_history_json(history: HazardHistory, path: str | Path) -> Path:

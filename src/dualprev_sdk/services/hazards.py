@@ -118,9 +118,11 @@ class CommandResult:
 
 @attrs.frozen(kw_only=True)
 class HazardHistory:
-    """A hazard's full record for export: the fold, every stored event with its hashes, and the chain check."""
+    """A hazard's full record for export: the fold (None when the stored record no longer folds), every stored
+    event with its hashes, and the chain check."""
 
-    hazard: Hazard
+    hazard_id: str
+    hazard: Hazard | None
     events: tuple[StoredEvent, ...]
     chain: ChainReport
     region_code: str
@@ -692,13 +694,21 @@ def get_hazard(sdk: Dualprev, hazard_id: str) -> Hazard:
 
 
 def hazard_history(sdk: Dualprev, hazard_id: str) -> HazardHistory:
-    """The full record of one hazard with its chain verified, for the JSON and xlsx exports."""
+    """The full record of one hazard with its chain verified, for the JSON and xlsx exports.
+
+    A record altered so badly that it no longer folds is still exported (``hazard`` is None): an auditor needs
+    the damaged record most of all.
+    """
     with sdk.uow() as uow:
-        stored = uow.hazards.stored_events(hazard_id)
-        hazard = uow.hazards.get(hazard_id)
         row = uow.hazards.projection(hazard_id)
+        stored = uow.hazards.stored_events(hazard_id)
+        try:
+            hazard: Hazard | None = uow.hazards.get(hazard_id)
+        except FailedPrecondition:
+            hazard = None
         report = uow.hazards.verify_chain(hazard_id)
     return HazardHistory(
+        hazard_id=hazard_id,
         hazard=hazard,
         events=tuple(stored),
         chain=report,

@@ -48,8 +48,8 @@ from dualprev_sdk.domain.hazard_chain import (
     chain_events,
     verify_chain,
 )
-from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, NotFound
-from dualprev_sdk.serialization import converter
+from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, FailedPrecondition, InvalidArgument, NotFound
+from dualprev_sdk.serialization import structure
 from dualprev_sdk.store.base import UTCDateTime, chunked, table_of
 
 __all__ = [
@@ -204,11 +204,24 @@ def _record_from_row(row: Mapping[Any, Any]) -> ChainRecord:
 
 
 def event_from_record(record: ChainRecord) -> HazardEvent:
-    """The domain event for a stored record (through the SDK's one converter)."""
-    cls = EVENT_TYPES[record.event_type]
-    data = {**record.payload, "hazard_id": record.hazard_id, "sequence": record.sequence}
-    event: HazardEvent = converter.structure(data, cls)
-    return event
+    """The domain event for a stored record (through the SDK's one converter).
+
+    A record that no longer reads as its event type was changed behind the SDK's back (or written by a newer
+    SDK): that is a FailedPrecondition naming the hazard and sequence, pointing at ``verify_hazard_chain``.
+    """
+    cls = EVENT_TYPES.get(record.event_type)
+    try:
+        if cls is None:
+            raise InvalidArgument.single("type", record.event_type, "hazard.event.type", "unknown event type")
+        data = {**record.payload, "hazard_id": record.hazard_id, "sequence": record.sequence}
+        return structure(data, cls)
+    except InvalidArgument as exc:
+        raise FailedPrecondition(
+            f"stored event #{record.sequence} of hazard {record.hazard_id!r} cannot be read ({exc.message}); "
+            "the record may have been altered — run verify_hazard_chain",
+            reason="HAZARD_RECORD_UNREADABLE",
+            metadata={"hazard_id": record.hazard_id, "sequence": str(record.sequence)},
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------------------------------------
