@@ -694,19 +694,30 @@ class RowValidator:
                     )
                 )
         typed: Any = None
-        if data:
+        # The plugin's converter stops at type errors before running validators; structuring again without the
+        # fields that failed lets the validators of the others speak too, so the row lists every problem.
+        remaining = dict(data)
+        for _attempt in range(2):
+            if not remaining:
+                break
             try:
-                instance = equipment_class.structure_parameters(data, path="")
+                instance = equipment_class.structure_parameters(remaining, path="")
             except InvalidArgument as exc:
+                failed: set[str] = set()
                 for violation in exc.violations:
                     field_name = violation.field.strip(".").split(".")[0].split("[")[0]
+                    failed.add(field_name)
                     found = heading_of.get(field_name)
                     # a required field without a column, or a class-level failure: name the field instead
                     heading = found or _label_of(equipment_class, field_name) or field_name or equipment_class.name_zh
-                    value = raw.get(heading, violation.value)
-                    problems.append((heading, value, violation.rule, violation.message))
+                    problems.append((heading, raw.get(heading, violation.value), violation.rule, violation.message))
+                if not failed & set(remaining):
+                    break
+                remaining = {k: v for k, v in remaining.items() if k not in failed}
             else:
-                typed = equipment_class.unstructure_parameters(instance)
+                if not problems:
+                    typed = equipment_class.unstructure_parameters(instance)
+                break
         if problems or not isinstance(typed, dict):
             return None, problems, notes
         return typed, problems, notes

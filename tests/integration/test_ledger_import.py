@@ -1,0 +1,291 @@
+"""``import_ledger`` on real databases (a SQLite file, and PostgreSQL when DUALPREV_TEST_POSTGRES_URL is set)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from dualprev_sdk import ids
+from dualprev_sdk.equipment_classes import DueDate, EquipmentClass, InspectionFacts, parameter
+from dualprev_sdk.plugins import PluginHost
+from dualprev_sdk.services.bootstrap import Dualprev
+from dualprev_sdk.services.ledger_import import import_ledger
+from dualprev_sdk.store.equipment import EQUIPMENT
+from dualprev_sdk.store.outbox import OUTBOX
+from dualprev_sdk.store.units import UNITS
+
+# ---------------------------------------------------------------------------------------------------------------
+# a small world: two units, three lifts, with a test lift class so parameters are mapped without the built-ins
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _uscc(number: int) -> str:
+    org = f"{number:08d}"
+    first17 = "91410100" + org + ids.organization_code_check_character(org)
+    return first17 + ids.uscc_check_character(first17)
+
+
+HEADINGS = (
+    "使用单位名称",
+    "统一社会信用代码",
+    "所在地区(行政区划代码)",
+    "设备品种(代码)",
+    "设备代码",
+    "使用登记证编号",
+    "单位内编号",
+    "设备名称",
+    "投用日期",
+    "下次检验日期",
+    "额定载重量(kg)",
+)
+
+
+def ledger_rows() -> list[list[str]]:
+    return [
+        ["甲公司", _uscc(1), "410105", "3110", "311010890201500001", "梯11豫A00001(17)", "DT-1", "1号梯", "2015-10-08",
+         "2026-10-07", "1000"],
+        ["甲公司", _uscc(1), "410105", "3110", "-", "梯11豫A00002(17)", "DT-2", "2号梯", "2016-01-05", "2026-12-01",
+         "800"],
+        ["乙公司", _uscc(2), "410102", "3310", "-", "", "FT-1", "扶梯", "2018-05-20", "2026-05-19", ""],
+    ]  # fmt: skip
+
+
+@attrs.define(kw_only=True)
+class _LiftParameters:
+    rated_load_kg: int | None = parameter(label_zh="额定载重量", unit="kg", default=None)
+
+
+class _Lift(EquipmentClass):
+    key = "test_lift"
+    kind_code = "3000"
+    catalog_codes = ("3000",)
+    name_zh = "电梯"
+    name_en = "Lift (test)"
+    parameters_type = _LiftParameters
+
+    def next_due(self, facts: InspectionFacts) -> list[DueDate]:
+        return []
+
+
+class _TestPlugin:
+    from dualprev_sdk.hookspecs import hookimpl
+
+    @staticmethod
+    @hookimpl
+    def dualprev_register_equipment_classes(registry: Any) -> None:
+        registry.register(_Lift())
+
+
+@pytest.fixture
+def sdk(db_url: str) -> Iterator[Dualprev]:
+    host = PluginHost(entry_points=False, extra_plugins=[("ledger_test", _TestPlugin)], disabled=[])
+    with Dualprev.open(db_url, migrate=False, host=host) as opened:
+        yield opened
+
+
+def write(path: Path, rows: Sequence[Sequence[Any]], headings: Sequence[str] = HEADINGS, title: str = "") -> Path:
+    if path.suffix == ".xlsx":
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        if title:
+            sheet.append([title])
+        sheet.append(list(headings))
+        for r in rows:
+            sheet.append(list(r))
+        workbook.save(path)
+        return path
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        if title:
+            writer.writerow([title])
+        writer.writerow(headings)
+        writer.writerows(rows)
+    return path
+
+
+def counts(sdk: Dualprev) -> dict[str, int]:
+    with sdk.engine.connect() as connection:
+        return {
+            table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in (UNITS, EQUIPMENT, OUTBOX)
+        }
+
+
+def equipment_rows(sdk: Dualprev) -> dict[str, Mapping[str, Any]]:
+    with sdk.engine.connect() as connection:
+        return {r["name"]: r for r in connection.execute(sa.select(EQUIPMENT)).mappings()}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_clean_ledger_creates_units_and_equipment_in_one_go(sdk: Dualprev, tmp_path: Path, suffix: str) -> None:
+    report = import_ledger(sdk, write(tmp_path / f"ledger{suffix}", ledger_rows(), title="特种设备台账"))
+    assert report.committed
+    assert report.ok
+    assert (report.units_created, report.equipment_created) == (2, 3)
+    assert counts(sdk)["units"] == 2
+    assert counts(sdk)["equipment"] == 3
+    stored = equipment_rows(sdk)
+    assert stored["1号梯"]["parameters"] == {"rated_load_kg": 1000}
+    assert stored["2号梯"]["equipment_code"] is None
+    assert stored["扶梯"]["region_code"] == "410102"
+    loaded = sdk.uow()
+    with loaded as uow:
+        lift = uow.equipment.get(stored["1号梯"]["id"])
+    assert lift.parameters == _LiftParameters(rated_load_kg=1000)
+    assert str(lift.next_inspection_due) == "2026-10-07"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_invalid_row_leaves_nothing_written(sdk: Dualprev, tmp_path: Path, suffix: str) -> None:
+    rows = ledger_rows()
+    rows[2][1] = _uscc(2)[:-1] + ("0" if _uscc(2)[-1] != "0" else "1")  # wrong check character on the last row
+    rows[2][8] = "2018-02-30"
+    report = import_ledger(sdk, write(tmp_path / f"ledger{suffix}", rows), chunk_size=1)
+    assert not report.committed
+    assert counts(sdk) == {"units": 0, "equipment": 0, "outbox": 0}
+    assert {(e.row, e.column) for e in report.errors} == {(4, "统一社会信用代码"), (4, "投用日期")}
+    assert report.rows_rejected == 1
+    assert report.equipment_created == 0
+
+
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(sdk: Dualprev, tmp_path: Path) -> None:
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", ledger_rows()), dry_run=True)
+    assert report.dry_run
+    assert not report.committed
+    assert (report.units_created, report.equipment_created) == (2, 3)
+    assert counts(sdk) == {"units": 0, "equipment": 0, "outbox": 0}
+
+
+def test_a_dry_run_lists_every_bad_row_with_row_column_value_and_reason(sdk: Dualprev, tmp_path: Path) -> None:
+    rows = ledger_rows()
+    rows[0][2] = "999999"
+    rows[1][3] = "9990"
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", rows), dry_run=True)
+    assert [(e.row, e.column, e.value) for e in report.errors] == [
+        (2, "所在地区(行政区划代码)", "999999"),
+        (3, "设备品种(代码)", "9990"),
+    ]
+    assert all(e.reason for e in report.errors)
+    assert counts(sdk)["equipment"] == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_skip_invalid_imports_the_good_rows_and_writes_the_bad_ones_to_a_rejected_file(
+    sdk: Dualprev, tmp_path: Path, suffix: str
+) -> None:
+    rows = ledger_rows()
+    rows[1][4] = "31101089"  # too short to be an equipment code
+    rejected = tmp_path / f"rejected{suffix}"
+    report = import_ledger(sdk, write(tmp_path / f"ledger{suffix}", rows), skip_invalid=True, rejected_path=rejected)
+    assert report.committed
+    assert report.rows_rejected == 1
+    assert counts(sdk)["equipment"] == 2
+    if suffix == ".csv":
+        with rejected.open(encoding="utf-8-sig", newline="") as fh:
+            header, bad = list(csv.reader(fh))
+    else:
+        header, bad = ([c.value for c in r] for r in openpyxl.load_workbook(rejected).active.iter_rows())
+    assert header == [*HEADINGS, "原行号", "错误原因"]
+    assert bad[4] == "31101089"
+    assert str(bad[-2]) == "3"
+    assert "设备代码" in bad[-1]
+
+
+def test_reimporting_the_same_ledger_changes_nothing_and_duplicates_nothing(sdk: Dualprev, tmp_path: Path) -> None:
+    path = write(tmp_path / "ledger.csv", ledger_rows())
+    import_ledger(sdk, path)
+    before = equipment_rows(sdk)
+    again = import_ledger(sdk, path)
+    assert (again.units_created, again.equipment_created, again.equipment_updated) == (0, 0, 0)
+    assert (again.units_unchanged, again.equipment_unchanged) == (2, 3)
+    assert equipment_rows(sdk) == before
+
+
+def test_reimporting_a_changed_ledger_updates_by_natural_key_and_bumps_the_version(
+    sdk: Dualprev, tmp_path: Path
+) -> None:
+    import_ledger(sdk, write(tmp_path / "v1.csv", ledger_rows()))
+    rows = ledger_rows()
+    rows[0][9] = "2027-10-07"  # by equipment code
+    rows[1][9] = "2027-12-01"  # by registration number
+    rows[2][9] = "2027-05-19"  # by (unit, 单位内编号)
+    rows[2][0] = "乙公司（更名）"
+    report = import_ledger(sdk, write(tmp_path / "v2.csv", rows))
+    assert (report.equipment_created, report.equipment_updated, report.units_updated) == (0, 3, 1)
+    stored = equipment_rows(sdk)
+    assert {str(r["next_inspection_due"]) for r in stored.values()} == {"2027-10-07", "2027-12-01", "2027-05-19"}
+    assert {r["version"] for r in stored.values()} == {2}
+    assert counts(sdk)["equipment"] == 3
+
+
+def test_a_ledger_that_gained_equipment_codes_updates_the_records_found_by_registration_number(
+    sdk: Dualprev, tmp_path: Path
+) -> None:
+    import_ledger(sdk, write(tmp_path / "v1.csv", ledger_rows()))
+    rows = ledger_rows()
+    rows[1][4] = "311010890201600002"
+    report = import_ledger(sdk, write(tmp_path / "v2.csv", rows))
+    assert (report.equipment_created, report.equipment_updated) == (0, 1)
+    assert equipment_rows(sdk)["2号梯"]["equipment_code"] == "311010890201600002"
+
+
+def test_empty_cells_do_not_erase_stored_values(sdk: Dualprev, tmp_path: Path) -> None:
+    import_ledger(sdk, write(tmp_path / "v1.csv", ledger_rows()))
+    rows = ledger_rows()
+    rows[0][7], rows[0][10] = "1号梯", ""
+    report = import_ledger(sdk, write(tmp_path / "v2.csv", rows))
+    assert report.equipment_updated == 0
+    assert equipment_rows(sdk)["1号梯"]["parameters"] == {"rated_load_kg": 1000}
+
+
+def test_the_same_equipment_twice_in_one_file_is_a_duplicate_row(sdk: Dualprev, tmp_path: Path) -> None:
+    rows = ledger_rows()
+    rows.append(list(rows[0]))
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", rows))
+    assert not report.committed
+    assert [(e.row, e.rule) for e in report.errors] == [(5, "ledger.duplicate_equipment")]
+
+
+def test_a_unit_spelled_two_ways_in_one_file_is_reported(sdk: Dualprev, tmp_path: Path) -> None:
+    rows = ledger_rows()
+    rows[1][0] = "甲公司（分厂）"
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", rows))
+    assert [(e.row, e.rule) for e in report.errors] == [(3, "ledger.unit_conflict")]
+
+
+def test_aliases_and_full_width_headings_are_understood(sdk: Dualprev, tmp_path: Path) -> None:
+    headings = ("单位名称", "社会信用代码", "行政区划代码", "品种代码", "注册代码", "使用登记证号", "内部编号",
+                "设备名称", "投入使用日期", "下次定检日期", "额定载重量（kg）")  # fmt: skip
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", ledger_rows(), headings))
+    assert report.committed
+    assert report.equipment_created == 3
+    assert equipment_rows(sdk)["1号梯"]["parameters"] == {"rated_load_kg": 1000}
+
+
+def test_changes_are_announced_in_the_outbox_in_the_same_transaction(sdk: Dualprev, tmp_path: Path) -> None:
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", ledger_rows()), chunk_size=2)
+    events = sdk.read_events(0, 100)
+    assert [e.type for e in events] == ["ledger.chunk_imported", "ledger.chunk_imported", "ledger.imported"]
+    created = [i for e in events[:2] for i in e.payload["equipment_created"]]
+    assert sorted(created) == sorted(r["id"] for r in equipment_rows(sdk).values())
+    assert events[-1].payload["equipment_created"] == 3
+    assert report.events_emitted == 3
+
+
+def test_missing_required_columns_stop_the_import_before_any_row(sdk: Dualprev, tmp_path: Path) -> None:
+    headings = [h for h in HEADINGS if h != "统一社会信用代码"]
+    rows = [[c for h, c in zip(HEADINGS, r, strict=True) if h != "统一社会信用代码"] for r in ledger_rows()]
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", rows, headings))
+    assert report.rows_read == 0
+    assert not report.committed
+    assert [e.rule for e in report.errors] == ["ledger.required_column"]
