@@ -14,6 +14,7 @@ from dualprev_sdk.store import inspections as _inspections  # noqa: F401
 from dualprev_sdk.store import outbox as _outbox  # noqa: F401
 from dualprev_sdk.store import personnel as _personnel  # noqa: F401
 from dualprev_sdk.store import risk_points as _risk_points  # noqa: F401
+from dualprev_sdk.store import traceability as _traceability  # noqa: F401
 from dualprev_sdk.store import units as _units  # noqa: F401
 from dualprev_sdk.store.base import metadata
 

@@ -24,6 +24,7 @@ from dualprev_sdk.store.inspections import InspectionRepository
 from dualprev_sdk.store.outbox import OutboxEvent, OutboxRepository, new_event, write_events
 from dualprev_sdk.store.personnel import PersonRepository
 from dualprev_sdk.store.risk_points import RiskPointRepository
+from dualprev_sdk.store.traceability import CylinderRepository
 from dualprev_sdk.store.units import UnitRepository
 
 __all__ = ["UnitOfWork", "UnitOfWorkFactory"]
@@ -41,6 +42,7 @@ class UnitOfWork:
     inspections: InspectionRepository
     people: PersonRepository
     credit: CreditRepository
+    cylinders: CylinderRepository
     outbox: OutboxRepository
     api_keys: ApiKeyRepository
 
@@ -65,6 +67,7 @@ class UnitOfWork:
         self.inspections = InspectionRepository(session)
         self.people = PersonRepository(session)
         self.credit = CreditRepository(session)
+        self.cylinders = CylinderRepository(session)
         self.outbox = OutboxRepository(session)
         self.api_keys = ApiKeyRepository(session)
 

@@ -1,0 +1,270 @@
+"""Cylinder and mobile-vessel traceability tables: ``cylinders``, the append-only ``cylinder_events`` flow
+(fills and refusals included) and ``vessel_loadings``.
+
+Fills are the hot path (tens of millions a year in a province), so the repository works in batches: one
+``SELECT … WHERE tag IN (…)`` per chunk to load cylinders, and one executemany ``INSERT`` per chunk for events.
+Events have no version column: they are facts and are never updated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlmodel import Field, SQLModel
+
+from dualprev_sdk import timeutil
+from dualprev_sdk.domain.cylinder import Cylinder, CylinderEvent, CylinderEventKind
+from dualprev_sdk.errors import NotFound
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, insert_many, table_of
+
+__all__ = [
+    "CYLINDERS",
+    "CYLINDER_EVENTS",
+    "VESSEL_LOADINGS",
+    "CylinderRepository",
+    "cylinder_from_row",
+    "cylinder_to_row",
+]
+
+KIND = "cylinder"
+
+
+class CylinderRow(SQLModel, table=True):
+    __tablename__ = "cylinders"
+    __table_args__ = (
+        sa.Index("ix_cylinders_station", "filling_station_uscc"),
+        sa.Index("ix_cylinders_due", "next_inspection_due"),
+    )
+
+    id: str = Field(sa_type=sa.String(64), primary_key=True)
+    tag: str = Field(sa_type=sa.String(64), unique=True)
+    registration_code: str = Field(default="", sa_type=sa.String(32))
+    serial_number: str = Field(default="", sa_type=sa.String(64))
+    property_unit_uscc: str = Field(default="", sa_type=sa.String(18))
+    filling_station_uscc: str = Field(default="", sa_type=sa.String(18))
+    contracted_stations: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
+    medium: str = Field(sa_type=sa.String(64))
+    catalog_code: str = Field(default="2300", sa_type=sa.String(8))
+    manufactured_on: dt.date | None = Field(default=None)
+    design_life_years: int | None = Field(default=None)
+    last_inspection_on: dt.date | None = Field(default=None)
+    next_inspection_due: dt.date | None = Field(default=None)
+    scrapped_on: dt.date | None = Field(default=None)
+    version: int = Field(default=1)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+class CylinderEventRow(SQLModel, table=True):
+    """One step of a cylinder's life. ``cylinder_id`` is NULL for a refusal of an unregistered tag."""
+
+    __tablename__ = "cylinder_events"
+    __table_args__ = (
+        sa.Index("ix_cylinder_events_cylinder_at", "cylinder_id", "at"),
+        sa.Index("ix_cylinder_events_station_at", "station_uscc", "at"),
+        sa.Index("ix_cylinder_events_kind_at", "kind", "at"),
+    )
+
+    id: int | None = Field(
+        default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    )
+    cylinder_id: str | None = Field(default=None, sa_type=sa.String(64), foreign_key="cylinders.id")
+    tag: str = Field(sa_type=sa.String(64))
+    kind: str = Field(sa_type=sa.String(24))
+    at: dt.datetime = Field(sa_type=UTCDateTime)
+    station_uscc: str = Field(default="", sa_type=sa.String(18))
+    party: str = Field(default="", sa_type=sa.String(200))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
+
+
+class VesselLoadingRow(SQLModel, table=True):
+    """A loading or unloading of a mobile pressure vessel, or its refusal by the interlock."""
+
+    __tablename__ = "vessel_loadings"
+    __table_args__ = (sa.Index("ix_vessel_loadings_equipment_at", "equipment_id", "at"),)
+
+    id: int | None = Field(
+        default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    )
+    equipment_id: str = Field(sa_type=sa.String(64))
+    station_uscc: str = Field(sa_type=sa.String(18))
+    operator_id: str = Field(sa_type=sa.String(64))
+    medium: str = Field(sa_type=sa.String(64))
+    at: dt.datetime = Field(sa_type=UTCDateTime)
+    unloading: bool = Field(default=False)
+    quantity_kg: float | None = Field(default=None)
+    refused: bool = Field(default=False)
+    reasons: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
+
+
+CYLINDERS = table_of(CylinderRow)
+CYLINDER_EVENTS = table_of(CylinderEventRow)
+VESSEL_LOADINGS = table_of(VesselLoadingRow)
+
+_MUTABLE = (
+    "registration_code",
+    "serial_number",
+    "property_unit_uscc",
+    "filling_station_uscc",
+    "contracted_stations",
+    "medium",
+    "catalog_code",
+    "manufactured_on",
+    "design_life_years",
+    "last_inspection_on",
+    "next_inspection_due",
+    "scrapped_on",
+)
+
+
+def cylinder_to_row(cylinder: Cylinder) -> dict[str, Any]:
+    return {
+        "id": cylinder.id,
+        "tag": cylinder.tag,
+        "registration_code": cylinder.registration_code,
+        "serial_number": cylinder.serial_number,
+        "property_unit_uscc": cylinder.property_unit_uscc,
+        "filling_station_uscc": cylinder.filling_station_uscc,
+        "contracted_stations": list(cylinder.contracted_stations),
+        "medium": cylinder.medium,
+        "catalog_code": cylinder.catalog_code,
+        "manufactured_on": cylinder.manufactured_on,
+        "design_life_years": cylinder.design_life_years,
+        "last_inspection_on": cylinder.last_inspection_on,
+        "next_inspection_due": cylinder.next_inspection_due,
+        "scrapped_on": cylinder.scrapped_on,
+    }
+
+
+def cylinder_from_row(row: Mapping[Any, Any]) -> Cylinder:
+    return Cylinder(
+        id=row["id"],
+        tag=row["tag"],
+        registration_code=row["registration_code"],
+        serial_number=row["serial_number"],
+        property_unit_uscc=row["property_unit_uscc"],
+        filling_station_uscc=row["filling_station_uscc"],
+        contracted_stations=tuple(row["contracted_stations"] or ()),
+        medium=row["medium"],
+        catalog_code=row["catalog_code"],
+        manufactured_on=row["manufactured_on"],
+        design_life_years=row["design_life_years"],
+        last_inspection_on=row["last_inspection_on"],
+        next_inspection_due=row["next_inspection_due"],
+        scrapped_on=row["scrapped_on"],
+        version=row["version"],
+    )
+
+
+def event_to_row(event: CylinderEvent, tag: str) -> dict[str, Any]:
+    return {
+        "cylinder_id": event.cylinder_id or None,
+        "tag": tag,
+        "kind": event.kind.value,
+        "at": event.at,
+        "station_uscc": event.station_uscc,
+        "party": event.party,
+        "detail": dict(event.detail),
+    }
+
+
+def event_from_row(row: Mapping[Any, Any]) -> CylinderEvent:
+    return CylinderEvent(
+        cylinder_id=row["cylinder_id"] or "",
+        kind=CylinderEventKind(row["kind"]),
+        at=row["at"],
+        station_uscc=row["station_uscc"],
+        party=row["party"],
+        detail=dict(row["detail"] or {}),
+    )
+
+
+class CylinderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_many(self, cylinders: Iterable[Cylinder], *, chunk_size: int = 1000) -> int:
+        now = timeutil.now()
+        rows = [{**cylinder_to_row(c), "version": 1, "created_at": now, "updated_at": now} for c in cylinders]
+        for chunk in chunked(rows, chunk_size):
+            insert_many(self.session, CYLINDERS, chunk, kind=KIND, key="tag")
+        return len(rows)
+
+    def add(self, cylinder: Cylinder) -> Cylinder:
+        self.add_many([cylinder])
+        cylinder.version = 1
+        return cylinder
+
+    def find_by_tag(self, tag: str) -> Cylinder | None:
+        row = self.session.execute(sa.select(CYLINDERS).where(CYLINDERS.c.tag == tag)).mappings().first()
+        return None if row is None else cylinder_from_row(row)
+
+    def get_by_tag(self, tag: str) -> Cylinder:
+        found = self.find_by_tag(tag)
+        if found is None:
+            raise NotFound(KIND, tag)
+        return found
+
+    def by_tags(self, tags: Sequence[str]) -> dict[str, Cylinder]:
+        """The registered cylinders among ``tags``, by tag: one query per call (use chunks of ≤ 1,000)."""
+        if not tags:
+            return {}
+        rows = self.session.execute(sa.select(CYLINDERS).where(CYLINDERS.c.tag.in_(sorted(set(tags))))).mappings()
+        return {r["tag"]: cylinder_from_row(r) for r in rows}
+
+    def update(self, cylinder: Cylinder) -> Cylinder:
+        values = {k: v for k, v in cylinder_to_row(cylinder).items() if k in _MUTABLE}
+        cylinder.version = compare_and_swap(
+            self.session,
+            CYLINDERS,
+            {"id": cylinder.id},
+            cylinder.version,
+            {**values, "updated_at": timeutil.now()},
+            kind=KIND,
+        )
+        return cylinder
+
+    def append_events(self, events: Sequence[tuple[CylinderEvent, str]]) -> int:
+        """Append ``(event, tag)`` pairs in one executemany."""
+        if events:
+            self.session.execute(sa.insert(CYLINDER_EVENTS), [event_to_row(e, tag) for e, tag in events])
+        return len(events)
+
+    def events_for(self, cylinder_id: str) -> list[CylinderEvent]:
+        stmt = (
+            sa.select(CYLINDER_EVENTS)
+            .where(CYLINDER_EVENTS.c.cylinder_id == cylinder_id)
+            .order_by(CYLINDER_EVENTS.c.at, CYLINDER_EVENTS.c.id)
+        )
+        return [event_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    def events_between(
+        self, start: dt.datetime, end: dt.datetime, *, station_uscc: str | None = None
+    ) -> list[CylinderEvent]:
+        stmt = sa.select(CYLINDER_EVENTS).where(CYLINDER_EVENTS.c.at >= start, CYLINDER_EVENTS.c.at < end)
+        if station_uscc is not None:
+            stmt = stmt.where(CYLINDER_EVENTS.c.station_uscc == station_uscc)
+        return [event_from_row(r) for r in self.session.execute(stmt.order_by(CYLINDER_EVENTS.c.id)).mappings()]
+
+    def by_ids(self, ids: Iterable[str]) -> dict[str, Cylinder]:
+        wanted = sorted(set(ids))
+        found: dict[str, Cylinder] = {}
+        for chunk in chunked(wanted, 1000):
+            rows = self.session.execute(sa.select(CYLINDERS).where(CYLINDERS.c.id.in_(chunk))).mappings()
+            found.update({r["id"]: cylinder_from_row(r) for r in rows})
+        return found
+
+    def add_loading(self, row: Mapping[str, Any]) -> None:
+        self.session.execute(sa.insert(VESSEL_LOADINGS).values(**row))
+
+    def loadings_for(self, equipment_id: str) -> list[dict[str, Any]]:
+        stmt = (
+            sa.select(VESSEL_LOADINGS)
+            .where(VESSEL_LOADINGS.c.equipment_id == equipment_id)
+            .order_by(VESSEL_LOADINGS.c.at, VESSEL_LOADINGS.c.id)
+        )
+        return [dict(r) for r in self.session.execute(stmt).mappings()]

@@ -1,0 +1,208 @@
+"""Cylinder traceability end to end on every backend: registration, the filling interlock with every refusal
+recorded, flow events, inspection and scrapping, a whole life traced back, warnings, and mobile-vessel loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from dualprev_sdk import Equipment, EquipmentStatus, InvalidArgument, NotFound, UseUnit
+from dualprev_sdk.domain.cylinder import (
+    Cylinder,
+    CylinderEventKind,
+    FillRequest,
+    LoadingRequest,
+    RefusalReason,
+    TraceWarningKind,
+)
+from dualprev_sdk.domain.personnel import Certificate, Person
+from dualprev_sdk.services import traceability as trace
+from dualprev_sdk.services.bootstrap import Dualprev
+from dualprev_sdk.timeutil import SHANGHAI
+
+T0 = dt.datetime(2026, 6, 1, 8, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def station(sdk: Dualprev, make_uscc: Callable[[int], str]) -> str:
+    uscc = make_uscc(1)
+    sdk.ledger.create_unit(UseUnit(uscc=uscc, name="郑州某燃气充装站", region_code="410105"))
+    with sdk.uow() as uow:
+        uow.people.add(
+            Person(
+                id="filler-1",
+                unit_uscc=uscc,
+                name="王充装",
+                certificates=(Certificate(number="TS-P-1", category_code="P", expires_on=dt.date(2028, 1, 1)),),
+            )
+        )
+        uow.people.add(Person(id="filler-2", unit_uscc=uscc, name="无证人员"))
+        uow.commit()
+    return uscc
+
+
+def cylinder(n: int, station: str, **changes: object) -> Cylinder:
+    base: dict[str, object] = {
+        "id": f"CY-{n}",
+        "tag": f"TAG{n:06d}",
+        "filling_station_uscc": station,
+        "medium": "液化石油气",
+        "catalog_code": "2320",
+        "manufactured_on": dt.date(2020, 1, 1),
+        "design_life_years": 8,
+        "last_inspection_on": dt.date(2024, 1, 1),
+        "next_inspection_due": dt.date(2028, 1, 1),
+    }
+    base.update(changes)
+    return Cylinder(**base)  # type: ignore[arg-type]
+
+
+def register(sdk: Dualprev, cylinders: list[Cylinder]) -> int:
+    """Register the day before the fills the tests simulate, so the trace reads in time order."""
+    return trace.register_cylinders(sdk, cylinders, at=T0 - dt.timedelta(days=1))
+
+
+def fill(
+    tag: str, station: str, *, filler: str = "filler-1", medium: str = "液化石油气", minutes: int = 0
+) -> FillRequest:
+    return FillRequest(
+        tag=tag,
+        station_uscc=station,
+        filler_id=filler,
+        medium=medium,
+        at=T0 + dt.timedelta(minutes=minutes),
+        quantity_kg=14.5,
+        pre_checks=("外观", "瓶阀", "检验有效期"),
+        post_checks=("泄漏", "重量复检"),
+    )
+
+
+def test_a_cylinder_is_traced_through_its_whole_life(sdk: Dualprev, station: str) -> None:
+    assert register(sdk, [cylinder(1, station)]) == 1
+    assert trace.record_fill(sdk, fill("TAG000001", station)).accepted
+    trace.record_flow(
+        sdk, "TAG000001", CylinderEventKind.DISPATCHED, at=T0 + dt.timedelta(hours=1), station_uscc=station
+    )
+    trace.record_flow(
+        sdk,
+        "TAG000001",
+        CylinderEventKind.DELIVERED,
+        at=T0 + dt.timedelta(hours=3),
+        party="household:金水区文化路 12 号",
+    )
+    trace.record_flow(sdk, "TAG000001", CylinderEventKind.RETURNED, at=T0 + dt.timedelta(days=20), station_uscc=station)
+    trace.record_inspection(
+        sdk, "TAG000001", inspected_on=dt.date(2027, 12, 1), conclusion="合格", next_due=dt.date(2031, 12, 1)
+    )
+    trace.scrap_cylinder(sdk, "TAG000001", on=dt.date(2028, 1, 1), reason="达到设计使用年限")
+    life = trace.trace_cylinder(sdk, "TAG000001")
+    assert [e.kind for e in life.events] == [
+        CylinderEventKind.REGISTERED,
+        CylinderEventKind.FILLED,
+        CylinderEventKind.DISPATCHED,
+        CylinderEventKind.DELIVERED,
+        CylinderEventKind.RETURNED,
+        CylinderEventKind.INSPECTED,
+        CylinderEventKind.SCRAPPED,
+    ]
+    assert life.events[1].detail["quantity_kg"] == 14.5
+    assert life.cylinder.scrapped_on == dt.date(2028, 1, 1)
+    refused = trace.record_fill(sdk, fill("TAG000001", station, minutes=60 * 24 * 800))
+    assert {r.reason for r in refused.refusals} >= {RefusalReason.SCRAPPED}
+
+
+def test_refusals_are_recorded_with_every_reason(sdk: Dualprev, station: str, make_uscc: Callable[[int], str]) -> None:
+    register(sdk, [cylinder(2, station, next_inspection_due=dt.date(2026, 5, 1))])
+    outcome = trace.record_fill(sdk, fill("TAG000002", make_uscc(99), filler="filler-2", medium="二甲醚"))
+    assert not outcome.accepted
+    assert {r.reason for r in outcome.refusals} == {
+        RefusalReason.NOT_OWNED_BY_STATION,
+        RefusalReason.INSPECTION_EXPIRED,
+        RefusalReason.MEDIUM_MISMATCH,
+        RefusalReason.FILLER_NOT_CERTIFIED,
+    }
+    events = trace.trace_cylinder(sdk, "TAG000002").events
+    assert events[-1].kind is CylinderEventKind.FILL_REFUSED
+    assert set(events[-1].detail["reasons"]) == {r.reason.value for r in outcome.refusals}  # type: ignore[arg-type]
+
+
+def test_an_unregistered_tag_is_refused_and_the_refusal_kept(sdk: Dualprev, station: str) -> None:
+    outcome = trace.record_fill(sdk, fill("NOPE", station))
+    assert [r.reason for r in outcome.refusals] == [RefusalReason.NOT_REGISTERED]
+    with pytest.raises(NotFound):
+        trace.trace_cylinder(sdk, "NOPE")
+
+
+def test_a_stream_of_fills_is_checked_in_chunks(sdk: Dualprev, station: str) -> None:
+    register(sdk, [cylinder(n, station) for n in range(1, 51)])
+    stream = (fill(f"TAG{n % 60:06d}", station, minutes=n) for n in range(1, 301))  # 10 in 60 tags are unknown
+    summary = trace.record_fills(sdk, stream, chunk_size=64)
+    assert summary.chunks == 5
+    assert summary.fills + summary.refused == 300
+    assert summary.refusals_by_reason == {"not_registered": summary.refused}
+    assert summary.refused == sum(1 for n in range(1, 301) if n % 60 == 0 or n % 60 > 50)
+
+
+def test_registration_is_all_or_nothing_and_names_every_bad_field(sdk: Dualprev, station: str) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        register(sdk, [cylinder(3, station), cylinder(4, station, medium="", catalog_code="3110")])
+    assert {v.field for v in err.value.violations} == {"cylinders[1].medium", "cylinders[1].catalog_code"}
+    with pytest.raises(NotFound):
+        trace.trace_cylinder(sdk, "TAG000003")
+
+
+def test_warnings_find_overdue_cylinders_in_circulation_and_repeated_refusals(sdk: Dualprev, station: str) -> None:
+    register(sdk, [cylinder(5, station, next_inspection_due=dt.date(2026, 6, 3)), cylinder(6, station, medium="丙烷")])
+    trace.record_fill(sdk, fill("TAG000005", station))
+    trace.record_flow(sdk, "TAG000005", CylinderEventKind.DELIVERED, at=T0 + dt.timedelta(hours=2), party="unit:x")
+    for i in range(3):
+        trace.record_fill(sdk, fill("TAG000006", station, minutes=10 + i))  # wrong medium each time
+    kinds = {w.kind for w in trace.cylinder_warnings(sdk, day=dt.date(2026, 6, 10))}
+    assert kinds == {TraceWarningKind.OVERDUE_IN_CIRCULATION, TraceWarningKind.REPEATED_REFUSALS}
+
+
+def test_mobile_vessel_loading_interlock(sdk: Dualprev, station: str) -> None:
+    sdk.ledger.create_equipment(
+        Equipment(
+            id="tanker-1",
+            unit_uscc=station,
+            catalog_code="2220",
+            name="液化石油气汽车罐车",
+            next_inspection_due=dt.date(2027, 1, 1),
+            parameters={"medium": "液化石油气", "design_pressure_mpa": 1.77, "volume_l": 23500},
+        )
+    )
+    with sdk.uow() as uow:
+        uow.people.add(
+            Person(
+                id="op-1",
+                unit_uscc=station,
+                name="李操作",
+                certificates=(Certificate(number="R2-1", category_code="R2", expires_on=dt.date(2028, 1, 1)),),
+            )
+        )
+        uow.commit()
+    request = LoadingRequest(
+        equipment_id="tanker-1", station_uscc=station, operator_id="op-1", medium="液化石油气", at=T0
+    )
+    assert trace.record_loading(sdk, request).accepted
+    bad = LoadingRequest(equipment_id="tanker-1", station_uscc=station, operator_id="filler-1", medium="液氨", at=T0)
+    assert {r.reason for r in trace.record_loading(sdk, bad).refusals} == {
+        RefusalReason.MEDIUM_MISMATCH,
+        RefusalReason.FILLER_NOT_CERTIFIED,
+    }
+    equipment = sdk.ledger.get_equipment("tanker-1")
+    sdk.ledger.update_equipment(
+        Equipment(
+            **{
+                **{
+                    f: getattr(equipment, f)
+                    for f in ("id", "unit_uscc", "catalog_code", "name", "next_inspection_due", "parameters", "version")
+                },
+                "status": EquipmentStatus.SUSPENDED,
+            }
+        )
+    )
+    assert {r.reason for r in trace.record_loading(sdk, request).refusals} == {RefusalReason.VESSEL_NOT_IN_USE}
