@@ -73,7 +73,12 @@ def test_a_five_year_old_lift_gets_a_self_test_in_year_5_and_a_periodic_inspecti
 
 
 def test_after_the_year_5_self_test_the_next_self_test_is_year_6(lift: ElevatorClass) -> None:
-    dates = due(lift, commissioned_on=dt.date(2021, 3, 15), last_inspection_on=dt.date(2026, 2, 25))
+    dates = due(
+        lift,
+        commissioned_on=dt.date(2021, 3, 15),
+        last_inspection_on=dt.date(2025, 3, 10),  # periodic inspection, year 4
+        last_inspections={"self_test": dt.date(2026, 2, 25)},  # self-test, year 5, a little early
+    )
     assert dates["self_test"] == dt.date(2027, 3, 15)
     assert dates["periodic_inspection"] == dt.date(2028, 3, 15)
 
@@ -159,7 +164,7 @@ def test_maintenance_is_due_15_days_after_the_last_maintenance(lift: ElevatorCla
         catalog_code="3110",
         commissioned_on=dt.date(2021, 3, 15),
         last_inspection_on=dt.date(2025, 3, 10),
-        overrides={"last_maintenance_on": dt.date(2025, 11, 20)},
+        last_inspections={"maintenance": dt.date(2025, 11, 20)},
     )
     [maintenance] = [d for d in lift.next_due(facts) if d.kind == "maintenance"]
     assert maintenance.next_due == dt.date(2025, 12, 5)

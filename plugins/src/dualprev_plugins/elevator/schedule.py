@@ -10,7 +10,9 @@ through ``InspectionFacts.overrides``:
 ``self_test``                  ``False`` turns self-test dates off
 ``early_window_months``        how early an inspection may be done and still count for its year (default 2)
 ``maintenance_interval_days``  maintenance interval (default 15)
-``last_maintenance_on``        the last 维护保养 date when the caller's facts do not carry it
+
+Per-kind last dates come from ``InspectionFacts.last_inspections``: ``"self_test"`` (the last 自行检测) and
+``"maintenance"`` (the last 维护保养); ``last_inspection_on`` is the last periodic inspection.
 
 Why the last inspection is the reference: a periodic inspection may be done up to two months early (TSG T7001-2023)
 and a self-test up to one month early, without moving the schedule, whose base stays the month of the installation
@@ -139,11 +141,6 @@ def _schedule_from(overrides: dict[str, Any]) -> tuple[ElevatorSchedule, list[st
         else:
             violations.append(FieldViolation("overrides.self_test", self_test, "overrides.elevator", "must be a bool"))
     interval = positive_int("interval_years")
-    last_maintenance = overrides.get("last_maintenance_on")
-    if last_maintenance is not None and not isinstance(last_maintenance, dt.date):
-        violations.append(
-            FieldViolation("overrides.last_maintenance_on", last_maintenance, "overrides.elevator", "must be a date")
-        )
     if violations:
         raise InvalidArgument(violations)
     return attrs.evolve(DEFAULT_SCHEDULE, **changes), used, interval
@@ -159,7 +156,8 @@ def _user(source: Source, keys: list[str]) -> tuple[Source, str]:
 def elevator_due_dates(facts: InspectionFacts) -> list[DueDate]:
     """Next periodic inspection, next self-test (if a self-test year comes first) and next maintenance."""
     schedule, used, interval = _schedule_from(dict(facts.overrides))
-    last = facts.last_inspection_on
+    # whichever of the two scheduled kinds was done last: both follow the same fixed anniversaries
+    last = max((d for d in (facts.last_inspection_on, facts.last_inspections.get("self_test")) if d), default=None)
     base = facts.commissioned_on
     out: list[DueDate] = []
 
@@ -213,7 +211,7 @@ def elevator_due_dates(facts: InspectionFacts) -> list[DueDate]:
             )
         )
 
-    last_maintenance = getattr(facts, "last_maintenance_on", None) or facts.overrides.get("last_maintenance_on")
+    last_maintenance = facts.last_inspections.get("maintenance")
     anchor = last_maintenance or max((d for d in (last, base) if d is not None), default=None)
     if anchor is not None:
         source, note = _user(MAINTENANCE_SOURCE, [k for k in used if k == "maintenance_interval_days"])
