@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from ledger_samples import VALID_ROW, write_csv, write_xlsx
 
-from conftest import VALID_ROW, write_csv, write_xlsx
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.importing.readers import open_ledger, open_rejected_writer
 

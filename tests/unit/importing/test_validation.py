@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from ledger_samples import VALID_ROW, make_uscc, row
 
-from conftest import VALID_ROW, make_uscc, row
 from dualprev_sdk.domain.common import CrowdedPlaceType
 from dualprev_sdk.equipment_classes import EquipmentClassRegistry
 from dualprev_sdk.importing.lookups import Lookups
