@@ -241,3 +241,9 @@ def test_the_plugin_registers_the_crane_class() -> None:
     registry = EquipmentClassRegistry()
     plugin.dualprev_register_equipment_classes(registry)
     assert registry.require_for_code("4D00").key == "crane"
+
+
+def test_a_local_parking_sub_variety_code_is_judged_as_mechanical_parking(crane: CraneClass) -> None:
+    # 4001 升降横移 is a local inspection-system code under 4D00
+    assert periodic(crane, "4001") == dt.date(2027, 4, 10)
+    assert not crane.check_scope("4001", CraneParameters(parking_levels=1)).in_scope

@@ -171,3 +171,9 @@ def test_a_forklift_driver_needs_n1_and_a_sightseeing_driver_n2(vehicles: InPlan
     assert vehicles.required_certificates("5110") == ("N1",)
     assert vehicles.required_certificates("5200") == ("N2",)
     assert all(r.source.status is SourceStatus.VERIFIED for r in vehicles.certificate_requirements("5110"))
+
+
+def test_a_local_electric_sightseeing_car_code_is_inspected_yearly(vehicles: InPlantVehicleClass) -> None:
+    # 5002 观光车：电动 is a local inspection-system code under 5200
+    assert periodic(vehicles, "5002", last_inspection_on=dt.date(2024, 6, 18)) == dt.date(2025, 6, 18)
+    assert vehicles.required_certificates("5002") == ("N2",)

@@ -11,6 +11,7 @@ import enum
 import attrs
 
 from dualprev_plugins._common import in_range, non_negative, positive
+from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.equipment_classes import parameter
 
 __all__ = ["CraneParameters", "CraneType", "crane_type_of"]
@@ -62,8 +63,17 @@ _TYPE_ZH = {
 }
 
 
+def national_code(catalog_code: str) -> str:
+    """A local sub-variety code (4001 升降横移, 4871 …) read as its nearest national code; others unchanged."""
+    found = classify(catalog_code)
+    if found.status is CodeStatus.LOCAL and found.entry is not None:
+        return found.entry.code
+    return catalog_code
+
+
 def crane_type_of(catalog_code: str, parameters: object = None) -> CraneType | None:
     """The crane type from the catalogue category (``4310`` → tower), else from the parameters."""
+    catalog_code = national_code(catalog_code)
     for crane_type, code in _TYPE_CODE.items():
         if catalog_code[:2] == code[:2]:
             return crane_type

@@ -17,6 +17,7 @@ from dualprev_plugins._common.intervals import GENERIC_PERIODIC_KEY, IntervalRul
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE, Threshold
 from dualprev_plugins.crane import findings as f
 from dualprev_plugins.crane.parameters import CraneType, crane_type_of
+from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.domain.common import Source, SourceStatus
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
@@ -30,7 +31,7 @@ from dualprev_sdk.errors import InvalidArgument
 __all__ = [
     "CERTIFICATE_LIMITATIONS",
     "CRITERIA",
-    "OUT_OF_CATALOGUE",
+    "catalogue_gate",
     "crane_certificates",
     "crane_due_dates",
     "crane_scope",
@@ -39,8 +40,6 @@ __all__ = [
 
 # -- scope (Part C §1.4 [GK]; §1.2 out-of-catalogue codes [V]) --------------------------------------------------
 
-#: Codes seen in legacy data that the 2014 catalogue dropped ("飞出目录"): accepted on import, not special equipment.
-OUT_OF_CATALOGUE = frozenset({"4430", "4480", "4490", "4880", "4890", "4B00", "4C00"})
 
 HOIST_CAPACITY = Threshold(
     name="rated_capacity_t", label_zh="额定起重量", unit="t", minimum=0.5, value=lambda p: p.rated_capacity_t
@@ -62,14 +61,28 @@ PARKING_LEVELS = Threshold(
 )
 
 
+def catalogue_gate(catalog_code: str) -> tuple[str, ScopeCheck | None]:
+    """What the catalogue itself says about the code, before any threshold: ``(code to apply thresholds to,
+    verdict or None)``. Out-of-catalogue ("飞出目录") and non-special codes are out of scope at once; a local
+    sub-variety (e.g. 4001 升降横移 parking) is judged as its nearest national code."""
+    found = classify(catalog_code)
+    if found.status in (CodeStatus.OUT_OF_CATALOG, CodeStatus.NOT_SPECIAL_EQUIPMENT):
+        label = f"（{found.name_zh}）" if found.name_zh else ""
+        return catalog_code, ScopeCheck(
+            in_scope=False,
+            reasons=(f"代码 {found.code}{label} 不在2014版特种设备目录中（飞出目录）", "不属于特种设备目录范围"),
+            source=found.source,
+        )
+    if found.status is CodeStatus.LOCAL and found.entry is not None:
+        return found.entry.code, None
+    return catalog_code, None
+
+
 def crane_scope(catalog_code: str, parameters: Any) -> ScopeCheck:
     """Hoists ≥0.5 t; parking ≥2 levels; other cranes ≥3 t (or tower ≥40 t·m, or unloader ≥300 t/h) and ≥2 m."""
-    if catalog_code in OUT_OF_CATALOGUE:
-        return ScopeCheck(
-            in_scope=False,
-            reasons=(f"代码 {catalog_code} 已不在2014版特种设备目录中（飞出目录）", "不属于特种设备目录范围"),
-            source=Source(document="特种设备目录（质检总局2014年第114号公告）", status=SourceStatus.VERIFIED),
-        )
+    catalog_code, verdict = catalogue_gate(catalog_code)
+    if verdict is not None:
+        return verdict
     crane_type = crane_type_of(catalog_code, parameters)
     if crane_type is CraneType.HOIST:
         return _combine([[HOIST_CAPACITY]], parameters)

@@ -24,6 +24,7 @@ from dualprev_plugins.elevator.hazards import CERTIFICATES, CRITERIA, MANAGEMENT
 from dualprev_plugins.elevator.parameters import DriveType, ElevatorParameters, MachineRoomType
 from dualprev_plugins.elevator.schedule import elevator_due_dates
 from dualprev_sdk import hookimpl
+from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
@@ -46,27 +47,6 @@ __all__ = [
     "MachineRoomType",
     "dualprev_register_equipment_classes",
 ]
-
-#: Codes of kind 3000 in the 2014 catalogue (Part C §1.2).
-CATALOGUE_2014_CODES = frozenset(
-    {
-        "3000",
-        "3100",
-        "3110",
-        "3120",
-        "3130",
-        "3200",
-        "3210",
-        "3220",
-        "3300",
-        "3310",
-        "3320",
-        "3400",
-        "3410",
-        "3420",
-        "3430",
-    }
-)
 
 
 def relevant(applies_to: tuple[str, ...], catalog_code: str) -> bool:
@@ -113,7 +93,8 @@ class ElevatorClass(EquipmentClass):
                 reasons=("非公共场所安装且仅供单一家庭使用的电梯", "不属于特种设备目录范围"),
                 source=CATALOGUE_SCOPE,
             )
-        if catalog_code not in CATALOGUE_2014_CODES:
+        if classify(catalog_code).status not in (CodeStatus.NATIONAL, CodeStatus.LOCAL):
+            # a 2004-era code (3500 自动扶梯, where 2014 says 3310) or an unknown one: keep it, ask a person
             return ScopeCheck(
                 in_scope=True,
                 reasons=(

@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from dualprev_plugins._common import in_range, positive
+from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.equipment_classes import parameter
 
 __all__ = ["PowerType", "VehicleParameters", "VehicleType", "vehicle_type_of"]
@@ -31,17 +32,23 @@ class PowerType(enum.StrEnum):
         return {"internal_combustion": "内燃", "electric": "电动"}[self.value]
 
 
+def national_code(catalog_code: str) -> str:
+    """A local sub-variety code (4001 升降横移, 4871 …) read as its nearest national code; others unchanged."""
+    found = classify(catalog_code)
+    if found.status is CodeStatus.LOCAL and found.entry is not None:
+        return found.entry.code
+    return catalog_code
+
+
 def vehicle_type_of(catalog_code: str, parameters: object = None) -> VehicleType | None:
     """叉车 for 51xx; for 52xx the ledger says car or train (观光车 when it does not)."""
+    catalog_code = national_code(catalog_code)
     declared = getattr(parameters, "vehicle_type", None)
     if catalog_code.startswith("51"):
         return VehicleType.FORKLIFT
     if catalog_code.startswith("52"):
-        return (
-            declared
-            if declared in (VehicleType.SIGHTSEEING_CAR, VehicleType.SIGHTSEEING_TRAIN)
-            else (VehicleType.SIGHTSEEING_CAR)
-        )
+        sightseeing = (VehicleType.SIGHTSEEING_CAR, VehicleType.SIGHTSEEING_TRAIN)
+        return declared if declared in sightseeing else VehicleType.SIGHTSEEING_CAR
     return declared if isinstance(declared, VehicleType) else None
 
 

@@ -18,6 +18,7 @@ from dualprev_plugins._common import general_criteria, require_base
 from dualprev_plugins._common.intervals import IntervalRule
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE
 from dualprev_plugins.in_plant_vehicle.parameters import VehicleType, vehicle_type_of
+from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.domain.common import Source, SourceStatus
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.equipment_classes import (
@@ -34,8 +35,8 @@ __all__ = [
     "CRITERIA_4_10",
     "GB45067_4_10",
     "MANAGEMENT_THRESHOLDS",
-    "OUT_OF_CATALOGUE",
     "SAFETY_MONITORING_FROM",
+    "catalogue_gate",
     "safety_monitoring_required",
     "vehicle_certificates",
     "vehicle_due_dates",
@@ -44,8 +45,6 @@ __all__ = [
 
 # -- scope ---------------------------------------------------------------------------------------------------------
 
-#: Legacy codes outside the 2014 catalogue ("飞出目录", Part C §1.2 [V]); 5120 is a non-standard "叉车(防爆功能)".
-OUT_OF_CATALOGUE = frozenset({"5120", "5220", "5230", "5B00", "5C00"})
 
 _DEFINITION = Source(
     document="特种设备目录（质检总局2014年第114号公告）",
@@ -56,13 +55,27 @@ _DEFINITION = Source(
 )
 
 
-def vehicle_scope(catalog_code: str, parameters: Any) -> ScopeCheck:
-    if catalog_code in OUT_OF_CATALOGUE:
-        return ScopeCheck(
+def catalogue_gate(catalog_code: str) -> tuple[str, ScopeCheck | None]:
+    """What the catalogue itself says about the code, before any threshold: ``(code to apply thresholds to,
+    verdict or None)``. Out-of-catalogue ("飞出目录") and non-special codes are out of scope at once; a local
+    sub-variety (e.g. 4001 升降横移 parking) is judged as its nearest national code."""
+    found = classify(catalog_code)
+    if found.status in (CodeStatus.OUT_OF_CATALOG, CodeStatus.NOT_SPECIAL_EQUIPMENT):
+        label = f"（{found.name_zh}）" if found.name_zh else ""
+        return catalog_code, ScopeCheck(
             in_scope=False,
-            reasons=(f"代码 {catalog_code} 已不在2014版特种设备目录中（飞出目录）", "不属于特种设备目录范围"),
-            source=Source(document="特种设备目录（质检总局2014年第114号公告）", status=SourceStatus.VERIFIED),
+            reasons=(f"代码 {found.code}{label} 不在2014版特种设备目录中（飞出目录）", "不属于特种设备目录范围"),
+            source=found.source,
         )
+    if found.status is CodeStatus.LOCAL and found.entry is not None:
+        return found.entry.code, None
+    return catalog_code, None
+
+
+def vehicle_scope(catalog_code: str, parameters: Any) -> ScopeCheck:
+    catalog_code, verdict = catalogue_gate(catalog_code)
+    if verdict is not None:
+        return verdict
     if getattr(parameters, "public_road_vehicle", False):
         return ScopeCheck(
             in_scope=False,

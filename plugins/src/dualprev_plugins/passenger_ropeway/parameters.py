@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from dualprev_plugins._common import in_range, non_negative, positive
+from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.equipment_classes import parameter
 
 __all__ = ["RopewayParameters", "RopewayType", "ropeway_type_of"]
@@ -49,7 +50,16 @@ _ZH = {
 }
 
 
+def national_code(catalog_code: str) -> str:
+    """A local sub-variety code (4001 升降横移, 4871 …) read as its nearest national code; others unchanged."""
+    found = classify(catalog_code)
+    if found.status is CodeStatus.LOCAL and found.entry is not None:
+        return found.entry.code
+    return catalog_code
+
+
 def ropeway_type_of(catalog_code: str, parameters: object = None) -> RopewayType | None:
+    catalog_code = national_code(catalog_code)
     for ropeway_type, code in _CODE.items():
         if catalog_code == code:
             return ropeway_type
