@@ -209,10 +209,7 @@ def update_unit(uow: UnitOfWork, unit: UseUnit, *, expected_version: int | None 
     if expected_version is not None:
         unit = attrs.evolve(unit, version=expected_version)
     with uow:
-        before = uow.units.get(unit.uscc)
         stored = uow.units.update(unit)
-        if before.region_code != stored.region_code:
-            uow.equipment.set_region_for_unit(stored.uscc, stored.region_code)
         uow.emit("unit.updated", unit_resource(stored.uscc), _unit_payload(stored))
         uow.commit()
     return stored

@@ -235,6 +235,19 @@ class EquipmentRepository:
             raise NotFound("unit", uscc)
         return str(region)
 
+    def _regions_of(self, usccs: Sequence[str], chunk_size: int) -> dict[str, str]:
+        """Region codes of many units in a few queries (a ledger of a million items spans many units)."""
+        from dualprev_sdk.store.units import UNITS
+
+        regions: dict[str, str] = {}
+        for chunk in chunked(list(usccs), chunk_size):
+            stmt = sa.select(UNITS.c.uscc, UNITS.c.region_code).where(UNITS.c.uscc.in_(chunk))
+            regions.update({str(uscc): str(region) for uscc, region in self.session.execute(stmt)})
+        missing = [u for u in usccs if u not in regions]
+        if missing:
+            raise NotFound("unit", missing[0])
+        return regions
+
     def _check_free(self, ids: Sequence[str], codes: Sequence[str]) -> None:
         taken = self.session.execute(sa.select(EQUIPMENT.c.id).where(EQUIPMENT.c.id.in_(ids)).limit(1)).scalar()
         if taken is not None:
@@ -260,9 +273,7 @@ class EquipmentRepository:
     def add_many(self, items: Iterable[Equipment], *, chunk_size: int = 500) -> int:
         """Bulk insert (executemany in chunks). Every unit must exist; any taken id or code fails the call."""
         items = list(items)
-        regions: dict[str, str] = {}
-        for uscc in {e.unit_uscc for e in items}:
-            regions[uscc] = self._region_of(uscc)
+        regions = self._regions_of(sorted({e.unit_uscc for e in items}), chunk_size)
         rows = [equipment_to_row(e, region_code=regions[e.unit_uscc], codec=self.codec) for e in items]
         now = timeutil.now()
         for chunk in chunked(rows, chunk_size):

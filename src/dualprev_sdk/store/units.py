@@ -160,7 +160,8 @@ class UnitRepository:
         return int(self.session.execute(stmt).scalar_one())
 
     def update(self, unit: UseUnit) -> UseUnit:
-        """Write ``unit`` if nobody changed it since it was read at ``unit.version`` (else ConcurrencyConflict)."""
+        """Write ``unit`` if nobody changed it since it was read at ``unit.version`` (else ConcurrencyConflict).
+        A new region code is copied onto the unit's equipment in the same transaction."""
         values = unit_to_row(unit)
         del values["uscc"]
         new_version = compare_and_swap(
@@ -170,6 +171,15 @@ class UnitRepository:
             unit.version,
             {**values, "updated_at": timeutil.now()},
             kind=KIND,
+        )
+        # keep the region copied onto equipment in step (a no-op index lookup when the region did not change)
+        from dualprev_sdk.store.equipment import EQUIPMENT
+
+        self.session.execute(
+            sa.update(EQUIPMENT)
+            .where(EQUIPMENT.c.unit_uscc == unit.uscc, EQUIPMENT.c.region_code != unit.region_code)
+            .values(region_code=unit.region_code),
+            execution_options={"synchronize_session": False},
         )
         return _evolve_version(unit, new_version)
 
