@@ -231,6 +231,11 @@ def test_a_failed_or_failed_on_recheck_conclusion_fires_4_6_a_for_lifts(lift: El
     assert fired(lift, state("3110", conclusion="复检合格")) == set()
 
 
+def test_a_failed_escalator_inspection_is_not_4_6_a_in_the_reference_reading(lift: ElevatorClass) -> None:
+    # Part C §2.1: 4.6 a/b/d concern passenger and goods lifts only; to be checked against the official text
+    assert fired(lift, state("3310", conclusion="不合格")) == set()
+
+
 def test_the_general_items_of_clause_4_1_apply_to_every_elevator(lift: ElevatorClass) -> None:
     assert fired(lift, state("3310", "scrapping_condition_reached")) == {"4.1a"}
     assert fired(lift, state("3110", "beyond_rated_parameters_or_scope")) == {"4.1c"}
