@@ -7,6 +7,7 @@ four-colour maps filter on them.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -18,7 +19,7 @@ from sqlmodel import Field, SQLModel
 
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.common import ControlLevel, Frequency, RiskLevel, SafetyRole
-from dualprev_sdk.domain.risk import ControlMeasures, RiskPoint
+from dualprev_sdk.domain.risk import ControlMeasures, RiskPoint, RiskPointChange, RiskPointVersion
 from dualprev_sdk.errors import AlreadyExists, NotFound
 from dualprev_sdk.serialization import converter
 from dualprev_sdk.store.base import (
@@ -31,7 +32,15 @@ from dualprev_sdk.store.base import (
     table_of,
 )
 
-__all__ = ["RISK_POINTS", "RiskPointRepository", "RiskPointRow", "risk_point_from_row", "risk_point_to_row"]
+__all__ = [
+    "RISK_POINTS",
+    "RISK_POINT_VERSIONS",
+    "RiskPointRepository",
+    "RiskPointRow",
+    "RiskPointVersionRow",
+    "risk_point_from_row",
+    "risk_point_to_row",
+]
 
 KIND = "risk point"
 
@@ -69,6 +78,27 @@ class RiskPointRow(SQLModel, table=True):
 
 
 RISK_POINTS = table_of(RiskPointRow)
+
+
+class RiskPointVersionRow(SQLModel, table=True):
+    """Every change of a risk point, with the point as it was right after it (history survives removal, so no
+    foreign key to ``risk_points``)."""
+
+    __tablename__ = "risk_point_versions"
+    __table_args__ = (sa.Index("ix_risk_point_versions_unit_at", "unit_uscc", "at"),)
+
+    point_id: str = Field(sa_type=sa.String(64), primary_key=True)
+    version: int = Field(primary_key=True)
+    unit_uscc: str = Field(sa_type=sa.String(18))
+    equipment_id: str | None = Field(default=None, sa_type=sa.String(64))
+    change: str = Field(sa_type=sa.String(32))
+    reason: str = Field(default="", sa_type=sa.String(1000))
+    actor: str = Field(default="", sa_type=sa.String(100))
+    at: dt.datetime = Field(sa_type=UTCDateTime)
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
+
+
+RISK_POINT_VERSIONS = table_of(RiskPointVersionRow)
 
 
 def risk_point_to_row(point: RiskPoint) -> dict[str, Any]:
@@ -192,3 +222,75 @@ class RiskPointRepository:
 
     def delete(self, point_id: str, *, expected_version: int | None = None) -> None:
         delete_versioned(self.session, RISK_POINTS, {"id": point_id}, expected_version, kind=KIND)
+
+    # ----------------------------------------------------------------------------------------------------------
+    # history
+    # ----------------------------------------------------------------------------------------------------------
+
+    def add_version(self, entry: RiskPointVersion) -> None:
+        """Append one history entry (the key (point, version) makes a duplicate an AlreadyExists)."""
+        snapshot = {**risk_point_to_row(entry.snapshot), "version": entry.snapshot.version}
+        insert_many(
+            self.session,
+            RISK_POINT_VERSIONS,
+            [
+                {
+                    "point_id": entry.point_id,
+                    "version": entry.version,
+                    "unit_uscc": entry.snapshot.unit_uscc,
+                    "equipment_id": entry.snapshot.equipment_id,
+                    "change": entry.change.value,
+                    "reason": entry.reason,
+                    "actor": entry.actor,
+                    "at": entry.at,
+                    "snapshot": snapshot,
+                }
+            ],
+            kind="risk point version",
+            key="point_id",
+        )
+
+    def history(self, point_id: str) -> builtins.list[RiskPointVersion]:
+        """Every version of a point, oldest first."""
+        stmt = (
+            sa.select(RISK_POINT_VERSIONS)
+            .where(RISK_POINT_VERSIONS.c.point_id == point_id)
+            .order_by(RISK_POINT_VERSIONS.c.version)
+        )
+        return [_version_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    def unit_history(self, unit_uscc: str, *, since: dt.datetime | None = None) -> builtins.list[RiskPointVersion]:
+        """Every change to the unit's points (removed ones included), in time order."""
+        stmt = sa.select(RISK_POINT_VERSIONS).where(RISK_POINT_VERSIONS.c.unit_uscc == unit_uscc)
+        if since is not None:
+            stmt = stmt.where(RISK_POINT_VERSIONS.c.at >= since)
+        stmt = stmt.order_by(RISK_POINT_VERSIONS.c.at, RISK_POINT_VERSIONS.c.point_id, RISK_POINT_VERSIONS.c.version)
+        return [_version_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    def last_version(self, point_id: str) -> int:
+        """The highest history version of a point (0 when it has none)."""
+        found = self.session.execute(
+            sa.select(sa.func.max(RISK_POINT_VERSIONS.c.version)).where(RISK_POINT_VERSIONS.c.point_id == point_id)
+        ).scalar()
+        return int(found or 0)
+
+    def list_all(self, *, unit_uscc: str, equipment_ids: Sequence[str] | None = None) -> builtins.list[RiskPoint]:
+        """Every point of a unit (optionally of some equipment), ordered by equipment and id — no paging, for
+        control lists and maps (a unit has hundreds of points, not millions)."""
+        stmt = sa.select(RISK_POINTS).where(RISK_POINTS.c.unit_uscc == unit_uscc)
+        if equipment_ids is not None:
+            stmt = stmt.where(RISK_POINTS.c.equipment_id.in_(list(equipment_ids)))
+        stmt = stmt.order_by(RISK_POINTS.c.equipment_id, RISK_POINTS.c.id)
+        return [risk_point_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+
+def _version_from_row(row: Mapping[Any, Any]) -> RiskPointVersion:
+    return RiskPointVersion(
+        point_id=row["point_id"],
+        version=row["version"],
+        change=RiskPointChange(row["change"]),
+        reason=row["reason"],
+        actor=row["actor"],
+        at=row["at"],
+        snapshot=risk_point_from_row(row["snapshot"]),
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dualprev_sdk.store.api_keys import ApiKeyRepository
 from dualprev_sdk.store.credit import CreditRepository
+from dualprev_sdk.store.duties import DutyRepository
 from dualprev_sdk.store.equipment import EquipmentRepository, ParametersCodec, PlainParametersCodec
 from dualprev_sdk.store.hazards import HazardRepository
 from dualprev_sdk.store.inspections import InspectionRepository
@@ -42,6 +43,7 @@ class UnitOfWork:
     inspections: InspectionRepository
     people: PersonRepository
     credit: CreditRepository
+    duties: DutyRepository
     cylinders: CylinderRepository
     outbox: OutboxRepository
     api_keys: ApiKeyRepository
@@ -67,6 +69,7 @@ class UnitOfWork:
         self.inspections = InspectionRepository(session)
         self.people = PersonRepository(session)
         self.credit = CreditRepository(session)
+        self.duties = DutyRepository(session)
         self.cylinders = CylinderRepository(session)
         self.outbox = OutboxRepository(session)
         self.api_keys = ApiKeyRepository(session)
