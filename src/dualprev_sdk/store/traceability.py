@@ -9,6 +9,7 @@ Events have no version column: they are facts and are never updated.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -229,10 +230,39 @@ class CylinderRepository:
         return cylinder
 
     def append_events(self, events: Sequence[tuple[CylinderEvent, str]]) -> int:
-        """Append ``(event, tag)`` pairs in one executemany."""
-        if events:
-            self.session.execute(sa.insert(CYLINDER_EVENTS), [event_to_row(e, tag) for e, tag in events])
-        return len(events)
+        """Append ``(event, tag)`` pairs in one executemany.
+
+        This is the hot path of fill recording, so rows go to the driver as plain tuples (``exec_driver_sql``)
+        instead of through SQLAlchemy's per-row bind processing, which cost about 40 % of a fill. The values are
+        converted here exactly as the column types would: instants as naive UTC text on SQLite (what
+        :class:`UTCDateTime` stores and reads back) and aware datetimes on PostgreSQL, details as JSON text.
+        """
+        if not events:
+            return 0
+        connection = self.session.connection()
+        dialect = connection.dialect
+        sqlite = dialect.name == "sqlite"
+        marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * 7)
+        sql = (
+            "INSERT INTO cylinder_events (cylinder_id, tag, kind, at, station_uscc, party, detail) "
+            f"VALUES ({marks})"
+        )
+        rows = []
+        for event, tag in events:
+            at = timeutil.ensure_aware(event.at, field="at").astimezone(dt.UTC)
+            rows.append(
+                (
+                    event.cylinder_id or None,
+                    tag,
+                    event.kind.value,
+                    at.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else at,
+                    event.station_uscc,
+                    event.party,
+                    json.dumps(event.detail, ensure_ascii=False, separators=(",", ":")),
+                )
+            )
+        connection.exec_driver_sql(sql, rows)
+        return len(rows)
 
     def events_for(self, cylinder_id: str) -> list[CylinderEvent]:
         stmt = (
