@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from dualprev_plugins.gas_cylinder import GasCylinderClass, GasCylinderParameters
+from dualprev_plugins.gas_cylinder import (
+    CylinderConstruction,
+    CylinderMaterial,
+    GasCylinderClass,
+    GasCylinderParameters,
+    MediumCategory,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dualprev_sdk import InvalidArgument, SourceStatus
+from dualprev_sdk.equipment_classes import InspectionFacts
 from dualprev_sdk.testing import make_equipment, make_state
 
 D = dt.date
@@ -138,3 +147,32 @@ def test_cylinder_risks_cover_mis_filling_overfilling_valves_and_overdue_inspect
     hazards = " ".join(t.hazard_factor for t in CYLINDER.risk_templates("2310"))
     for word in ("错装", "超装", "瓶阀", "超期未检"):
         assert word in hazards
+
+
+@settings(deadline=None)
+@given(
+    category=st.sampled_from([m.value for m in MediumCategory]),
+    material=st.sampled_from([m.value for m in CylinderMaterial]),
+    construction=st.sampled_from([c.value for c in CylinderConstruction]),
+    vehicle=st.booleans(),
+    table=st.sampled_from(["tsg23_2021", "legacy"]),
+    manufactured=st.dates(min_value=D(1990, 1, 1), max_value=D(2030, 12, 31)),
+    gap_days=st.one_of(st.none(), st.integers(min_value=0, max_value=30 * 365)),
+)
+def test_every_cylinder_row_gives_a_cited_date_no_earlier_than_the_last_inspection(
+    *, category, material, construction, vehicle, table, manufactured, gap_days
+):
+    params = CYLINDER.structure_parameters(
+        {"medium_category": category, "material": material, "construction": construction, "vehicle_fuel": vehicle}
+    )
+    last = None if gap_days is None else manufactured + dt.timedelta(days=gap_days)
+    facts = InspectionFacts(
+        catalog_code="23T0",
+        parameters=params,
+        manufactured_on=manufactured,
+        last_inspection_on=last,
+        overrides={"gas_cylinder.table": table},
+    )
+    (due,) = CYLINDER.next_due(facts)
+    assert due.next_due > (last or manufactured)
+    assert due.source.document

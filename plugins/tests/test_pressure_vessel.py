@@ -6,8 +6,11 @@ import datetime as dt
 
 import pytest
 from dualprev_plugins.pressure_vessel import MediumPhase, PressureVesselClass, PressureVesselParameters, VesselClass
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dualprev_sdk import FailedPrecondition, InvalidArgument, SourceStatus
+from dualprev_sdk.equipment_classes import InspectionFacts
 from dualprev_sdk.testing import make_equipment, make_state
 
 D = dt.date
@@ -207,3 +210,18 @@ def test_tankers_get_loading_and_transport_risks_and_oxygen_chambers_get_fire_ri
     assert "PV-R11" in chamber
     assert "PV-R04" not in chamber
     assert len(chamber) >= 6
+
+
+@settings(deadline=None)
+@given(
+    code=st.sampled_from(["2130", "2150", "2170", "2210", "2220", "2230", "2240"]),
+    grade=st.one_of(st.none(), st.integers(min_value=1, max_value=3)),
+    material=st.sampled_from(["metal", "non_metal"]),
+    last=st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 12, 31)),
+)
+def test_no_vessel_rule_dates_an_inspection_before_the_last_one(code, grade, material, last):
+    params = PV.structure_parameters({"material": material})
+    facts = InspectionFacts(catalog_code=code, parameters=params, last_inspection_on=last, last_safety_grade=grade)
+    for due in PV.next_due(facts):
+        assert due.next_due >= last
+        assert due.source.document
