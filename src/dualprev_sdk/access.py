@@ -41,9 +41,11 @@ from typing import Protocol
 import attrs
 
 from dualprev_sdk import timeutil
+from dualprev_sdk.domain.hazard import HazardCommand
 from dualprev_sdk.errors import FieldViolation, InvalidArgument, PermissionDenied
 
 __all__ = [
+    "HAZARD_COMMAND_ACTORS",
     "KEY_PREFIX",
     "ApiKey",
     "ApiKeySource",
@@ -60,6 +62,8 @@ __all__ = [
     "require_datacenter",
     "require_equipment_read",
     "require_finding_submission",
+    "require_hazard_command",
+    "require_hazard_read",
     "require_regulator_action",
     "require_unit_read",
     "require_unit_write",
@@ -212,6 +216,71 @@ def require_regulator_action(principal: Principal, uscc: str, region_code: str |
     if principal.kind is PrincipalKind.REGULATOR and in_region:
         return
     raise _deny(principal, action, f"units/{uscc}")
+
+
+#: Who may issue each hazard command. This is the project's access policy (not a regulatory value): the unit runs
+#: its own loop (自查自报、自纠); the regulator grades, verifies, closes out and supervises in its region;
+#: an inspection agency reports what it finds on equipment it inspects; the data centre only reads.
+HAZARD_COMMAND_ACTORS: Mapping[HazardCommand, frozenset[PrincipalKind]] = {
+    HazardCommand.REPORT: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY}),
+    HazardCommand.REGISTER: frozenset({PrincipalKind.ENTERPRISE}),
+    HazardCommand.GRADE_BY_RULES: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR}),
+    HazardCommand.GRADE_BY_PERSON: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR}),
+    HazardCommand.PLAN_RECTIFICATION: frozenset({PrincipalKind.ENTERPRISE}),
+    HazardCommand.START_RECTIFICATION: frozenset({PrincipalKind.ENTERPRISE}),
+    HazardCommand.COMPLETE_RECTIFICATION: frozenset({PrincipalKind.ENTERPRISE}),
+    HazardCommand.FIX_ON_THE_SPOT: frozenset({PrincipalKind.ENTERPRISE}),
+    HazardCommand.VERIFY: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR}),
+    HazardCommand.REJECT_VERIFICATION: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR}),
+    HazardCommand.CLOSE_OUT: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR}),
+    HazardCommand.CANCEL: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR}),
+    HazardCommand.LIST_FOR_SUPERVISION: frozenset({PrincipalKind.REGULATOR}),
+    HazardCommand.LIFT_SUPERVISION: frozenset({PrincipalKind.REGULATOR}),
+    HazardCommand.ESCALATE_OVERDUE: frozenset(),  # the scheduled sweep, never a remote caller
+    HazardCommand.ADD_NOTE: frozenset({PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR}),
+}
+
+
+def require_hazard_command(
+    principal: Principal,
+    command: HazardCommand,
+    uscc: str,
+    region_code: str | None,
+    *,
+    equipment_id: str | None = None,
+    inspecting_agencies: Callable[[], Collection[str]] = frozenset,
+) -> None:
+    """Whether ``principal`` may issue ``command`` on a hazard of unit ``uscc`` (in ``region_code``): its kind
+    must be in :data:`HAZARD_COMMAND_ACTORS`, and the hazard inside its scope (an agency: only reports on
+    equipment it inspects)."""
+    action = f"{command.value} a hazard of"
+    if principal.kind in HAZARD_COMMAND_ACTORS.get(command, frozenset()):
+        match principal.kind:
+            case PrincipalKind.ENTERPRISE if principal.scope == uscc:
+                return
+            case PrincipalKind.REGULATOR if region_code is not None and region_code.startswith(principal.scope):
+                return
+            case PrincipalKind.AGENCY if equipment_id is not None and principal.scope in inspecting_agencies():
+                return
+            case _:
+                pass
+    raise _deny(principal, action, f"units/{uscc}")
+
+
+def require_hazard_read(
+    principal: Principal,
+    uscc: str,
+    region_code: str | None,
+    *,
+    equipment_id: str | None = None,
+    inspecting_agencies: Callable[[], Collection[str]] = frozenset,
+) -> None:
+    """Hazards are read like the unit they belong to; an agency reads those on equipment it inspects."""
+    if principal.kind is PrincipalKind.AGENCY and equipment_id is not None:
+        require_equipment_read(principal, uscc, region_code, equipment_id, inspecting_agencies=inspecting_agencies)
+        return
+    if not can_read_unit(principal, uscc, region_code):
+        raise _deny(principal, "read hazards of", f"units/{uscc}")
 
 
 def require_datacenter(principal: Principal, action: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
@@ -24,8 +24,10 @@ from gateway_support import AGENCY, SCOPES, UNIT_A, UNIT_B
 
 from dualprev_sdk.access import PrincipalKind, issue_api_key
 from dualprev_sdk.domain.equipment import Equipment
+from dualprev_sdk.domain.hazard import Evidence, HazardLevel, HazardSource, RectificationPlan
 from dualprev_sdk.domain.inspection import InspectionConclusion, InspectionKind, InspectionRecord
 from dualprev_sdk.domain.unit import UseUnit
+from dualprev_sdk.services import hazards as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
 
@@ -55,12 +57,58 @@ def _seed(tmp_path_factory: pytest.TempPathFactory) -> Seed:
                     agency=AGENCY,
                 )
             )
+            uow.commit()
+        _seed_hazards(sdk)
+        with sdk.uow() as uow:
             for kind, scope in SCOPES.items():
                 issued = issue_api_key(kind, scope, label=f"test {kind.value}")
                 uow.api_keys.add(issued.key)
                 tokens[kind] = issued.token
             uow.commit()
     return Seed(path=path, tokens=tokens)
+
+
+def _seed_hazards(sdk: Dualprev) -> None:
+    """One hazard per state the matrix needs, all on ``ea1`` of UNIT_A: ``hz-<state>``, ``hz-major``, ``hz-listed``."""
+    actor = "seed"
+    plan = RectificationPlan(measures="更换钢丝绳", responsible_person="张三", deadline=dt.date(2099, 12, 31))
+
+    def report(hazard_id: str) -> None:
+        use_cases.report_hazard(
+            sdk,
+            unit_uscc=UNIT_A,
+            equipment_id="ea1",
+            source=HazardSource.DAILY_CHECK,
+            source_reference="日检-001",
+            description="曳引钢丝绳断丝超标",
+            found_on=dt.date(2026, 3, 2),
+            finder="李四",
+            actor=actor,
+            hazard_id=hazard_id,
+        )
+
+    steps: list[Callable[[str], object]] = [
+        report,
+        lambda h: use_cases.register_hazard(sdk, h, actor=actor),
+        lambda h: use_cases.grade_hazard_by_person(sdk, h, level=HazardLevel.GENERAL, reason="一般", actor=actor),
+        lambda h: use_cases.plan_rectification(sdk, h, plan=plan, actor=actor),
+        lambda h: use_cases.start_rectification(sdk, h, actor=actor),
+        lambda h: use_cases.complete_rectification(
+            sdk, h, measures_taken="已更换", evidence=[Evidence(kind="photo", reference="p1.jpg")], actor=actor
+        ),
+        lambda h: use_cases.verify_rectification(sdk, h, actor="seed verifier"),  # not the rectifier
+    ]
+    states = ["reported", "registered", "graded", "planned", "rectifying", "rectified", "verified"]
+    for depth, state in enumerate(states):
+        for step in steps[: depth + 1]:
+            step(f"hz-{state}")
+    for hazard_id in ("hz-major", "hz-listed"):
+        report(hazard_id)
+        use_cases.register_hazard(sdk, hazard_id, actor=actor)
+        use_cases.grade_hazard_by_person(sdk, hazard_id, level=HazardLevel.MAJOR, reason="GB 45067 4.1", actor=actor)
+    use_cases.list_for_supervision(
+        sdk, "hz-listed", authority="郑州市市场监督管理局", deadline=dt.date(2099, 6, 30), actor=actor
+    )
 
 
 @pytest.fixture

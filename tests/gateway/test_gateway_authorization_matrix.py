@@ -17,7 +17,7 @@ from collections.abc import Callable
 import dualprev_gateway._generated.dualprev.v1 as contract
 import grpc
 import pytest
-from dualprev_gateway._generated.dualprev.v1 import events_pb2, ledger_pb2, plugins_pb2
+from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, ledger_pb2, plugins_pb2
 from gateway_support import UNIT_A, bearer
 from google.protobuf import field_mask_pb2, message, message_factory
 
@@ -84,6 +84,94 @@ MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
     "/dualprev.v1.LedgerService/DeleteEquipment": (
         lambda: ledger_pb2.DeleteEquipmentRequest(name=LIFT),
         {E: grpc.StatusCode.FAILED_PRECONDITION, R: DENIED, A: DENIED, D: DENIED},  # its inspection history stays
+    ),
+    # Hazards: each command targets a seeded hazard in a state that allows it (see conftest._seed_hazards).
+    "/dualprev.v1.HazardService/ReportHazard": (
+        lambda: hazards_pb2.ReportHazardRequest(
+            parent=UNIT,
+            equipment=LIFT,
+            source=hazards_pb2.HAZARD_SOURCE_INSPECTION_AGENCY,
+            source_reference="定检报告 2026-0305",
+            description="限速器动作速度超差",
+            found_on="2026-03-05",
+        ),
+        {E: OK, R: OK, A: OK, D: DENIED},  # the agency inspects ea1
+    ),
+    "/dualprev.v1.HazardService/RegisterHazard": (
+        lambda: hazards_pb2.RegisterHazardRequest(name="hazards/hz-reported"),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/GradeHazard": (
+        lambda: hazards_pb2.GradeHazardRequest(
+            name="hazards/hz-registered",
+            person=hazards_pb2.GradeByPerson(level=hazards_pb2.HAZARD_LEVEL_GENERAL, reason="不涉及GB 45067条款"),
+        ),
+        {E: OK, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/PlanRectification": (
+        lambda: hazards_pb2.PlanRectificationRequest(
+            name="hazards/hz-graded",
+            plan=hazards_pb2.RectificationPlan(measures="更换", responsible_person="张三", deadline="2099-12-31"),
+        ),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/StartRectification": (
+        lambda: hazards_pb2.StartRectificationRequest(name="hazards/hz-planned"),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/RecordRectified": (
+        lambda: hazards_pb2.RecordRectifiedRequest(
+            name="hazards/hz-rectifying",
+            measures_taken="已更换",
+            evidence=[hazards_pb2.Evidence(kind="photo", reference="p2.jpg")],
+        ),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/FixOnTheSpot": (
+        lambda: hazards_pb2.FixOnTheSpotRequest(
+            name="hazards/hz-graded",
+            measures_taken="当场紧固",
+            evidence=[hazards_pb2.Evidence(kind="photo", reference="p3.jpg")],
+        ),
+        {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/VerifyHazard": (
+        lambda: hazards_pb2.VerifyHazardRequest(name="hazards/hz-rectified"),
+        {E: OK, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/RejectVerification": (
+        lambda: hazards_pb2.RejectVerificationRequest(name="hazards/hz-rectified", reason="证据不足"),
+        {E: OK, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/CloseOutHazard": (
+        lambda: hazards_pb2.CloseOutHazardRequest(name="hazards/hz-verified"),
+        {E: OK, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/CancelHazard": (
+        lambda: hazards_pb2.CancelHazardRequest(name="hazards/hz-reported", reason="误报"),
+        {E: OK, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/ListForSupervision": (
+        lambda: hazards_pb2.ListForSupervisionRequest(
+            name="hazards/hz-major", authority="郑州市市场监督管理局", deadline="2099-06-30"
+        ),
+        {E: DENIED, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/LiftSupervision": (
+        lambda: hazards_pb2.LiftSupervisionRequest(name="hazards/hz-listed", reason="整改完成"),
+        {E: DENIED, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.HazardService/GetHazard": (
+        lambda: hazards_pb2.GetHazardRequest(name="hazards/hz-reported"),
+        {E: OK, R: OK, A: OK, D: OK},  # the agency reads hazards on equipment it inspects
+    ),
+    "/dualprev.v1.HazardService/ListHazards": (
+        lambda: hazards_pb2.ListHazardsRequest(parent="units/-"),
+        {E: OK, R: OK, A: OK, D: OK},
+    ),
+    "/dualprev.v1.HazardService/VerifyChain": (
+        hazards_pb2.VerifyChainRequest,  # every hazard: the data centre only
+        {E: DENIED, R: DENIED, A: DENIED, D: OK},
     ),
     "/dualprev.v1.EventService/WatchEvents": (
         events_pb2.WatchEventsRequest,

@@ -32,6 +32,8 @@ __all__ = [
     "etag_of",
     "expected_version",
     "in_proto_terms",
+    "narrow_region",
+    "page_size",
     "parse_equipment_name",
     "parse_filter",
     "parse_unit_name",
@@ -119,6 +121,28 @@ def expected_version(etag: str, field: str = "etag") -> int | None:
     if match is None:
         raise InvalidArgument.single(field, etag, "etag.opaque", "not an etag this server issued; re-read the resource")
     return int(match.group(1))
+
+
+# -- paging and scoping ---------------------------------------------------------------------------------------
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+def page_size(requested: int, field: str = "page_size") -> int:
+    """AIP-158: 0 = the default, above the maximum = the maximum, negative = INVALID_ARGUMENT."""
+    if requested < 0:
+        raise InvalidArgument.single(field, requested, "page_size.non_negative", "must be 0 (default) or positive")
+    return DEFAULT_PAGE_SIZE if requested == 0 else min(requested, MAX_PAGE_SIZE)
+
+
+def narrow_region(scope_prefix: str, wanted: str | None) -> str | None:
+    """The region prefix a regulator's list uses: its scope narrowed by the filter; None = nothing can match."""
+    if wanted is None or scope_prefix.startswith(wanted):
+        return scope_prefix
+    if wanted.startswith(scope_prefix):
+        return wanted
+    return None
 
 
 # -- filters (AIP-160 subset) -------------------------------------------------------------------------------

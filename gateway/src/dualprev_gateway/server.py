@@ -5,7 +5,7 @@
 shutdown for production. The pieces:
 
 - interceptors, outermost first: request id (+ access log + the one error mapping), then authentication;
-- business services: plugins, ledger, events (each servicer thin: proto → SDK call → proto);
+- business services: plugins, ledger, hazards, events (each servicer thin: proto → SDK call → proto);
 - standard health checking (``grpc.health.v1``; every service SERVING once started, NOT_SERVING while
   draining) and server reflection (so grpcurl and other languages' tooling can discover the API).
 """
@@ -27,6 +27,8 @@ from grpc_reflection.v1alpha import reflection
 from dualprev_gateway._generated.dualprev.v1 import (
     events_pb2,
     events_pb2_grpc,
+    hazards_pb2,
+    hazards_pb2_grpc,
     ledger_pb2,
     ledger_pb2_grpc,
     plugins_pb2,
@@ -36,6 +38,7 @@ from dualprev_gateway.auth import AuthInterceptor
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.interceptors import RequestIdInterceptor
 from dualprev_gateway.servicers.events import EventServicer
+from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
 from dualprev_sdk.access import ApiKeySource
@@ -49,6 +52,7 @@ log = logging.getLogger("dualprev_gateway.server")
 BUSINESS_SERVICES: tuple[str, ...] = (
     plugins_pb2.DESCRIPTOR.services_by_name["PluginService"].full_name,
     ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"].full_name,
+    hazards_pb2.DESCRIPTOR.services_by_name["HazardService"].full_name,
     events_pb2.DESCRIPTOR.services_by_name["EventService"].full_name,
 )
 
@@ -110,6 +114,7 @@ def build_gateway(
     )
     plugins_pb2_grpc.add_PluginServiceServicer_to_server(PluginServicer(plugin_host or default_host()), server)
     ledger_pb2_grpc.add_LedgerServiceServicer_to_server(LedgerServicer(sdk), server)
+    hazards_pb2_grpc.add_HazardServiceServicer_to_server(HazardServicer(sdk), server)
     events_pb2_grpc.add_EventServiceServicer_to_server(
         EventServicer(sdk, poll_seconds=config.events_poll_seconds, batch=config.events_batch), server
     )

@@ -44,15 +44,6 @@ def _prefix(value: str) -> str | None:
     return value or None
 
 
-def _narrow(scope_prefix: str, wanted: str | None) -> str | None:
-    """The region prefix a regulator's list uses: its scope narrowed by the filter; None = nothing matches."""
-    if wanted is None or scope_prefix.startswith(wanted):
-        return scope_prefix
-    if wanted.startswith(scope_prefix):
-        return wanted
-    return None
-
-
 def _status(value: str) -> EquipmentStatus:
     name = value.removeprefix("EQUIPMENT_STATUS_").lower()
     try:
@@ -135,7 +126,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
             return ledger_pb2.ListUnitsResponse()  # agencies see equipment, not unit registers
         region = wanted
         if scope.region_prefix is not None:
-            region = _narrow(scope.region_prefix, wanted)
+            region = convert.narrow_region(scope.region_prefix, wanted)
             if region is None:
                 return ledger_pb2.ListUnitsResponse()
         page = self._sdk.ledger.list_units(
@@ -208,7 +199,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         elif scope.uscc is not None:
             unit_uscc = scope.uscc
         if scope.region_prefix is not None:
-            region = _narrow(scope.region_prefix, wanted_region)
+            region = convert.narrow_region(scope.region_prefix, wanted_region)
             if region is None:
                 return ledger_pb2.ListEquipmentResponse()
         page = self._sdk.ledger.list_equipment(

@@ -6,7 +6,7 @@ Shared messages of the dualprev API (特种设备双重预防体系).
 
 Conventions used by every service in this package (see docs/grpc.md):
 - Resource names follow AIP-122: `units/{uscc}`, `units/{uscc}/equipment/{equipment}`,
-  `units/{uscc}/hazards/{hazard}`.
+  `hazards/{hazard}` (top level: regulators list hazards across units).
 - Calendar dates are ISO 8601 strings `YYYY-MM-DD` (empty = unknown); instants are google.protobuf.Timestamp.
 - `etag` (AIP-154) is opaque; send back the value you read to make Update/Delete conditional.
 - Errors are google.rpc.Status with google.rpc.ErrorInfo (domain "dualprev.dev") and, for

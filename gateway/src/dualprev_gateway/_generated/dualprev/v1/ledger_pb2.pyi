@@ -385,9 +385,7 @@ class ListUnitsRequest(_message.Message):
     page_token: _builtins.str
     """`next_page_token` of a previous call with the same filter (AIP-158)."""
     filter: _builtins.str
-    """AIP-160 subset: conjunction (`AND`) of `region_code = "4101*"` (trailing `*` = prefix) and
-    `industry = "C26"`.
-    """
+    """AIP-160 subset: `region_code = "4101*"` (values are prefixes; the trailing `*` is optional)."""
     def __init__(
         self,
         *,

@@ -1,0 +1,392 @@
+"""HazardService: the hazard loop's commands and reads over ``dualprev_sdk.services.hazards``.
+
+Each command: parse, load the hazard, check ``access.require_hazard_command`` against the hazard's unit and
+region, call the SDK use case (which enforces the state machine and idempotency), return the hazard.
+Hazard names do not carry the unit, so a missing hazard looks exactly like an out-of-scope one
+(PERMISSION_DENIED) to everyone but the data centre, which may see every hazard (AIP-211).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+
+from dualprev_gateway import convert
+from dualprev_gateway import hazard_convert as hc
+from dualprev_gateway._generated.dualprev.v1 import hazards_pb2, hazards_pb2_grpc
+from dualprev_gateway.auth import current_principal
+from dualprev_sdk import access
+from dualprev_sdk.access import Principal, PrincipalKind
+from dualprev_sdk.domain.hazard import Hazard, HazardCommand
+from dualprev_sdk.errors import InvalidArgument, NotFound, PermissionDenied
+from dualprev_sdk.services import hazards as use_cases
+
+__all__ = ["HazardServicer"]
+
+
+def _actor(principal: Principal) -> str:
+    """Who the hazard log records as acting: kind, scope, and the key (so an audit finds the credential)."""
+    label = f" {principal.label}" if principal.label else ""
+    return f"{principal.kind.value}:{principal.scope}{label} (key {principal.key_id or '-'})"
+
+
+class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
+    def __init__(self, sdk: Any) -> None:
+        self._sdk = sdk
+
+    # -- access helpers ---------------------------------------------------------------------------------------
+
+    def _agencies(self, equipment_id: str | None) -> Callable[[], set[str]]:
+        def load() -> set[str]:
+            if equipment_id is None:
+                return set()
+            with self._sdk.uow() as uow:
+                return {r.agency for r in uow.inspections.for_equipment(equipment_id) if r.agency}
+
+        return load
+
+    def _region(self, uscc: str) -> str | None:
+        try:
+            return str(self._sdk.ledger.get_unit(uscc).region_code)
+        except NotFound:
+            return None
+
+    def _load(self, principal: Principal, name: str, field: str = "name") -> Hazard:
+        hazard_id = hc.parse_hazard_name(name, field)
+        try:
+            hazard: Hazard = use_cases.get_hazard(self._sdk, hazard_id)
+        except NotFound:
+            if principal.kind is PrincipalKind.DATACENTER:
+                raise
+            raise PermissionDenied(
+                f"{principal} may not access {name}: it does not exist or is outside your scope",
+                metadata={"principal_kind": principal.kind.value, "resource": name},
+            ) from None
+        return hazard
+
+    def _command(
+        self,
+        name: str,
+        command: HazardCommand,
+        run: Callable[[str, str, str | None], use_cases.CommandResult],
+        request_id: str,
+    ) -> hazards_pb2.Hazard:
+        """Load, authorise ``command``, then ``run(hazard_id, actor, request_id)``."""
+        principal = current_principal()
+        hazard = self._load(principal, name)
+        access.require_hazard_command(
+            principal,
+            command,
+            hazard.unit_uscc,
+            self._region(hazard.unit_uscc),
+            equipment_id=hazard.equipment_id,
+            inspecting_agencies=self._agencies(hazard.equipment_id),
+        )
+        result = run(hazard.id, _actor(principal), request_id or None)
+        return hc.hazard_to_proto(result.hazard)
+
+    # -- commands ---------------------------------------------------------------------------------------------
+
+    def ReportHazard(
+        self, request: hazards_pb2.ReportHazardRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        principal = current_principal()
+        uscc = convert.parse_unit_name(request.parent, "parent")
+        problems = convert.Violations()
+        equipment_id: str | None = None
+        if request.equipment:
+            try:
+                equipment_uscc, equipment_id = convert.parse_equipment_name(request.equipment, "equipment")
+            except InvalidArgument as exc:
+                problems.items.extend(exc.violations)
+            else:
+                if equipment_uscc != uscc:
+                    problems.add("equipment", request.equipment, "hazard.equipment.parent", "must be under `parent`")
+        source = hc.source_from_proto(problems, "source", request.source)
+        found_on = hc.parse_date(problems, "found_on", request.found_on, required=True)
+        if not request.description.strip():
+            problems.add("description", request.description, "required", "say what is wrong")
+        problems.raise_if_any()
+        assert source is not None
+        assert found_on is not None
+        access.require_hazard_command(
+            principal,
+            HazardCommand.REPORT,
+            uscc,
+            self._region(uscc),
+            equipment_id=equipment_id,
+            inspecting_agencies=self._agencies(equipment_id),
+        )
+        result = use_cases.report_hazard(
+            self._sdk,
+            unit_uscc=uscc,
+            equipment_id=equipment_id,
+            source=source,
+            source_reference=request.source_reference,
+            description=request.description,
+            found_on=found_on,
+            finder=request.finder or _actor(principal),
+            actor=_actor(principal),
+            hazard_id=request.hazard_id or None,
+            location=request.location,
+            photos=tuple(request.photos),
+            legal_basis=request.legal_basis,
+            request_id=request.request_id or None,
+        )
+        return hc.hazard_to_proto(result.hazard)
+
+    def RegisterHazard(
+        self, request: hazards_pb2.RegisterHazardRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        return self._command(
+            request.name,
+            HazardCommand.REGISTER,
+            lambda hazard_id, actor, rid: use_cases.register_hazard(
+                self._sdk, hazard_id, actor=actor, note=request.note, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def GradeHazard(self, request: hazards_pb2.GradeHazardRequest, context: grpc.ServicerContext) -> hazards_pb2.Hazard:
+        basis = request.WhichOneof("basis")
+        if basis == "rules":
+            rules = request.rules
+            return self._command(
+                request.name,
+                HazardCommand.GRADE_BY_RULES,
+                lambda hazard_id, actor, rid: use_cases.grade_hazard_by_rules(
+                    self._sdk,
+                    hazard_id,
+                    actor=actor,
+                    findings=tuple(rules.findings),
+                    in_use=rules.in_use if rules.HasField("in_use") else None,
+                    last_conclusion=rules.last_conclusion or None,
+                    last_safety_grade=rules.last_safety_grade if rules.HasField("last_safety_grade") else None,
+                    inspection_overdue=rules.inspection_overdue,
+                    request_id=rid,
+                ),
+                request.request_id,
+            )
+        if basis == "person":
+            problems = convert.Violations()
+            level = hc.level_from_proto(problems, "person.level", request.person.level)
+            if not request.person.reason.strip():
+                problems.add("person.reason", request.person.reason, "required", "a person's grading needs a reason")
+            problems.raise_if_any()
+            assert level is not None
+            return self._command(
+                request.name,
+                HazardCommand.GRADE_BY_PERSON,
+                lambda hazard_id, actor, rid: use_cases.grade_hazard_by_person(
+                    self._sdk, hazard_id, level=level, reason=request.person.reason, actor=actor, request_id=rid
+                ),
+                request.request_id,
+            )
+        raise InvalidArgument.single("basis", None, "required", "set `rules` or `person`")
+
+    def PlanRectification(
+        self, request: hazards_pb2.PlanRectificationRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        plan = hc.plan_from_proto(request.plan)
+        return self._command(
+            request.name,
+            HazardCommand.PLAN_RECTIFICATION,
+            lambda hazard_id, actor, rid: use_cases.plan_rectification(
+                self._sdk, hazard_id, plan=plan, actor=actor, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def StartRectification(
+        self, request: hazards_pb2.StartRectificationRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        return self._command(
+            request.name,
+            HazardCommand.START_RECTIFICATION,
+            lambda hazard_id, actor, rid: use_cases.start_rectification(
+                self._sdk, hazard_id, actor=actor, note=request.note, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def RecordRectified(
+        self, request: hazards_pb2.RecordRectifiedRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        evidence = hc.evidence_from_proto(tuple(request.evidence))
+        return self._command(
+            request.name,
+            HazardCommand.COMPLETE_RECTIFICATION,
+            lambda hazard_id, actor, rid: use_cases.complete_rectification(
+                self._sdk, hazard_id, measures_taken=request.measures_taken, evidence=evidence, actor=actor,
+                request_id=rid,
+            ),
+            request.request_id,
+        )
+
+    def FixOnTheSpot(
+        self, request: hazards_pb2.FixOnTheSpotRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        evidence = hc.evidence_from_proto(tuple(request.evidence))
+        return self._command(
+            request.name,
+            HazardCommand.FIX_ON_THE_SPOT,
+            lambda hazard_id, actor, rid: use_cases.fix_on_the_spot(
+                self._sdk, hazard_id, measures_taken=request.measures_taken, evidence=evidence, actor=actor,
+                request_id=rid,
+            ),
+            request.request_id,
+        )
+
+    def VerifyHazard(
+        self, request: hazards_pb2.VerifyHazardRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        acceptance = hc.acceptance_from_proto(request.acceptance) if request.HasField("acceptance") else None
+        return self._command(
+            request.name,
+            HazardCommand.VERIFY,
+            lambda hazard_id, actor, rid: use_cases.verify_rectification(
+                self._sdk, hazard_id, actor=actor, acceptance=acceptance, note=request.note, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def RejectVerification(
+        self, request: hazards_pb2.RejectVerificationRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        return self._command(
+            request.name,
+            HazardCommand.REJECT_VERIFICATION,
+            lambda hazard_id, actor, rid: use_cases.reject_verification(
+                self._sdk, hazard_id, reason=request.reason, actor=actor, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def CloseOutHazard(
+        self, request: hazards_pb2.CloseOutHazardRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        return self._command(
+            request.name,
+            HazardCommand.CLOSE_OUT,
+            lambda hazard_id, actor, rid: use_cases.close_out_hazard(
+                self._sdk, hazard_id, actor=actor, note=request.note, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def CancelHazard(
+        self, request: hazards_pb2.CancelHazardRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        return self._command(
+            request.name,
+            HazardCommand.CANCEL,
+            lambda hazard_id, actor, rid: use_cases.cancel_hazard(
+                self._sdk, hazard_id, reason=request.reason, actor=actor, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def ListForSupervision(
+        self, request: hazards_pb2.ListForSupervisionRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        problems = convert.Violations()
+        deadline = hc.parse_date(problems, "deadline", request.deadline, required=True)
+        if not request.authority.strip():
+            problems.add("authority", request.authority, "required", "name the supervising authority")
+        problems.raise_if_any()
+        assert deadline is not None
+        return self._command(
+            request.name,
+            HazardCommand.LIST_FOR_SUPERVISION,
+            lambda hazard_id, actor, rid: use_cases.list_for_supervision(
+                self._sdk, hazard_id, authority=request.authority, deadline=deadline, actor=actor, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    def LiftSupervision(
+        self, request: hazards_pb2.LiftSupervisionRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        return self._command(
+            request.name,
+            HazardCommand.LIFT_SUPERVISION,
+            lambda hazard_id, actor, rid: use_cases.lift_supervision(
+                self._sdk, hazard_id, actor=actor, reason=request.reason, request_id=rid
+            ),
+            request.request_id,
+        )
+
+    # -- reads ------------------------------------------------------------------------------------------------
+
+    def _require_read(self, principal: Principal, hazard: Hazard) -> None:
+        access.require_hazard_read(
+            principal,
+            hazard.unit_uscc,
+            self._region(hazard.unit_uscc),
+            equipment_id=hazard.equipment_id,
+            inspecting_agencies=self._agencies(hazard.equipment_id),
+        )
+
+    def GetHazard(self, request: hazards_pb2.GetHazardRequest, context: grpc.ServicerContext) -> hazards_pb2.Hazard:
+        principal = current_principal()
+        hazard = self._load(principal, request.name)
+        self._require_read(principal, hazard)
+        return hc.hazard_to_proto(hazard)
+
+    def ListHazards(
+        self, request: hazards_pb2.ListHazardsRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.ListHazardsResponse:
+        principal = current_principal()
+        parent = convert.parse_unit_name(request.parent, "parent", allow_wildcard=True)
+        terms = convert.parse_filter(request.filter, ("state", "region_code"))
+        state = hc.state_from_filter(terms["state"]) if "state" in terms else None
+        wanted_region = terms.get("region_code", "").removesuffix("*") or None
+        size = convert.page_size(request.page_size)
+        scope = access.unit_scope(principal)
+        unit_uscc = None if parent == "-" else parent
+        if scope.agency is not None:
+            return hazards_pb2.ListHazardsResponse()  # agencies read hazards one by one (listing: follow-up)
+        if unit_uscc is not None:
+            access.require_hazard_read(principal, unit_uscc, self._region(unit_uscc))
+        elif scope.uscc is not None:
+            unit_uscc = scope.uscc
+        region = wanted_region
+        if scope.region_prefix is not None:
+            region = convert.narrow_region(scope.region_prefix, wanted_region)
+            if region is None:
+                return hazards_pb2.ListHazardsResponse()
+        query = (unit_uscc or "", region or "", state.value if state else "")
+        after = hc.decode_page_token(request.page_token, *query)
+        with self._sdk.uow() as uow:
+            ids = uow.hazards.ids(unit_uscc=unit_uscc, region_prefix=region, state=state, after=after, limit=size + 1)
+            hazards = [uow.hazards.get(i) for i in ids[:size]]
+        token = hc.encode_page_token(ids[size - 1], *query) if len(ids) > size else ""
+        return hazards_pb2.ListHazardsResponse(hazards=[hc.hazard_to_proto(h) for h in hazards], next_page_token=token)
+
+    def VerifyChain(
+        self, request: hazards_pb2.VerifyChainRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.VerifyChainResponse:
+        principal = current_principal()
+        if request.name:
+            hazard = self._load(principal, request.name)
+            self._require_read(principal, hazard)
+            report = use_cases.verify_hazard_chain(self._sdk, hazard.id)
+        else:
+            access.require_datacenter(principal, "verify every hazard chain")
+            report = use_cases.verify_hazard_chain(self._sdk)
+        return hazards_pb2.VerifyChainResponse(
+            hazards_checked=report.hazards_checked,
+            events_checked=report.events_checked,
+            breaks=[
+                hazards_pb2.ChainBreak(
+                    hazard=hc.hazard_name(b.hazard_id),
+                    sequence=b.sequence,
+                    problem=b.problem,
+                    expected=str(b.expected),
+                    actual=str(b.actual),
+                )
+                for b in report.breaks
+            ],
+        )
