@@ -142,3 +142,43 @@ def test_an_unknown_kind_is_invalid_argument_listing_the_kinds() -> None:
     with pytest.raises(InvalidArgument) as error:
         issue_api_key("inspector", "x")
     assert "enterprise" in error.value.violations[0].message
+
+
+def test_every_hazard_command_states_who_may_issue_it() -> None:
+    from dualprev_sdk.access import HAZARD_COMMAND_ACTORS
+    from dualprev_sdk.domain.hazard import HazardCommand
+
+    assert set(HAZARD_COMMAND_ACTORS) == set(HazardCommand)
+    assert all(PrincipalKind.DATACENTER not in kinds for kinds in HAZARD_COMMAND_ACTORS.values()), "it only reads"
+
+
+def test_the_unit_runs_its_own_hazard_loop_and_the_regulator_supervises_in_its_region() -> None:
+    from dualprev_sdk.access import require_hazard_command
+    from dualprev_sdk.domain.hazard import HazardCommand
+
+    require_hazard_command(enterprise, HazardCommand.PLAN_RECTIFICATION, OWN, "410102")
+    with pytest.raises(PermissionDenied):
+        require_hazard_command(enterprise, HazardCommand.PLAN_RECTIFICATION, OTHER, "410202")
+    with pytest.raises(PermissionDenied):
+        require_hazard_command(enterprise, HazardCommand.LIST_FOR_SUPERVISION, OWN, "410102")
+    require_hazard_command(zhengzhou, HazardCommand.LIST_FOR_SUPERVISION, OWN, "410102")
+    with pytest.raises(PermissionDenied):
+        require_hazard_command(zhengzhou, HazardCommand.LIST_FOR_SUPERVISION, OTHER, "410202")
+    with pytest.raises(PermissionDenied):
+        require_hazard_command(zhengzhou, HazardCommand.PLAN_RECTIFICATION, OWN, "410102")
+
+
+def test_an_agency_may_report_a_finding_only_on_equipment_it_inspects() -> None:
+    from dualprev_sdk.access import require_hazard_command
+    from dualprev_sdk.domain.hazard import HazardCommand
+
+    inspects = lambda: {"AG1"}  # noqa: E731
+    require_hazard_command(
+        agency, HazardCommand.REPORT, OWN, "410102", equipment_id="ea1", inspecting_agencies=inspects
+    )
+    with pytest.raises(PermissionDenied):
+        require_hazard_command(agency, HazardCommand.REPORT, OWN, "410102", equipment_id=None)
+    with pytest.raises(PermissionDenied):
+        require_hazard_command(
+            agency, HazardCommand.REGISTER, OWN, "410102", equipment_id="ea1", inspecting_agencies=inspects
+        )
