@@ -1,13 +1,25 @@
-"""Inspection records (检验记录): the ``inspections`` table, mappers and :class:`InspectionRepository`.
+"""Inspection records (检验记录) and what the overdue sweep and inspection agencies leave behind.
 
-Indexed by (equipment, date) because the question asked most is "what was this item's last inspection".
+Tables:
+
+* ``inspections`` — one row per report, indexed by (equipment, date) because the question asked most is "what
+  was this item's last inspection";
+* ``inspection_findings`` — the defects an agency submitted with a report, each linked to the hazard it became;
+* ``inspection_overdue_cases`` — one row per (equipment, due date) the overdue sweep acted on. The unique key
+  is what makes the sweep idempotent: a second run finds every overdue item already there and inserts nothing;
+* ``inspection_regulator_notices`` — reports to the regulator of the equipment's region (逾期未检, serious
+  findings), listed by region prefix.
+
+The sweep's detection is one ``INSERT … SELECT`` over ``equipment`` that the ``(status, next_inspection_due)``
+and ``(region_code, status, next_inspection_due)`` indexes serve as a range scan, with an anti-join on the
+cases' unique index; nothing is looped over in Python except the newly detected rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import sqlalchemy as sa
@@ -15,13 +27,43 @@ from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
 from dualprev_sdk import timeutil
-from dualprev_sdk.domain.inspection import InspectionConclusion, InspectionKind, InspectionRecord
+from dualprev_sdk.domain.equipment import EquipmentStatus
+from dualprev_sdk.domain.inspection import (
+    AgencyFinding,
+    InspectionConclusion,
+    InspectionKind,
+    InspectionRecord,
+    OverdueCase,
+    RegulatorNotice,
+    RegulatorNoticeKind,
+)
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import UTCDateTime, chunked, compare_and_swap, delete_versioned, insert_many, table_of
+from dualprev_sdk.store.base import (
+    UTCDateTime,
+    chunked,
+    compare_and_swap,
+    delete_versioned,
+    insert_many,
+    starts_with,
+    table_of,
+)
+from dualprev_sdk.store.equipment import EQUIPMENT
 
-__all__ = ["INSPECTIONS", "InspectionRepository", "InspectionRow", "inspection_from_row", "inspection_to_row"]
+__all__ = [
+    "FINDINGS",
+    "INSPECTIONS",
+    "NOTICES",
+    "OVERDUE_CASES",
+    "InspectionRepository",
+    "InspectionRow",
+    "OverdueRow",
+    "inspection_from_row",
+    "inspection_to_row",
+]
 
 KIND = "inspection"
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite rowid needs INTEGER
+_TERMINAL_HAZARD_STATES = ("closed", "cancelled")
 
 
 class InspectionRow(SQLModel, table=True):
@@ -37,12 +79,67 @@ class InspectionRow(SQLModel, table=True):
     report_number: str = Field(default="", sa_type=sa.String(64))
     safety_grade: int | None = Field(default=None)
     next_due: dt.date | None = Field(default=None)
+    due_rule: str = Field(default="", sa_type=sa.String(500))
+    use_allowed: bool = Field(default=True)
     version: int = Field(default=1)
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(sa_type=UTCDateTime)
 
 
+class InspectionFindingRow(SQLModel, table=True):
+    __tablename__ = "inspection_findings"
+    __table_args__ = (sa.UniqueConstraint("inspection_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
+    inspection_id: str = Field(sa_type=sa.String(64), foreign_key="inspections.id", ondelete="RESTRICT")
+    position: int = Field(default=0)
+    code: str = Field(sa_type=sa.String(100))
+    description: str = Field(sa_type=sa.Text)
+    serious: bool = Field(default=False)
+    location: str = Field(default="", sa_type=sa.String(200))
+    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+
+
+class OverdueRow(SQLModel, table=True):
+    __tablename__ = "inspection_overdue_cases"
+    __table_args__ = (
+        sa.UniqueConstraint("equipment_id", "due_on"),
+        sa.Index("ix_inspection_overdue_cases_sweep_id", "sweep_id"),
+        sa.Index("ix_inspection_overdue_cases_hazard_opened", "hazard_opened"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
+    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id", ondelete="RESTRICT")
+    due_on: dt.date
+    unit_uscc: str = Field(sa_type=sa.String(18))
+    region_code: str = Field(sa_type=sa.String(12))
+    catalog_code: str = Field(sa_type=sa.String(8))
+    detected_on: dt.date
+    sweep_id: str = Field(sa_type=sa.String(64))
+    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+    hazard_opened: bool = Field(default=False)
+
+
+class RegulatorNoticeRow(SQLModel, table=True):
+    __tablename__ = "inspection_regulator_notices"
+    __table_args__ = (sa.Index("ix_inspection_regulator_notices_region_code", "region_code"),)
+
+    id: str = Field(sa_type=sa.String(200), primary_key=True)
+    kind: str = Field(sa_type=sa.String(32))
+    equipment_id: str = Field(sa_type=sa.String(64))
+    unit_uscc: str = Field(sa_type=sa.String(18))
+    region_code: str = Field(sa_type=sa.String(12))
+    reported_at: dt.datetime = Field(sa_type=UTCDateTime)
+    due_on: dt.date | None = Field(default=None)
+    report_number: str = Field(default="", sa_type=sa.String(64))
+    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+    detail: str = Field(default="", sa_type=sa.Text)
+
+
 INSPECTIONS = table_of(InspectionRow)
+FINDINGS = table_of(InspectionFindingRow)
+OVERDUE_CASES = table_of(OverdueRow)
+NOTICES = table_of(RegulatorNoticeRow)
 
 
 def inspection_to_row(record: InspectionRecord) -> dict[str, Any]:
@@ -56,6 +153,8 @@ def inspection_to_row(record: InspectionRecord) -> dict[str, Any]:
         "report_number": record.report_number,
         "safety_grade": record.safety_grade,
         "next_due": record.next_due,
+        "due_rule": record.due_rule,
+        "use_allowed": record.use_allowed,
     }
 
 
@@ -70,13 +169,88 @@ def inspection_from_row(row: Mapping[Any, Any]) -> InspectionRecord:
         report_number=row["report_number"],
         safety_grade=row["safety_grade"],
         next_due=row["next_due"],
+        due_rule=row["due_rule"],
+        use_allowed=bool(row["use_allowed"]),
         version=row["version"],
     )
+
+
+def _case_from_row(row: Mapping[Any, Any]) -> OverdueCase:
+    return OverdueCase(
+        id=str(row["id"]),
+        equipment_id=row["equipment_id"],
+        due_on=row["due_on"],
+        unit_uscc=row["unit_uscc"],
+        region_code=row["region_code"],
+        catalog_code=row["catalog_code"],
+        detected_on=row["detected_on"],
+        hazard_id=row["hazard_id"] or "",
+        hazard_opened=bool(row["hazard_opened"]),
+    )
+
+
+def _notice_from_row(row: Mapping[Any, Any]) -> RegulatorNotice:
+    return RegulatorNotice(
+        id=row["id"],
+        kind=RegulatorNoticeKind(row["kind"]),
+        equipment_id=row["equipment_id"],
+        unit_uscc=row["unit_uscc"],
+        region_code=row["region_code"],
+        reported_at=row["reported_at"],
+        due_on=row["due_on"],
+        report_number=row["report_number"],
+        hazard_id=row["hazard_id"],
+        detail=row["detail"],
+    )
+
+
+@attrs.frozen(kw_only=True)
+class OverdueItem:
+    """One row of the overdue listing (逾期未检设备清单)."""
+
+    equipment_id: str
+    unit_uscc: str
+    region_code: str
+    catalog_code: str
+    next_inspection_due: dt.date
+    stopped: bool  # a major hazard's stop-use order keeps it out of use already
+
+
+@attrs.frozen(kw_only=True)
+class PendingCase:
+    """A detected overdue case whose hazard is not open yet, with the facts its grading needs."""
+
+    case: OverdueCase
+    inspected_ever: bool
+    last_conclusion: str | None
+    last_safety_grade: int | None
+
+
+def overdue_filter(
+    today: dt.date,
+    *,
+    region_prefix: str | None = None,
+    catalog_prefix: str | None = None,
+    unit_uscc: str | None = None,
+) -> list[sa.ColumnElement[bool]]:
+    """The WHERE of "in use and past its due date", written so the (region, status, due) / (status, due)
+    indexes serve it: equality on status, a range on the due date, a range on the region digits."""
+    e = EQUIPMENT.c
+    where: list[sa.ColumnElement[bool]] = [e.status == EquipmentStatus.IN_USE.value, e.next_inspection_due < today]
+    if region_prefix:
+        where.append(starts_with(e.region_code, region_prefix))
+    if catalog_prefix:
+        where.append(starts_with(e.catalog_code, catalog_prefix))
+    if unit_uscc is not None:
+        where.append(e.unit_uscc == unit_uscc)
+    return where
 
 
 class InspectionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    # -- inspection records ----------------------------------------------------------------------------------
 
     def add(self, record: InspectionRecord) -> InspectionRecord:
         if self.session.execute(sa.select(INSPECTIONS.c.id).where(INSPECTIONS.c.id == record.id)).first():
@@ -120,7 +294,9 @@ class InspectionRepository:
         )
         return [inspection_from_row(r) for r in self.session.execute(stmt).mappings()]
 
-    def latest(self, equipment_id: str, *, kind: InspectionKind | None = None) -> InspectionRecord | None:
+    def latest(
+        self, equipment_id: str, *, kind: InspectionKind | None = None, kinds: Iterable[InspectionKind] | None = None
+    ) -> InspectionRecord | None:
         stmt = (
             sa.select(INSPECTIONS)
             .where(INSPECTIONS.c.equipment_id == equipment_id)
@@ -129,8 +305,32 @@ class InspectionRepository:
         )
         if kind is not None:
             stmt = stmt.where(INSPECTIONS.c.kind == kind.value)
+        if kinds is not None:
+            stmt = stmt.where(INSPECTIONS.c.kind.in_([k.value for k in kinds]))
         row = self.session.execute(stmt).mappings().first()
         return None if row is None else inspection_from_row(row)
+
+    def latest_for_many(self, equipment_ids: Sequence[str]) -> dict[str, InspectionRecord]:
+        """The newest record of each item (one query per chunk: a window over the (equipment, date) index)."""
+        out: dict[str, InspectionRecord] = {}
+        for chunk in chunked(list(equipment_ids), 500):
+            ranked = (
+                sa.select(
+                    INSPECTIONS,
+                    sa.func.row_number()
+                    .over(
+                        partition_by=INSPECTIONS.c.equipment_id,
+                        order_by=(INSPECTIONS.c.inspected_on.desc(), INSPECTIONS.c.id.desc()),
+                    )
+                    .label("rank"),
+                )
+                .where(INSPECTIONS.c.equipment_id.in_(chunk))
+                .subquery()
+            )
+            stmt = sa.select(ranked).where(ranked.c.rank == 1)
+            for row in self.session.execute(stmt).mappings():
+                out[row["equipment_id"]] = inspection_from_row(row)
+        return out
 
     def update(self, record: InspectionRecord) -> InspectionRecord:
         values = inspection_to_row(record)
@@ -147,3 +347,266 @@ class InspectionRepository:
 
     def delete(self, record_id: str, *, expected_version: int | None = None) -> None:
         delete_versioned(self.session, INSPECTIONS, {"id": record_id}, expected_version, kind=KIND)
+
+    # -- agency findings -------------------------------------------------------------------------------------
+
+    def add_findings(self, inspection_id: str, findings: Sequence[AgencyFinding]) -> None:
+        rows = [
+            {
+                "inspection_id": inspection_id,
+                "position": i,
+                "code": f.code,
+                "description": f.description,
+                "serious": f.serious,
+                "location": f.location,
+            }
+            for i, f in enumerate(findings)
+        ]
+        if rows:
+            self.session.execute(sa.insert(FINDINGS), rows)
+
+    def findings(self, inspection_id: str) -> list[tuple[AgencyFinding, str | None]]:
+        """(finding, hazard id) pairs of a report, in submitted order."""
+        stmt = sa.select(FINDINGS).where(FINDINGS.c.inspection_id == inspection_id).order_by(FINDINGS.c.position)
+        return [
+            (
+                AgencyFinding(
+                    code=r["code"], description=r["description"], serious=r["serious"], location=r["location"]
+                ),
+                r["hazard_id"],
+            )
+            for r in self.session.execute(stmt).mappings()
+        ]
+
+    def link_finding(self, inspection_id: str, position: int, hazard_id: str) -> None:
+        self.session.execute(
+            sa.update(FINDINGS)
+            .where(FINDINGS.c.inspection_id == inspection_id, FINDINGS.c.position == position)
+            .values(hazard_id=hazard_id)
+        )
+
+    # -- overdue ---------------------------------------------------------------------------------------------
+
+    def overdue(
+        self,
+        today: dt.date,
+        *,
+        region_prefix: str | None = None,
+        catalog_prefix: str | None = None,
+        unit_uscc: str | None = None,
+        limit: int | None = None,
+    ) -> list[OverdueItem]:
+        """Equipment in use past its due date, by region, unit, class (one indexed query)."""
+        e = EQUIPMENT.c
+        stmt = (
+            sa.select(
+                e.id, e.unit_uscc, e.region_code, e.catalog_code, e.next_inspection_due, e.stop_use_order.is_not(None)
+            )
+            .where(
+                *overdue_filter(today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc)
+            )
+            .order_by(e.region_code, e.unit_uscc, e.catalog_code, e.id)
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [
+            OverdueItem(
+                equipment_id=r[0],
+                unit_uscc=r[1],
+                region_code=r[2],
+                catalog_code=r[3],
+                next_inspection_due=r[4],
+                stopped=bool(r[5]),
+            )
+            for r in self.session.execute(stmt)
+        ]
+
+    def overdue_counts(
+        self,
+        today: dt.date,
+        *,
+        region_prefix: str | None = None,
+        catalog_prefix: str | None = None,
+        unit_uscc: str | None = None,
+    ) -> list[tuple[str, str, str, int]]:
+        """(region code, unit USCC, catalogue code, count) over overdue equipment: a GROUP BY in the database."""
+        e = EQUIPMENT.c
+        stmt = (
+            sa.select(e.region_code, e.unit_uscc, e.catalog_code, sa.func.count())
+            .where(
+                *overdue_filter(today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc)
+            )
+            .group_by(e.region_code, e.unit_uscc, e.catalog_code)
+            .order_by(e.region_code, e.unit_uscc, e.catalog_code)
+        )
+        return [(r[0], r[1], r[2], int(r[3])) for r in self.session.execute(stmt)]
+
+    def detect_overdue(
+        self, today: dt.date, *, sweep_id: str, region_prefix: str | None = None, reported_at: dt.datetime
+    ) -> list[OverdueCase]:
+        """Record every (equipment, due date) newly overdue *and still in use* (not stopped by a major hazard), and
+        a regulator notice for each, in two set-based statements; return the new cases.
+
+        Idempotent: the anti-join on the cases' unique (equipment, due date) key leaves out everything an earlier
+        sweep recorded. A concurrent sweep that inserts the same key first makes this one fail with an
+        IntegrityError (rolled back with its unit of work, nothing half-written).
+        """
+        e = EQUIPMENT.c
+        c = OVERDUE_CASES.c
+        seen = sa.select(sa.literal(1)).where(c.equipment_id == e.id, c.due_on == e.next_inspection_due).exists()
+        source = sa.select(
+            e.id,
+            e.next_inspection_due,
+            e.unit_uscc,
+            e.region_code,
+            e.catalog_code,
+            sa.literal(today, sa.Date),
+            sa.literal(sweep_id, sa.String),
+            sa.literal(False, sa.Boolean),
+        ).where(*overdue_filter(today, region_prefix=region_prefix), e.stop_use_order.is_(None), ~seen)
+        self.session.execute(
+            sa.insert(OVERDUE_CASES).from_select(
+                [
+                    "equipment_id",
+                    "due_on",
+                    "unit_uscc",
+                    "region_code",
+                    "catalog_code",
+                    "detected_on",
+                    "sweep_id",
+                    "hazard_opened",
+                ],
+                source,
+            )
+        )
+        notice_id = sa.literal("overdue:") + sa.cast(c.id, sa.String)
+        self.session.execute(
+            sa.insert(NOTICES).from_select(
+                ["id", "kind", "equipment_id", "unit_uscc", "region_code", "reported_at", "due_on", "detail"],
+                sa.select(
+                    notice_id,
+                    sa.literal(RegulatorNoticeKind.OVERDUE_INSPECTION.value, sa.String),
+                    c.equipment_id,
+                    c.unit_uscc,
+                    c.region_code,
+                    sa.literal(reported_at, UTCDateTime),
+                    c.due_on,
+                    sa.literal("在用设备超过下次检验日期未检验（逾期未检）", sa.Text),
+                ).where(c.sweep_id == sweep_id),
+            )
+        )
+        rows = self.session.execute(sa.select(OVERDUE_CASES).where(c.sweep_id == sweep_id).order_by(c.id)).mappings()
+        return [_case_from_row(r) for r in rows]
+
+    def pending_cases(self, *, limit: int | None = None) -> list[PendingCase]:
+        """Detected cases whose hazard is not open yet, with whether the item was ever inspected and its last
+        conclusion (correlated subqueries on the (equipment, date) index)."""
+        c = OVERDUE_CASES.c
+        i = INSPECTIONS.c
+        newest = (
+            sa.select(i.conclusion, i.safety_grade)
+            .where(i.equipment_id == c.equipment_id)
+            .order_by(i.inspected_on.desc(), i.id.desc())
+            .limit(1)
+        )
+        stmt = (
+            sa.select(
+                OVERDUE_CASES,
+                newest.with_only_columns(i.conclusion).scalar_subquery().label("last_conclusion"),
+                newest.with_only_columns(i.safety_grade).scalar_subquery().label("last_safety_grade"),
+            )
+            .where(c.hazard_opened.is_(False))
+            .order_by(c.id)
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [
+            PendingCase(
+                case=_case_from_row(r),
+                inspected_ever=r["last_conclusion"] is not None,
+                last_conclusion=r["last_conclusion"],
+                last_safety_grade=r["last_safety_grade"],
+            )
+            for r in self.session.execute(stmt).mappings()
+        ]
+
+    def mark_cases_opened(self, opened: Mapping[str, str]) -> None:
+        """Case id → hazard id, for cases whose hazard is now open (executemany)."""
+        if not opened:
+            return
+        self.session.execute(
+            sa.update(OVERDUE_CASES)
+            .where(OVERDUE_CASES.c.id == sa.bindparam("case_id"))
+            .values(hazard_id=sa.bindparam("hazard"), hazard_opened=True),
+            [{"case_id": int(k), "hazard": v} for k, v in opened.items()],
+            execution_options={"synchronize_session": False},
+        )
+        self.session.execute(
+            sa.update(NOTICES)
+            .where(NOTICES.c.id == sa.bindparam("notice_id"))
+            .values(hazard_id=sa.bindparam("hazard")),
+            [{"notice_id": f"overdue:{k}", "hazard": v} for k, v in opened.items()],
+            execution_options={"synchronize_session": False},
+        )
+
+    def cases(self, *, equipment_id: str | None = None) -> list[OverdueCase]:
+        stmt = sa.select(OVERDUE_CASES).order_by(OVERDUE_CASES.c.id)
+        if equipment_id is not None:
+            stmt = stmt.where(OVERDUE_CASES.c.equipment_id == equipment_id)
+        return [_case_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    # -- regulator notices -----------------------------------------------------------------------------------
+
+    def add_notice(self, notice: RegulatorNotice) -> bool:
+        """Store a notice unless one with its id exists (the id says what caused it); True when stored."""
+        if self.session.execute(sa.select(NOTICES.c.id).where(NOTICES.c.id == notice.id)).first():
+            return False
+        self.session.execute(
+            sa.insert(NOTICES).values(
+                id=notice.id,
+                kind=notice.kind.value,
+                equipment_id=notice.equipment_id,
+                unit_uscc=notice.unit_uscc,
+                region_code=notice.region_code,
+                reported_at=notice.reported_at,
+                due_on=notice.due_on,
+                report_number=notice.report_number,
+                hazard_id=notice.hazard_id,
+                detail=notice.detail,
+            )
+        )
+        return True
+
+    def notices(
+        self, *, region_prefix: str | None = None, kind: RegulatorNoticeKind | None = None
+    ) -> list[RegulatorNotice]:
+        stmt = sa.select(NOTICES).order_by(NOTICES.c.region_code, NOTICES.c.id)
+        if region_prefix:
+            stmt = stmt.where(starts_with(NOTICES.c.region_code, region_prefix))
+        if kind is not None:
+            stmt = stmt.where(NOTICES.c.kind == kind.value)
+        return [_notice_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    # -- condition facts for equipment risk ------------------------------------------------------------------
+
+    def open_hazards(self, equipment_ids: Sequence[str]) -> dict[str, list[tuple[str, str | None]]]:
+        """Open (not closed, not cancelled) hazards per item: (hazard id, level) from the hazards projection,
+        over its equipment index. Read here, next to the other condition facts, for the equipment-risk grade."""
+        from dualprev_sdk.store.hazards import HAZARDS
+
+        h = HAZARDS.c
+        out: dict[str, list[tuple[str, str | None]]] = {i: [] for i in equipment_ids}
+        for chunk in chunked(list(equipment_ids), 500):
+            stmt = (
+                sa.select(h.equipment_id, h.id, h.level)
+                .where(h.equipment_id.in_(chunk), h.state.not_in(_TERMINAL_HAZARD_STATES))
+                .order_by(h.equipment_id, h.id)
+            )
+            for eid, hid, level in self.session.execute(stmt):
+                out[cast(str, eid)].append((hid, level))
+        return out
+
+
+def link_notice(session: Session, notice_id: str, hazard_id: str) -> None:
+    """Attach the hazard a notice's finding became (set once the hazard is open)."""
+    session.execute(sa.update(NOTICES).where(NOTICES.c.id == notice_id).values(hazard_id=hazard_id))

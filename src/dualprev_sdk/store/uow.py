@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dualprev_sdk.store.api_keys import ApiKeyRepository
 from dualprev_sdk.store.credit import CreditRepository
 from dualprev_sdk.store.duties import DutyRepository
+from dualprev_sdk.store.emergency import EmergencyRepository
 from dualprev_sdk.store.equipment import EquipmentRepository, ParametersCodec, PlainParametersCodec
 from dualprev_sdk.store.hazards import HazardRepository
 from dualprev_sdk.store.inspections import InspectionRepository
@@ -42,6 +43,7 @@ class UnitOfWork:
     risk_points: RiskPointRepository
     inspections: InspectionRepository
     people: PersonRepository
+    emergency: EmergencyRepository
     credit: CreditRepository
     duties: DutyRepository
     cylinders: CylinderRepository
@@ -68,6 +70,7 @@ class UnitOfWork:
         self.risk_points = RiskPointRepository(session)
         self.inspections = InspectionRepository(session)
         self.people = PersonRepository(session)
+        self.emergency = EmergencyRepository(session)
         self.credit = CreditRepository(session)
         self.duties = DutyRepository(session)
         self.cylinders = CylinderRepository(session)
