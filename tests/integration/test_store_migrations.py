@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
+import uuid
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Engine, make_url
 
 from dualprev_sdk import FailedPrecondition
 from dualprev_sdk.services.bootstrap import Dualprev
-from dualprev_sdk.store.engine import make_engine
+from dualprev_sdk.store.engine import make_engine, normalise_url
 from dualprev_sdk.store.migrate import current_revision, head_revision, upgrade
 from dualprev_sdk.store.schema import metadata
 
@@ -53,3 +58,36 @@ def test_dualprev_init_creates_the_default_database_in_the_working_directory(tmp
     assert (tmp_path / "dualprev.sqlite").exists()
     assert str(tmp_path / "dualprev.sqlite") in run.stdout
     assert f"schema revision: {head_revision()}" in run.stdout
+
+
+def test_processes_starting_at_once_migrate_a_new_postgresql_database_exactly_once() -> None:
+    base = os.environ.get("DUALPREV_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("PostgreSQL run skipped: set DUALPREV_TEST_POSTGRES_URL to enable it")
+    schema = f"dualprev_migrate_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(normalise_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
+    engines = [make_engine(url.render_as_string(hide_password=False)) for _ in range(3)]
+    results: list[object] = []
+
+    def start(engine: Engine) -> None:
+        try:
+            results.append(upgrade(engine))
+        except Exception as exc:
+            results.append(exc)
+
+    try:
+        threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert results == [head_revision()] * 3
+    finally:
+        for engine in engines:
+            engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

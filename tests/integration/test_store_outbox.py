@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import attrs
+import pytest
 
 from dualprev_sdk import Equipment, UseUnit
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -53,3 +54,15 @@ def test_events_of_a_rolled_back_unit_of_work_never_appear(sdk: Dualprev, make_u
         uow.commit()
     events = sdk.read_events()
     assert [(e.type, e.payload) for e in events] == [("note.kept", {"text": "中文内容"})]
+
+
+def test_event_payloads_are_stored_as_json_with_dates_as_iso_text(sdk: Dualprev) -> None:
+    with sdk.uow() as uow:
+        uow.emit("equipment.inspected", "equipment/e1", {"inspected_on": dt.date(2025, 5, 1), "grade": 2})
+        uow.commit()
+    assert sdk.read_events()[0].payload == {"inspected_on": "2025-05-01", "grade": 2}
+
+
+def test_a_payload_that_is_not_json_is_refused_when_emitted_naming_the_event(sdk: Dualprev) -> None:
+    with sdk.uow() as uow, pytest.raises(TypeError, match=r"thing\.happened"):
+        uow.emit("thing.happened", "things/1", {"handle": object()})

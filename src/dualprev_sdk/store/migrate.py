@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -18,6 +19,8 @@ from sqlalchemy.engine import Engine
 __all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "head_revision", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: PostgreSQL advisory lock key serialising concurrent upgrades ("dpmigrat" in ASCII).
+MIGRATION_LOCK_KEY = 0x64706D6967726174
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -34,6 +37,9 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the database to ``revision`` (default: the newest) in one transaction; the resulting revision."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # several gateway processes may start at once: one migrates, the others wait and find it done
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
     return current_revision(engine)

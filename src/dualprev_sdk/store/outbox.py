@@ -12,6 +12,7 @@ committed in the same order, and the lock is held only for the insert and the co
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
 from dualprev_sdk import timeutil
+from dualprev_sdk.serialization import converter
 from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, table_of
 
 __all__ = ["OUTBOX", "OutboxEvent", "OutboxRepository", "OutboxRow", "new_event", "read_after", "write_events"]
@@ -65,8 +67,16 @@ class OutboxEvent:
 
 
 def new_event(event_type: str, resource: str, payload: dict[str, Any]) -> OutboxEvent:
+    """An event ready to write. The payload goes through the SDK's converter (dates → ISO text, enums → values,
+    attrs objects → dicts) and must then be JSON: a bad payload fails here, naming the event, rather than at
+    commit time with a bare serialiser error."""
+    data = converter.unstructure(payload)
+    try:
+        json.dumps(data)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"payload of event {event_type!r} for {resource!r} is not JSON-serialisable: {exc}") from exc
     return OutboxEvent(
-        event_id=str(uuid.uuid4()), type=event_type, resource=resource, payload=payload, occurred_at=timeutil.now()
+        event_id=str(uuid.uuid4()), type=event_type, resource=resource, payload=data, occurred_at=timeutil.now()
     )
 
 
