@@ -254,6 +254,7 @@ def test_the_same_equipment_twice_in_one_file_is_a_duplicate_row(sdk: Dualprev, 
     report = import_ledger(sdk, write(tmp_path / "ledger.csv", rows))
     assert not report.committed
     assert [(e.row, e.rule) for e in report.errors] == [(5, "ledger.duplicate_equipment")]
+    assert "311010890201500001" in report.errors[0].reason
 
 
 def test_a_unit_spelled_two_ways_in_one_file_is_reported(sdk: Dualprev, tmp_path: Path) -> None:
@@ -276,8 +277,10 @@ def test_changes_are_announced_in_the_outbox_in_the_same_transaction(sdk: Dualpr
     report = import_ledger(sdk, write(tmp_path / "ledger.csv", ledger_rows()), chunk_size=2)
     events = sdk.read_events(0, 100)
     assert [e.type for e in events] == ["ledger.chunk_imported", "ledger.chunk_imported", "ledger.imported"]
-    created = [i for e in events[:2] for i in e.payload["equipment_created"]]
-    assert sorted(created) == sorted(r["id"] for r in equipment_rows(sdk).values())
+    created = [e.payload["equipment_created"] for e in events[:2]]
+    assert [c["count"] for c in created] == [2, 1]
+    ids = sorted(r["id"] for r in equipment_rows(sdk).values())
+    assert (created[0]["first_id"], created[0]["last_id"], created[1]["first_id"]) == tuple(ids)
     assert events[-1].payload["equipment_created"] == 3
     assert report.events_emitted == 3
 

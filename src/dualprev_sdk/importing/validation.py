@@ -31,6 +31,7 @@ NO_EQUIPMENT_CODE = "-"
 
 
 _TEXT, _PARSE, _DATE = 0, 1, 2
+_IN_USE = EquipmentStatus.IN_USE.value
 #: Kinds whose values are (nearly) unique per row: memoising them would only cost memory.
 _UNIQUE_KINDS = frozenset({"equipment_code", "registration_number", "rescue_code"})
 _MEMO_LIMIT = 200_000
@@ -47,6 +48,10 @@ class _Bad(Exception):
 @attrs.define(slots=True)
 class LedgerRow:
     """A validated row: the unit's fields, the equipment's fields and how to find the equipment again.
+
+    ``unit`` and ``equipment`` are keyed and valued as the store's ``units`` / ``equipment`` columns (enums as
+    their values, no equipment code as ``None``), because the importer writes them in bulk without building
+    domain objects; ``dualprev_sdk.store.equipment.equipment_from_row`` turns them into an ``Equipment``.
 
     ``key_kind`` is the natural key used for upsert: ``equipment_code`` (a real code), ``registration_number``,
     or ``internal_number`` (unit USCC + 单位内编号).
@@ -293,14 +298,15 @@ class RowValidator:
                 return value
 
             return text
+        # identifier checks raise InvalidArgument; the row loop turns it into a row error
         if kind == "uscc":
-            return lambda v: _raise_bad(lookups.uscc, v)
+            return lookups.uscc
         if kind == "region":
-            return lambda v: _raise_bad(lookups.region, v)
+            return lookups.region
         if kind == "equipment_code":
-            return lambda v: NO_EQUIPMENT_CODE if v in ("-", "—", "/", "无") else _raise_bad(lookups.equipment_code, v)
+            return lambda v: NO_EQUIPMENT_CODE if v in ("-", "—", "/", "无") else lookups.equipment_code(v)
         if kind == "registration_number":
-            return lambda v: _raise_bad(lookups.registration_number, v)
+            return lookups.registration_number
         if kind == "catalog":
             return lambda v: v  # resolved with the catalogue version in the cross-field step
         if kind == "catalog_version":
@@ -402,6 +408,8 @@ class RowValidator:
                         hit = parse(text)
                     except _Bad as bad:
                         hit = bad
+                    except InvalidArgument as exc:
+                        hit = _bad_from(exc)
                     if len(memo) > _MEMO_LIMIT:
                         memo.clear()
                     memo[text] = hit
@@ -416,6 +424,11 @@ class RowValidator:
                 values[key] = parse(text)
             except _Bad as bad:
                 errors.append(RowError(row=row_number, column=heading, value=cell, rule=bad.rule, reason=bad.reason))
+            except InvalidArgument as exc:
+                cause = _bad_from(exc)
+                errors.append(
+                    RowError(row=row_number, column=heading, value=cell, rule=cause.rule, reason=cause.reason)
+                )
         return self._cross_check(row_number, cells, values, errors, [])
 
     def _cross_check(
@@ -535,31 +548,39 @@ class RowValidator:
         if errors:
             return None, errors, flags
         assert resolution is not None
+        uscc = values["unit_uscc"]
+        region_code = values["region_code"]
+        size_class = get("size_class")
         unit = {
-            "uscc": values["unit_uscc"],
+            "uscc": uscc,
             "name": values["unit_name"],
-            "region_code": values["region_code"],
+            "region_code": region_code,
             "address": get("unit_address", ""),
             "industry": get("industry", ""),
-            "size_class": get("size_class"),
+            "size_class": size_class.value if size_class is not None else None,
             "park": get("park"),
         }
+        status = get("status")
+        # Keyed and valued as the store's equipment columns, so the writer adds only id, version and timestamps.
         equipment = {
-            "unit_uscc": values["unit_uscc"],
+            "unit_uscc": uscc,
+            "region_code": region_code,
             "catalog_code": resolution.code,
-            "catalog_version": resolution.version,
-            "equipment_code": equipment_code,
+            "equipment_code": None if equipment_code == NO_EQUIPMENT_CODE else equipment_code,
             "registration_number": registration or "",
             "unit_internal_number": internal or "",
             "name": get("equipment_name", ""),
             "model": get("model", ""),
             "manufacturer": get("manufacturer", ""),
-            "address": get("address", ""),
-            "building": get("building", ""),
-            "floor": get("floor", ""),
-            "area": get("area", ""),
-            "crowded_place": crowded_place,
-            "status": get("status", EquipmentStatus.IN_USE),
+            "location_address": get("address", ""),
+            "location_building": get("building", ""),
+            "location_floor": get("floor", ""),
+            "location_area": get("area", ""),
+            "location_x": None,
+            "location_y": None,
+            "crowded_place": crowded_place.value if crowded_place is not None else None,
+            "status": status.value if status is not None else _IN_USE,
+            "status_since": None,
             "manufactured_on": manufactured,
             "commissioned_on": commissioned,
             "registered_on": get("registered_on"),
@@ -570,9 +591,10 @@ class RowValidator:
             "parameters": parameters,
             "out_of_catalog": resolution.out_of_catalog,
             "catalog_review": resolution.review,
+            "stop_use_order": None,
         }
         if key_kind == "internal_number":
-            key = f"{unit['uscc']}/{internal}"
+            key = f"{uscc}/{internal}"
         return LedgerRow(row=row_number, unit=unit, equipment=equipment, key_kind=key_kind, key=key), errors, flags
 
     def _code_agrees(self, basic_code: str, catalog_code: str) -> bool:
@@ -738,13 +760,9 @@ def _errors_keys(errors: Iterable[RowError], mapping: HeaderMapping) -> set[str]
     return {by_heading.get(e.column, "") for e in errors}
 
 
-def _raise_bad(check: Callable[[str], str], value: str) -> str:
-    try:
-        return check(value)
-    except InvalidArgument as exc:
-        first = exc.violations[0]
-        reason = "; ".join(v.message for v in exc.violations)
-        raise _Bad(first.rule, reason) from None
+def _bad_from(exc: InvalidArgument) -> _Bad:
+    """One cell's InvalidArgument as a row-error cause: the first rule, every message."""
+    return _Bad(exc.violations[0].rule, "; ".join(v.message for v in exc.violations))
 
 
 def _lookup_table(table: Mapping[str, Any], rule: str, allowed: str) -> Callable[[str], Any]:

@@ -40,7 +40,7 @@ def test_a_clean_row_becomes_a_unit_and_an_equipment_keyed_by_its_equipment_code
     assert parsed.equipment["commissioned_on"] == dt.date(2015, 10, 8)
     assert parsed.equipment["next_inspection_due"] == dt.date(2026, 10, 7)
     assert parsed.equipment["design_life_years"] == 15
-    assert parsed.equipment["crowded_place"] is CrowdedPlaceType.MALL
+    assert parsed.equipment["crowded_place"] == CrowdedPlaceType.MALL.value
 
 
 def test_every_violation_of_a_row_is_reported_not_just_the_first() -> None:
@@ -164,7 +164,7 @@ def test_saying_not_crowded_and_giving_a_place_type_is_a_contradiction() -> None
 def test_crowded_without_a_type_counts_as_other_crowded_place() -> None:
     parsed, _, _ = validate(row(场所类型=""))
     assert parsed is not None
-    assert parsed.equipment["crowded_place"] is CrowdedPlaceType.OTHER
+    assert parsed.equipment["crowded_place"] == CrowdedPlaceType.OTHER.value
 
 
 def test_parameter_columns_are_structured_by_the_class_plugin(lift_registry: EquipmentClassRegistry) -> None:
