@@ -10,6 +10,7 @@ from dualprev_sdk.store import api_keys as _api_keys  # noqa: F401
 from dualprev_sdk.store import credit as _credit  # noqa: F401
 from dualprev_sdk.store import duties as _duties  # noqa: F401
 from dualprev_sdk.store import emergency as _emergency  # noqa: F401
+from dualprev_sdk.store import elevator_emergency as _elevator_emergency  # noqa: F401
 from dualprev_sdk.store import equipment as _equipment  # noqa: F401
 from dualprev_sdk.store import hazards as _hazards  # noqa: F401
 from dualprev_sdk.store import inspections as _inspections  # noqa: F401

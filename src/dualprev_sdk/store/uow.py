@@ -20,6 +20,7 @@ from dualprev_sdk.store.api_keys import ApiKeyRepository
 from dualprev_sdk.store.credit import CreditRepository
 from dualprev_sdk.store.duties import DutyRepository
 from dualprev_sdk.store.emergency import EmergencyRepository
+from dualprev_sdk.store.elevator_emergency import ElevatorEmergencyRepository
 from dualprev_sdk.store.equipment import EquipmentRepository, ParametersCodec, PlainParametersCodec
 from dualprev_sdk.store.hazards import HazardRepository
 from dualprev_sdk.store.inspections import InspectionRepository
@@ -47,6 +48,7 @@ class UnitOfWork:
     credit: CreditRepository
     duties: DutyRepository
     cylinders: CylinderRepository
+    rescue: ElevatorEmergencyRepository
     outbox: OutboxRepository
     api_keys: ApiKeyRepository
 
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.credit = CreditRepository(session)
         self.duties = DutyRepository(session)
         self.cylinders = CylinderRepository(session)
+        self.rescue = ElevatorEmergencyRepository(session)
         self.outbox = OutboxRepository(session)
         self.api_keys = ApiKeyRepository(session)
 
