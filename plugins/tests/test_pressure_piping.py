@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from dualprev_plugins.pressure_piping import PipingMediumPhase, PressurePipingClass, PressurePipingParameters
 
-from dualprev_sdk import FailedPrecondition, InvalidArgument, SourceStatus
+from dualprev_sdk import InvalidArgument, SourceStatus
 from dualprev_sdk.testing import make_equipment, make_state
 
 D = dt.date
@@ -33,10 +33,12 @@ def test_grade_3_industrial_piping_is_inspected_within_three_years(facts_for):
     assert periodic(facts_for("8320", {"pipe_class": "GC3"}, last=D(2024, 1, 15), grade=3)).next_due == D(2027, 1, 15)
 
 
-def test_grade_4_industrial_piping_needs_a_configured_interval(facts_for):
-    with pytest.raises(FailedPrecondition) as caught:
-        PIPING.next_due(facts_for("8310", {"pipe_class": "GC1"}, last=D(2024, 1, 1), grade=4))
-    assert "piping.industrial.grade_4" in str(caught.value)
+def test_grade_4_industrial_piping_gives_no_date_until_an_interval_is_configured(facts_for):
+    assert PIPING.next_due(facts_for("8310", {"pipe_class": "GC1"}, last=D(2024, 1, 1), grade=4)) == []
+    configured = facts_for(
+        "8310", {"pipe_class": "GC1"}, last=D(2024, 1, 1), grade=4, overrides={"piping.industrial.grade_4": 1}
+    )
+    assert periodic(configured).next_due == D(2025, 1, 1)
 
 
 @pytest.mark.parametrize(
@@ -56,9 +58,8 @@ def test_public_piping_full_inspection_follows_its_pressure_class_and_material(f
     assert due.source.document.startswith("TSG D7004-2010")
 
 
-def test_long_distance_pipelines_ask_for_a_configured_interval(facts_for):
-    with pytest.raises(FailedPrecondition):
-        PIPING.next_due(facts_for("8120", last=D(2024, 1, 1)))
+def test_long_distance_pipelines_give_no_date_until_an_interval_is_configured(facts_for):
+    assert PIPING.next_due(facts_for("8120", last=D(2024, 1, 1))) == []
     due = periodic(facts_for("8120", last=D(2024, 1, 1), overrides={"piping.long_distance.periodic_years": 3}))
     assert due.next_due == D(2027, 1, 1)
 

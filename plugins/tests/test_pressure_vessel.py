@@ -9,7 +9,7 @@ from dualprev_plugins.pressure_vessel import MediumPhase, PressureVesselClass, P
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dualprev_sdk import FailedPrecondition, InvalidArgument, SourceStatus
+from dualprev_sdk import InvalidArgument, SourceStatus
 from dualprev_sdk.equipment_classes import InspectionFacts
 from dualprev_sdk.testing import make_equipment, make_state
 
@@ -106,13 +106,14 @@ def test_a_tube_trailer_cycle_depends_on_its_media_class(facts_for):
     assert periodic(facts_for("2230", {"tube_trailer_media_class": "A"}, last=D(2024, 1, 1))).next_due == D(2029, 1, 1)
 
 
-def test_varieties_without_a_shipped_rule_ask_for_configuration_instead_of_guessing(facts_for):
-    with pytest.raises(FailedPrecondition) as caught:
-        PV.next_due(facts_for("2410", last=D(2024, 1, 1)))
-    assert "pv.oxygen_chamber.periodic_years" in str(caught.value)
+def test_varieties_without_a_shipped_rule_give_no_date_until_configured_instead_of_guessing(facts_for):
+    assert PV.next_due(facts_for("2410", last=D(2024, 1, 1))) == []
+    assert PV.next_due(facts_for("2250", last=D(2024, 1, 1))) == []
+    assert PV.next_due(facts_for("2220", last=D(2024, 1, 1), grade=4)) == []
     due = periodic(facts_for("2410", last=D(2024, 1, 1), overrides={"pv.oxygen_chamber.periodic_years": 3}))
     assert due.next_due == D(2027, 1, 1)
     assert due.source.status is SourceStatus.USER
+    assert due.source.clause == "pv.oxygen_chamber.periodic_years"
 
 
 def test_a_vessel_below_30_litres_or_150_mm_is_not_special_equipment():

@@ -389,7 +389,12 @@ class EquipmentClass(abc.ABC):
     @abc.abstractmethod
     def next_due(self, facts: InspectionFacts) -> list[DueDate]:
         """Every due date the class knows for the item (periodic inspection first). Never earlier than the last
-        inspection."""
+        inspection.
+
+        An empty list means the class ships no periodic rule for this item (the reference gives none — e.g. oxygen
+        chambers) and no interval was configured: callers keep the date printed on the inspection report rather
+        than get an invented one. Raises :class:`InvalidArgument` when neither a last inspection nor a
+        commissioning date is given."""
 
     def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
         return ()

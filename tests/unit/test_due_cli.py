@@ -80,3 +80,13 @@ def test_due_for_a_code_no_plugin_claims_fails_with_exit_1(app: typer.Typer) -> 
     code, out = run(app, "ZZZZ", "--last", "2024-01-01")
     assert code == 1
     assert "ZZZZ" in out
+
+
+def test_due_without_a_shipped_rule_prints_no_date_and_how_to_configure_one(app: typer.Typer) -> None:
+    code, out = run(app, "2410", "--last", "2024-01-01", "--json")
+    assert code == 0, out
+    payload = json.loads(out)
+    assert payload["next_due"] is None
+    assert "--override" in payload["message"]
+    code, out = run(app, "2410", "--last", "2024-01-01", "--override", "pv.oxygen_chamber.periodic_years=3", "--json")
+    assert json.loads(out)["next_due"] == "2027-01-01"

@@ -185,6 +185,17 @@ def due_command(  # noqa: PLR0917 - typer maps parameters to options
             typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
 
+    if not dues:
+        message = (
+            f"no due date: the shipped rules of {owner.key} give no interval for {code} with these facts; "
+            "configure one with --override KEY=YEARS (keys in docs/plugin-authors.md) or use the report's date"
+        )
+        if as_json:
+            empty = {"catalog_code": code, "equipment_class": owner.key, "next_due": None, "rule": None}
+            typer.echo(json.dumps({**empty, "source": None, "due_dates": [], "message": message}, ensure_ascii=False))
+        else:
+            typer.echo(message)
+        return
     first = dues[0]
     if as_json:
         payload = {

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from dualprev_sdk import FailedPrecondition, InvalidArgument, Source, SourceStatus
+from dualprev_sdk import InvalidArgument, Source, SourceStatus
 from dualprev_sdk.equipment_classes import DueDate, InspectionFacts
 from dualprev_sdk.timeutil import add_months
 
@@ -112,19 +112,15 @@ def require_base(facts: InspectionFacts, kind: str = "periodic_inspection") -> t
     return base, first
 
 
-def configured_only(facts: InspectionFacts, *, key: str, kind: str, base: dt.date, what_zh: str) -> DueDate:
+def configured_only(facts: InspectionFacts, *, key: str, kind: str, base: dt.date, what_zh: str) -> DueDate | None:
     """A due date for a case the shipped data has no rule for (oxygen chambers, tube-bundle containers…).
 
-    The interval must come from configuration (``overrides[key]``, years); without it the call fails with
-    :class:`FailedPrecondition` naming the key, instead of inventing a number.
+    The interval must come from configuration (``overrides[key]``, years). Without it the result is ``None``
+    and the class returns no due date at all — never an invented number. Callers then fall back to the date
+    printed on the inspection report (the inspections service does), and ``dualprev due`` says so.
     """
-    value = facts.override(key)
-    if value is None:
-        raise FailedPrecondition(
-            f"{what_zh}: the shipped rules have no periodic-inspection interval for catalogue code "
-            f"{facts.catalog_code}; set the configuration key {key!r} (years)",
-            metadata={"catalog_code": facts.catalog_code, "override_key": key},
-        )
+    if facts.override(key) is None:
+        return None
     rule = IntervalRule(
         key=key,
         kind=kind,

@@ -112,15 +112,14 @@ class PressurePipingClass(EquipmentClass):
             dues = self._public(facts, p)
         elif code.startswith("81"):
             base, _ = require_base(facts)
-            dues = [
-                configured_only(
-                    facts,
-                    key="piping.long_distance.periodic_years",
-                    kind="periodic_inspection",
-                    base=base,
-                    what_zh="长输管道定期检验（TSG D7003）",
-                )
-            ]
+            configured = configured_only(
+                facts,
+                key="piping.long_distance.periodic_years",
+                kind="periodic_inspection",
+                base=base,
+                what_zh="长输管道定期检验（TSG D7003）",
+            )
+            dues = [] if configured is None else [configured]
         else:
             raise InvalidArgument.single(
                 "catalog_code",
@@ -128,6 +127,8 @@ class PressurePipingClass(EquipmentClass):
                 "piping.category",
                 "give the piping category (8100 long-distance, 8200 public, 8300 industrial) or a variety",
             )
+        if not dues:
+            return []  # no shipped periodic rule for this item: the report's date stands (see configured_only)
         for rule in (rules.SAFETY_VALVE, rules.PRESSURE_GAUGE):
             base, _ = require_base(facts, rule.kind)
             dues.append(rule.due(base, facts))
@@ -137,6 +138,7 @@ class PressurePipingClass(EquipmentClass):
         base, first = require_base(facts)
         grade = facts.last_safety_grade if facts.last_safety_grade is not None else p.safety_grade
         pipe_class = p.pipe_class or ""
+        periodic: DueDate | None
         if pipe_class.startswith(("GA", "GB", "GD")):
             periodic = configured_only(
                 facts,
@@ -163,12 +165,15 @@ class PressurePipingClass(EquipmentClass):
                 base=base,
                 what_zh=f"安全状况等级{grade}级的工业管道",
             )
+        if periodic is None:
+            return []
         annual_base, _ = require_base(facts, "annual_check")
         return [periodic, rules.INDUSTRIAL_ANNUAL.due(annual_base, facts)]
 
     def _public(self, facts: InspectionFacts, p: PressurePipingParameters) -> list[DueDate]:
         base, _ = require_base(facts)
         pipe_class = p.pipe_class or ""
+        periodic: DueDate | None
         if p.material in (PipeMaterial.PE, PipeMaterial.CAST_IRON):
             periodic = rules.PUBLIC_PE_CAST_IRON.due(base, facts)
         elif pipe_class in ("GB1-I", "GB1-II"):
@@ -184,6 +189,8 @@ class PressurePipingClass(EquipmentClass):
         else:
             note = "" if pipe_class == "GB1-III" else "未提供压力级别，按GB1-III级（较短周期）计算"
             periodic = rules.PUBLIC_GB1_III.due(base, facts, note=note)
+        if periodic is None:
+            return []
         annual_base, _ = require_base(facts, "annual_check")
         return [periodic, rules.PUBLIC_ANNUAL.due(annual_base, facts)]
 

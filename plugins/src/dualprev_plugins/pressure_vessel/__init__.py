@@ -113,8 +113,10 @@ class PressureVesselClass(EquipmentClass):
                 base=base,
                 what_zh="氧舱定期检验",
             )
-            return [periodic, self._gauge(facts)]
+            return [] if periodic is None else [periodic, self._gauge(facts)]
         dues = self._mobile(facts) if code.startswith("22") else self._stationary(facts)
+        if not dues:
+            return []  # no shipped periodic rule for this item: the report's date stands (see configured_only)
         valve_base, _ = require_base(facts, "safety_valve")
         return [*dues, rules.SAFETY_VALVE.due(valve_base, facts), self._gauge(facts)]
 
@@ -162,13 +164,16 @@ class PressureVesselClass(EquipmentClass):
             elif grade in (3, None):
                 periodic = table["3"].due(base, facts, note="" if grade else UNKNOWN_GRADE_NOTE)
             else:
-                periodic = configured_only(
+                configured = configured_only(
                     facts,
                     key=f"pv.mobile.{variety}.grade_{grade}",
                     kind="periodic_inspection",
                     base=base,
                     what_zh=f"安全状况等级{grade}级的移动式压力容器",
                 )
+                if configured is None:
+                    return []
+                periodic = configured
             test_base, _ = require_base(facts, "pressure_test")
             note = "" if "pressure_test" in facts.last_inspections else "未提供上次耐压试验日期，按上次检验日期计算"
             return [periodic, annual, rules.MOBILE_PRESSURE_TEST.due(test_base, facts, note=note)]
@@ -179,14 +184,14 @@ class PressureVesselClass(EquipmentClass):
             rule = rules.TUBE_TRAILER_FIRST[key] if first else rules.TUBE_TRAILER_NEXT[key]
             note = "" if media else "未提供长管拖车介质类别，按A类（较短周期）计算"
             return [rule.due(base, facts, note=note), annual]
-        periodic = configured_only(
+        configured = configured_only(
             facts,
             key=f"pv.mobile.{variety}.periodic_years",
             kind="periodic_inspection",
             base=base,
             what_zh="移动式压力容器（该品种）定期检验",
         )
-        return [periodic, annual]
+        return [] if configured is None else [configured, annual]
 
     # -- content ---------------------------------------------------------------------------------------------
 
