@@ -187,7 +187,8 @@ def due_command(  # noqa: PLR0917 - typer maps parameters to options
 
     if not dues:
         message = (
-            f"no due date: the shipped rules of {owner.key} give no interval for {code} with these facts; "
+            f"no due date: the shipped rules of {owner.key} give no interval for {code} with these facts "
+            "(a category or variety code, the safety grade or a configured interval may be missing); "
             "configure one with --override KEY=YEARS (keys in docs/plugin-authors.md) or use the report's date"
         )
         if as_json:

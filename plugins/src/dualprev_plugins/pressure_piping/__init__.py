@@ -18,7 +18,7 @@ from dualprev_plugins._common.scope import check_thresholds
 from dualprev_plugins.pressure_piping import rules
 from dualprev_plugins.pressure_piping.parameters import PipeMaterial, PipingMediumPhase, PressurePipingParameters
 from dualprev_plugins.pressure_piping.templates import CHECKLIST_ITEMS, RISK_TEMPLATES
-from dualprev_sdk import InvalidArgument, RiskLevel, Source, SourceStatus, hookimpl
+from dualprev_sdk import RiskLevel, Source, SourceStatus, hookimpl
 from dualprev_sdk.equipment_classes import (
     ChecklistItem,
     DueDate,
@@ -121,12 +121,7 @@ class PressurePipingClass(EquipmentClass):
             )
             dues = [] if configured is None else [configured]
         else:
-            raise InvalidArgument.single(
-                "catalog_code",
-                code,
-                "piping.category",
-                "give the piping category (8100 long-distance, 8200 public, 8300 industrial) or a variety",
-            )
+            dues = []  # the bare kind code 8000: the category (8100/8200/8300) decides the rule, so none applies
         if not dues:
             return []  # no shipped periodic rule for this item: the report's date stands (see configured_only)
         for rule in (rules.SAFETY_VALVE, rules.PRESSURE_GAUGE):
