@@ -191,7 +191,9 @@ def write_checklist_xlsx(checklist: InvestigationChecklist, path: str | Path) ->
         if entry.level is not None:
             level_cell = ws.cell(row=3 + i, column=9)
             level_cell.fill = PatternFill("solid", fgColor=entry.level.hex_color)
-            level_cell.font = Font(bold=True, color="000000" if entry.level is RiskLevel.GENERAL else "FFFFFF")
+            level_cell.font = Font(
+                bold=True, color="FFFFFF" if entry.level in (RiskLevel.MAJOR, RiskLevel.LOW) else "000000"
+            )
     ws.freeze_panes = "A4"
     ws.print_title_rows = "1:3"
     ws.page_setup.orientation = "landscape"

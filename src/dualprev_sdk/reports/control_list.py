@@ -210,7 +210,7 @@ def _fill_sheet(ws: Worksheet, control_list: ControlList, class_name: str, rows:
         ws.column_dimensions[get_column_letter(col)].width = width
     for r, row in enumerate(rows, start=HEADER_ROW + 1):
         fill = PatternFill("solid", fgColor=row.point.level.hex_color)
-        font_color = "000000" if row.point.level is RiskLevel.GENERAL else "FFFFFF"
+        font_color = "FFFFFF" if row.point.level in (RiskLevel.MAJOR, RiskLevel.LOW) else "000000"
         for col, (heading, getter, _) in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=r, column=col, value=getter(row))
             cell.border = _BORDER

@@ -33,10 +33,10 @@ __all__ = [
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, SimHei, sans-serif"
 
-#: Text colour that stays readable on each level's fill (black on yellow, white on the others).
+#: Text colour that stays readable on each level's fill (black on orange and yellow, white on red and blue).
 LEVEL_TEXT_COLOR = {
     RiskLevel.MAJOR: "#FFFFFF",
-    RiskLevel.SIGNIFICANT: "#FFFFFF",
+    RiskLevel.SIGNIFICANT: "#000000",
     RiskLevel.GENERAL: "#000000",
     RiskLevel.LOW: "#FFFFFF",
 }
@@ -52,6 +52,9 @@ def _num(value: float) -> str:
     return text or "0"
 
 
+_NO_LINE_START = frozenset("，。；：、）》」』！？,.;:!?)")
+
+
 def text_width(text: str, size: float) -> float:
     """Approximate rendered width: full-width (CJK) characters are one em, others about half an em."""
     return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else size * 0.55 for ch in text)
@@ -63,7 +66,8 @@ def wrap_text(text: str, width: float, size: float) -> list[str]:
     for paragraph in text.split("\n"):
         line = ""
         for ch in paragraph:
-            if line and text_width(line + ch, size) > width:
+            # 禁则: closing punctuation never starts a line, it stays (slightly over) on the previous one
+            if line and text_width(line + ch, size) > width and ch not in _NO_LINE_START:
                 lines.append(line)
                 line = ch.lstrip()
             else:
@@ -75,10 +79,11 @@ def wrap_text(text: str, width: float, size: float) -> list[str]:
 class SvgDocument:
     """An SVG document built element by element; :meth:`to_string` returns the file text."""
 
-    def __init__(self, width: float, height: float, *, title: str = "") -> None:
+    def __init__(self, width: float, height: float, *, title: str = "", background: str | None = "#FFFFFF") -> None:
         self.width = width
-        self.height = height
+        self.height = height  # may grow while drawing; read at to_string()
         self.title = title
+        self.background = background
         self._parts: list[str] = []
 
     @staticmethod
@@ -149,7 +154,13 @@ class SvgDocument:
             f'height="{_num(self.height)}" viewBox="0 0 {_num(self.width)} {_num(self.height)}">\n'
         )
         title = f"<title>{escape(self.title)}</title>\n" if self.title else ""
-        return head + title + "\n".join(self._parts) + "\n</svg>\n"
+        background = (
+            f'<rect x="0" y="0" width="{_num(self.width)}" height="{_num(self.height)}" '
+            f'fill="{self.background}" id="background"/>\n'
+            if self.background
+            else ""
+        )
+        return head + title + background + "\n".join(self._parts) + "\n</svg>\n"
 
     def save(self, path: str | Path) -> Path:
         target = Path(path)

@@ -37,6 +37,9 @@ from dualprev_sdk.grading.results import Grade
 from dualprev_sdk.importing.report import ImportReport, RowError
 from dualprev_sdk.reports.checklist import InvestigationChecklist, build_checklist
 from dualprev_sdk.reports.control_list import ControlList, ControlListRow, EditedRow, read_control_list
+from dualprev_sdk.reports.notification_card import render_notification_card
+from dualprev_sdk.reports.risk_map import render_risk_map
+from dualprev_sdk.reports.svg import SvgDocument
 from dualprev_sdk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -54,8 +57,10 @@ __all__ = [
     "identify_unit_risks",
     "import_control_list",
     "mark_for_review",
+    "notification_card",
     "regrade_risk_point",
     "remove_risk_point",
+    "risk_map",
     "risk_point_history",
     "risk_point_resource",
 ]
@@ -707,3 +712,62 @@ def _row_to_point(
 def _new_point_id(row: EditedRow, eq: Equipment | None) -> str:
     digest = hashlib.sha256(f"{row.equipment_id}|{row.component}|{row.hazard_factor}".encode()).hexdigest()[:10]
     return f"RP-{eq.id if eq else 'UNIT'}-U{digest}"[:64]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# notification cards and the four-colour map
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def notification_card(
+    sdk: Dualprev, equipment_id: str, *, point_id: str | None = None, on: dt.date | None = None
+) -> SvgDocument:
+    """The 风险告知卡 of one piece of equipment (all its points) or of one of its risk points."""
+    with sdk.uow() as uow:
+        equipment = uow.equipment.get(equipment_id)
+        unit = uow.units.get(equipment.unit_uscc)
+        points = uow.risk_points.list_all(unit_uscc=unit.uscc, equipment_ids=[equipment_id])
+    if point_id is not None:
+        points = [p for p in points if p.id == point_id]
+        if not points:
+            raise NotFound(f"risk point of equipment {equipment_id}", point_id)
+    role = min((p.responsible_role for p in points), key=_ROLE_RANK.__getitem__, default=SafetyRole.SAFETY_OFFICER)
+    holders = unit.holders_of(role, equipment.kind_code) or unit.holders_of(
+        SafetyRole.SAFETY_OFFICER, equipment.kind_code
+    )
+    responsible = holders[0].name if holders else equipment.safety_officer
+    phone = holders[0].phone if holders else ""
+    return render_notification_card(
+        unit,
+        equipment,
+        points,
+        equipment_class_zh=_class_name(sdk, equipment),
+        responsible=responsible,
+        phone=phone,
+        on=on or timeutil.today(),
+    )
+
+
+_ROLE_RANK = {
+    SafetyRole.PRINCIPAL: 0,
+    SafetyRole.SAFETY_DIRECTOR: 1,
+    SafetyRole.SAFETY_OFFICER: 2,
+    SafetyRole.OPERATOR: 3,
+    SafetyRole.MAINTENANCE: 4,
+}
+
+
+def risk_map(
+    sdk: Dualprev, unit_uscc: str, *, on: dt.date | None = None, plan_extent: tuple[float, float] | None = None
+) -> SvgDocument:
+    """The unit's 四色分布图 (site plan when every item has coordinates, else the building/floor/area schematic)."""
+    with sdk.uow() as uow:
+        unit = uow.units.get(unit_uscc)
+        equipment = [
+            e for e in uow.equipment.list(unit_uscc=unit_uscc, limit=_ALL) if e.status.value in ("in_use", "suspended")
+        ]
+        points = uow.risk_points.list_all(unit_uscc=unit_uscc)
+    names = {e.id: _class_name(sdk, e) for e in equipment}
+    return render_risk_map(
+        unit, equipment, points, on=on or timeutil.today(), class_names=names, plan_extent=plan_extent
+    )
