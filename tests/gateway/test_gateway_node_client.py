@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dualprev_gateway.protos import proto_root
+from dualprev_gateway.server import Gateway
 from gateway_support import UNIT_A
 from google.rpc import status_pb2
 
-from dualprev_gateway.protos import proto_root
-from dualprev_gateway.server import Gateway
 from dualprev_sdk.access import PrincipalKind
 
 ROOT = Path(__file__).resolve().parents[2]
