@@ -49,3 +49,23 @@ def test_unknown_headings_become_parameter_columns_in_file_order() -> None:
 def test_a_column_given_twice_is_reported_as_a_duplicate() -> None:
     mapping = map_headers(["设备代码", "注册代码"])
     assert mapping.duplicates == (("equipment_code", (0, 1)),)
+
+
+def test_the_template_examples_form_a_valid_ledger_row() -> None:
+    from dualprev_sdk.importing.lookups import Lookups
+    from dualprev_sdk.importing.validation import RowValidator
+
+    columns = [c for c in ledger_columns() if c.key != "category_code"]  # the variety example stands alone
+    validator = RowValidator(map_headers([c.header for c in columns]), lookups=Lookups())
+    parsed, errors, _ = validator.validate(2, [c.example for c in columns])
+    assert errors == []
+    assert parsed is not None
+
+
+def test_the_import_guide_documents_every_template_column_and_alias() -> None:
+    from pathlib import Path
+
+    guide = (Path(__file__).parents[3] / "docs" / "ledger-import.md").read_text(encoding="utf-8")
+    for column in ledger_columns():
+        for spelling in column.spellings:
+            assert spelling in guide, spelling
