@@ -366,12 +366,12 @@ class EquipmentClass(abc.ABC):
                 if all(v.field and v.field != path for v in exc.violations):
                     raise
                 # A validator failed inside __init__: cattrs only says "invalid value" at class level, so
-                # build the instance unvalidated and run the validators one by one to name every field.
-                with _validators_disabled():
-                    try:
-                        instance = serialization.structure(data, self.parameters_type, path=path)
-                    except InvalidArgument:
-                        raise exc from None
+                # build the instance field by field without __init__ and run the validators one by one to
+                # name every field. (No global "validators disabled" switch: other threads keep validating.)
+                try:
+                    instance = _unvalidated(data, self.parameters_type)
+                except Exception:
+                    raise exc from None
         violations = validate_parameters(instance, path=path)
         if violations:
             raise InvalidArgument(violations)
@@ -423,15 +423,33 @@ class EquipmentClass(abc.ABC):
         return {code: code for c in self.major_hazard_criteria() for code in c.finding_codes}
 
 
-class _validators_disabled:
-    """``attrs.validators.disabled()`` restoring the previous state (used only on the error path)."""
+def _unvalidated(data: Any, cls: type) -> Any:
+    """An instance of attrs class ``cls`` from a mapping, each field structured by the SDK converter and passed
+    through its attrs converter, but with no validator run (used only to report validator failures)."""
+    import typing
 
-    def __enter__(self) -> None:
-        self._was = attrs.validators.get_disabled()
-        attrs.validators.set_disabled(True)
+    from dualprev_sdk import serialization
 
-    def __exit__(self, *exc: object) -> None:
-        attrs.validators.set_disabled(self._was)
+    if not isinstance(data, Mapping):
+        raise TypeError("parameters must be a mapping")
+    names = {field.name for field in attrs.fields(cls)}
+    if set(data) - names:
+        raise TypeError(f"unknown parameters: {sorted(set(data) - names)}")
+    hints = typing.get_type_hints(cls)
+    instance: Any = object.__new__(cls)
+    for field in attrs.fields(cls):
+        if field.name in data:
+            value = serialization.converter.structure(data[field.name], hints[field.name])
+            if field.converter is not None:
+                value = field.converter(value)
+        elif hasattr(field.default, "factory"):  # attrs.Factory
+            value = field.default.factory()
+        elif field.default is not attrs.NOTHING:
+            value = field.default
+        else:
+            raise TypeError(f"missing required parameter {field.name}")
+        object.__setattr__(instance, field.name, value)
+    return instance
 
 
 def _code_under(code: str, own: str) -> bool:
