@@ -106,7 +106,9 @@ class InvalidArgument(DualprevError, ValueError):
 
     def prefixed(self, prefix: str) -> InvalidArgument:
         """The same error with every field path placed under ``prefix``."""
-        return InvalidArgument([v.prefixed(prefix) for v in self.violations], reason=self.reason, metadata=self.metadata)
+        return InvalidArgument(
+            [v.prefixed(prefix) for v in self.violations], reason=self.reason, metadata=self.metadata
+        )
 
 
 class NotFound(DualprevError):
