@@ -10,16 +10,13 @@ it proves the call got past authorization and was refused by the domain instead.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 
-import dualprev_gateway._generated.dualprev.v1 as contract
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, ledger_pb2, plugins_pb2
-from gateway_support import UNIT_A, bearer
-from google.protobuf import field_mask_pb2, message, message_factory
+from gateway_support import CONTRACT, UNIT_A, bearer
+from google.protobuf import field_mask_pb2, message
 
 from dualprev_sdk.access import PrincipalKind
 
@@ -180,24 +177,6 @@ MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
 }
 
 
-def _contract_methods() -> dict[str, tuple[type[message.Message], type[message.Message], bool]]:
-    """Every RPC of every service in every proto file of the contract: path → (request, response, streaming)."""
-    methods = {}
-    for module_info in pkgutil.iter_modules(contract.__path__):
-        if not module_info.name.endswith("_pb2"):
-            continue
-        module = importlib.import_module(f"{contract.__name__}.{module_info.name}")
-        for service in module.DESCRIPTOR.services_by_name.values():
-            for method in service.methods:
-                methods[f"/{service.full_name}/{method.name}"] = (
-                    message_factory.GetMessageClass(method.input_type),
-                    message_factory.GetMessageClass(method.output_type),
-                    method.server_streaming,
-                )
-    return methods
-
-
-CONTRACT = _contract_methods()
 
 
 def test_every_rpc_in_the_contract_is_in_the_matrix() -> None:
