@@ -90,3 +90,34 @@ def test_due_without_a_shipped_rule_prints_no_date_and_how_to_configure_one(app:
     assert "--override" in payload["message"]
     code, out = run(app, "2410", "--last", "2024-01-01", "--override", "pv.oxygen_chamber.periodic_years=3", "--json")
     assert json.loads(out)["next_due"] == "2027-01-01"
+
+
+def test_the_console_script_runs_due_and_exits_1_on_bad_input() -> None:
+    import subprocess
+    import sys
+
+    entry = "from dualprev_sdk.cli.main import main; main()"
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            entry,
+            "due",
+            "2300",
+            "--last",
+            "2024-05-20",
+            "--set",
+            "medium_category=inert",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["next_due"] == "2029-05-20"
+    bad = subprocess.run(
+        [sys.executable, "-c", entry, "due", "2300", "--last", "yesterday"], capture_output=True, text=True, check=False
+    )
+    assert bad.returncode == 1
+    assert "--last" in bad.stderr
