@@ -9,6 +9,7 @@ from inspection_world import AT, FACTORY, MALL, TODAY, build
 
 from dualprev_sdk.domain.emergency import (
     EmergencyDrill,
+    EmergencyFinding,
     EmergencyPlan,
     EmergencyPolicy,
     MajorHazardInstallation,
@@ -19,7 +20,7 @@ from dualprev_sdk.services import emergency as em
 from dualprev_sdk.services.bootstrap import Dualprev
 
 
-def _codes(findings: list[em.EmergencyFinding]) -> set[tuple[str, str]]:
+def _codes(findings: list[EmergencyFinding]) -> set[tuple[str, str]]:
     return {(f.code, f.subject) for f in findings}
 
 
@@ -85,4 +86,6 @@ def test_major_hazard_installations_need_monitoring_and_report_alarms(sdk: Dualp
 def test_an_installation_cannot_list_another_units_equipment(sdk: Dualprev) -> None:
     build(sdk)
     with pytest.raises(InvalidArgument):
-        em.add_installation(sdk, MajorHazardInstallation(id="MH-X", unit_uscc=FACTORY, name="错", equipment_ids=("L1",)))
+        em.add_installation(
+            sdk, MajorHazardInstallation(id="MH-X", unit_uscc=FACTORY, name="错", equipment_ids=("L1",))
+        )

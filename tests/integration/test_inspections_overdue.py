@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import attrs
+from inspection_world import AT, FACTORY, LUOYANG, MALL, TODAY, ZHENGZHOU, build
 
 from dualprev_sdk.domain.hazard import HazardLevel, HazardSource, HazardState
 from dualprev_sdk.domain.inspection import RegulatorNoticeKind
 from dualprev_sdk.services import hazards as hz
 from dualprev_sdk.services import inspections as ins
 from dualprev_sdk.services.bootstrap import Dualprev
-
-from inspection_world import AT, FACTORY, LUOYANG, MALL, TODAY, ZHENGZHOU, build
 
 
 def _outbox(sdk: Dualprev) -> list[str]:

@@ -9,7 +9,14 @@ import pytest
 from inspection_world import FACTORY, TODAY, build, uscc
 
 from dualprev_sdk import Equipment, RoleAssignment, SafetyRole, UseUnit
-from dualprev_sdk.domain.personnel import Certificate, FindingSeverity, Person, TrainingRecord, UnitSafetySetup
+from dualprev_sdk.domain.personnel import (
+    Certificate,
+    ComplianceReport,
+    FindingSeverity,
+    Person,
+    TrainingRecord,
+    UnitSafetySetup,
+)
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.services import personnel as pers
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -65,17 +72,17 @@ def _staff(sdk: Dualprev) -> None:
 
 
 @pytest.fixture
-def report(sdk: Dualprev) -> pers.ComplianceReport:
+def report(sdk: Dualprev) -> ComplianceReport:
     build(sdk)
     _staff(sdk)
     return pers.check_personnel(sdk, FACTORY, today=TODAY)
 
 
-def _pairs(report: pers.ComplianceReport) -> set[tuple[str, str]]:
+def _pairs(report: ComplianceReport) -> set[tuple[str, str]]:
     return {(f.code, f.subject) for f in report.findings}
 
 
-def test_expired_and_legacy_certificates_are_reported_per_person(report: pers.ComplianceReport) -> None:
+def test_expired_and_legacy_certificates_are_reported_per_person(report: ComplianceReport) -> None:
     certificates = {p for p in _pairs(report) if p[0].startswith("certificate.")}
     assert certificates == {
         ("certificate.legacy_review", "P2"),  # 2011 Q3 指挥 → 2019 Q1, inferred: a person confirms it
@@ -85,20 +92,20 @@ def test_expired_and_legacy_certificates_are_reported_per_person(report: pers.Co
     }
 
 
-def test_each_post_needs_a_validly_certified_assigned_operator(report: pers.ComplianceReport) -> None:
+def test_each_post_needs_a_validly_certified_assigned_operator(report: ComplianceReport) -> None:
     uncertified = sorted(f.subject for f in report.findings if f.code == "operator.uncertified")
     # C1/C2: the Q2 driver is fine, the signaller only has an unconfirmed 2011 Q3; F1: its assigned operator holds
     # 2019 N2 (sightseeing), the confirmed 2011 forklift driver is not assigned to it; B1: G1 expired, no G3
     assert uncertified == ["B1", "B1", "C1", "C2", "F1"]
 
 
-def test_a_confirmed_legacy_certificate_and_a_limited_q2_count(report: pers.ComplianceReport) -> None:
+def test_a_confirmed_legacy_certificate_and_a_limited_q2_count(report: ComplianceReport) -> None:
     messages = " ".join(f.message_zh for f in report.findings if f.code == "operator.uncertified")
     assert "起重机司机" not in messages
     assert "叉车司机" in messages  # F1's assigned operator, not the unit pool
 
 
-def test_missing_order74_roles_and_unnamed_safety_officers(report: pers.ComplianceReport) -> None:
+def test_missing_order74_roles_and_unnamed_safety_officers(report: ComplianceReport) -> None:
     roles = {p for p in _pairs(report) if p[0].startswith(("role.", "equipment."))}
     assert roles == {
         ("role.safety_director.missing", "1000"),
@@ -114,7 +121,7 @@ def test_missing_order74_roles_and_unnamed_safety_officers(report: pers.Complian
     }
 
 
-def test_operating_before_any_recorded_training_is_flagged(report: pers.ComplianceReport) -> None:
+def test_operating_before_any_recorded_training_is_flagged(report: ComplianceReport) -> None:
     training = {p for p in _pairs(report) if p[0].startswith("training.")}
     assert training == {
         ("training.after_start", "P4"),
@@ -124,7 +131,7 @@ def test_operating_before_any_recorded_training_is_flagged(report: pers.Complian
     }
 
 
-def test_a_small_unit_needs_no_organisation_and_the_report_is_not_compliant(report: pers.ComplianceReport) -> None:
+def test_a_small_unit_needs_no_organisation_and_the_report_is_not_compliant(report: ComplianceReport) -> None:
     assert not any(code.startswith("tsg08.") for code in report.codes())
     assert not report.compliant
 
@@ -178,7 +185,7 @@ def test_a_2019_certificate_given_its_issue_date_expires_after_four_years(sdk: D
         assert uow.people.get("P1").certificates[0].expires_on == dt.date(2028, 1, 10)
 
 
-def test_violations_are_errors_and_review_items_are_warnings(report: pers.ComplianceReport) -> None:
+def test_violations_are_errors_and_review_items_are_warnings(report: ComplianceReport) -> None:
     severities = {f.code: f.severity for f in report.findings}
     assert severities["certificate.expired"] is FindingSeverity.VIOLATION
     assert severities["certificate.legacy_review"] is FindingSeverity.WARNING

@@ -310,10 +310,16 @@ class InspectionRepository:
         row = self.session.execute(stmt).mappings().first()
         return None if row is None else inspection_from_row(row)
 
-    def latest_for_many(self, equipment_ids: Sequence[str]) -> dict[str, InspectionRecord]:
+    def latest_for_many(
+        self, equipment_ids: Sequence[str], *, kinds: Iterable[InspectionKind] | None = None
+    ) -> dict[str, InspectionRecord]:
         """The newest record of each item (one query per chunk: a window over the (equipment, date) index)."""
         out: dict[str, InspectionRecord] = {}
+        wanted = None if kinds is None else [k.value for k in kinds]
         for chunk in chunked(list(equipment_ids), 500):
+            where = [INSPECTIONS.c.equipment_id.in_(chunk)]
+            if wanted is not None:
+                where.append(INSPECTIONS.c.kind.in_(wanted))
             ranked = (
                 sa.select(
                     INSPECTIONS,
@@ -324,7 +330,7 @@ class InspectionRepository:
                     )
                     .label("rank"),
                 )
-                .where(INSPECTIONS.c.equipment_id.in_(chunk))
+                .where(*where)
                 .subquery()
             )
             stmt = sa.select(ranked).where(ranked.c.rank == 1)

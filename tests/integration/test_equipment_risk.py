@@ -1,0 +1,88 @@
+"""Equipment risk filled from the database: age, last conclusion, overdue inspection, open hazards, crowded
+place, and 96333 incidents through the hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import pytest
+from inspection_world import AT, FACTORY, MALL, TODAY, build
+
+from dualprev_sdk.domain.common import RiskLevel
+from dualprev_sdk.domain.equipment import Equipment
+from dualprev_sdk.grading.equipment_risk import EquipmentRiskGrade
+from dualprev_sdk.services import equipment_risk as er
+from dualprev_sdk.services import inspections as ins
+from dualprev_sdk.services.bootstrap import Dualprev
+from dualprev_sdk.store.uow import UnitOfWork
+
+
+def _points(grade: EquipmentRiskGrade, factor: str) -> float:
+    return grade.contribution(factor).points
+
+
+def test_the_facts_come_from_the_ledger_the_inspections_and_the_hazards(sdk: Dualprev) -> None:
+    build(sdk)
+    ins.sweep_overdue_inspections(sdk, today=TODAY, at=AT)
+    with sdk.uow() as uow:
+        items = [uow.equipment.get("L4"), uow.equipment.get("C1")]
+        inputs, ungraded = er.equipment_risk_inputs(sdk, uow, items, as_of=TODAY, window_days=365)
+    assert ungraded == []
+    lift, crane = inputs
+    assert (lift.equipment_class, lift.last_inspection_conclusion, lift.next_inspection_due) == (
+        "elevator",
+        "不合格",
+        dt.date(2026, 11, 1),
+    )
+    assert len(lift.open_major_hazards) == 1  # the overdue hazard, major by 4.6 a)
+    assert lift.crowded_place is not None
+    assert (crane.last_inspection_conclusion, len(crane.open_major_hazards)) == (None, 1)
+
+
+def test_an_item_with_an_open_major_hazard_is_graded_major_with_its_reasons(sdk: Dualprev) -> None:
+    build(sdk)
+    ins.sweep_overdue_inspections(sdk, today=TODAY, at=AT)
+    grade = er.grade_equipment_risk(sdk, "C1", as_of=TODAY)
+    assert grade.level is RiskLevel.MAJOR
+    assert _points(grade, "inspection_overdue") > 0
+    assert grade.findings  # the direct determination names the open major hazard
+
+
+def test_overdue_failed_crowded_old_lifts_grade_higher_than_a_valid_one(sdk: Dualprev) -> None:
+    build(sdk)
+    valid = er.grade_equipment_risk(sdk, "L1", as_of=TODAY)
+    failed = er.grade_equipment_risk(sdk, "L4", as_of=TODAY)
+    assert failed.score > valid.score
+    assert _points(failed, "inspection_conclusion") > _points(valid, "inspection_conclusion")
+
+
+def test_the_incident_hook_feeds_faults_and_entrapments(sdk: Dualprev) -> None:
+    build(sdk)
+
+    def incidents(
+        uow: UnitOfWork, equipment: Sequence[Equipment], since: dt.date, as_of: dt.date
+    ) -> Mapping[str, er.IncidentHistory]:
+        return {"L1": er.IncidentHistory(entrapment_dates=(as_of - dt.timedelta(days=10),) * 3)}
+
+    plain = er.grade_equipment_risk(sdk, "L1", as_of=TODAY, incidents=None)
+    trapped = er.grade_equipment_risk(sdk, "L1", as_of=TODAY, incidents=incidents)
+    assert _points(trapped, "entrapments") > _points(plain, "entrapments") == 0
+
+
+def test_a_unit_batch_grades_every_item_in_use_highest_risk_first(sdk: Dualprev) -> None:
+    build(sdk)
+    ins.sweep_overdue_inspections(sdk, today=TODAY, at=AT)
+    unit = er.grade_unit_equipment_risk(sdk, MALL, as_of=TODAY)
+    assert sorted(g.equipment_id for g in unit.grades) == ["L1", "L2", "L4"]  # L3 is suspended
+    assert unit.grades[0].equipment_id == "L4"
+    assert [g.level.value for g in unit.grades] == sorted(g.level.value for g in unit.grades)
+    factory = er.grade_unit_equipment_risk(sdk, FACTORY, as_of=TODAY)
+    assert factory.ungraded == ()
+
+
+@pytest.mark.parametrize("equipment_id", ["L1", "C2", "F1", "B1"])
+def test_every_built_in_class_in_the_world_can_be_graded(sdk: Dualprev, equipment_id: str) -> None:
+    build(sdk)
+    grade = er.grade_equipment_risk(sdk, equipment_id, as_of=TODAY)
+    assert grade.explain()
