@@ -66,11 +66,22 @@ def _print_table(results: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     table = Table(title="dualprev-sdk benchmarks")
-    for column in ("benchmark", "seconds", "baseline s", "ratio", "rows/s", "peak RSS MB", "target", "result"):
+    columns = (
+        "benchmark",
+        "seconds",
+        "baseline s",
+        "CPU s (baseline)",
+        "ratio",
+        "rows/s",
+        "peak RSS MB",
+        "target",
+        "result",
+    )
+    for column in columns:
         table.add_column(column, justify="right" if column not in ("benchmark", "target", "result") else "left")
     for r in results:
         if "error" in r:
-            table.add_row(r["name"], "-", "-", "-", "-", "-", "-", "[red]CRASH[/red]")
+            table.add_row(r["name"], "-", "-", "-", "-", "-", "-", "-", "[red]CRASH[/red]")
             continue
         targets = r.get("targets") or {r.get("target", "target"): r.get("passed")}
         verdicts = "\n".join(f"{'[green]PASS' if ok else '[red]FAIL'}[/] {name}" for name, ok in targets.items())
@@ -78,6 +89,7 @@ def _print_table(results: list[dict[str, Any]]) -> None:
             r["name"],
             f"{r['seconds']:.2f}",
             f"{r['baseline_seconds']:.2f}",
+            f"{r['cpu_seconds']:.2f} ({r['baseline_cpu_seconds']:.2f})" if "cpu_seconds" in r else "-",
             f"{r['ratio']:.2f}×",
             f"{r['rows_per_s']:,}" if r.get("rows_per_s") else "-",
             f"{r['peak_rss_mb']:.0f}" if r.get("peak_rss_mb") is not None else "-",
