@@ -1,4 +1,4 @@
-"""``dualprev gateway serve`` as a real process, and mutual TLS with a CA made in the test."""
+"""``dualprev gateway serve`` as a real process (graceful SIGTERM, survival of SIGKILL), and mutual TLS."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
 import pytest
-from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc
+from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc, ledger_pb2, ledger_pb2_grpc
 from dualprev_gateway.config import GatewayConfig, TlsConfig
 from dualprev_gateway.server import build_gateway
-from gateway_support import bearer
+from gateway_support import UNIT_A, bearer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from dualprev_sdk.access import PrincipalKind
@@ -188,3 +189,77 @@ def test_with_a_client_ca_configured_only_clients_holding_a_certificate_from_it_
         assert plaintext.value.code() is grpc.StatusCode.UNAVAILABLE
     finally:
         gateway.stop(None).wait()
+
+
+# -- crash durability --------------------------------------------------------------------------------------------
+
+
+def _serve(database_url: str) -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(
+        [DUALPREV, "gateway", "serve", "--db", database_url, "--address", "127.0.0.1:0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line, "the server did not start"
+    return process, int(json.loads(line)["port"])
+
+
+def test_a_killed_server_loses_no_acknowledged_write_and_leaves_nothing_half_written(
+    database_url: str, tokens: dict[PrincipalKind, str]
+) -> None:
+    process, port = _serve(database_url)
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def write() -> None:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = ledger_pb2_grpc.LedgerServiceStub(channel)
+            for i in range(5000):  # bounded; the kill comes long before
+                if stop.is_set():
+                    return
+                try:
+                    stub.CreateEquipment(
+                        ledger_pb2.CreateEquipmentRequest(
+                            parent=f"units/{UNIT_A}",
+                            equipment_id=f"k-{i}",
+                            equipment=ledger_pb2.Equipment(catalog_code="3110"),
+                        ),
+                        metadata=bearer(tokens[PrincipalKind.ENTERPRISE]),
+                        timeout=5,
+                    )
+                except grpc.RpcError:
+                    return  # the server is gone
+                acknowledged.append(f"k-{i}")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    deadline = time.monotonic() + 20
+    while len(acknowledged) < 30 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.kill()  # SIGKILL mid-stream of writes: no shutdown code runs
+    process.wait(timeout=10)
+    stop.set()
+    writer.join(timeout=10)
+    assert len(acknowledged) >= 30
+
+    with Dualprev.open(database_url, migrate=False) as sdk:
+        with sdk.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        stored = {e.id for e in sdk.ledger.list_equipment(unit_uscc=UNIT_A, page_size=1000).items}
+        events = [e.resource for e in sdk.read_events(0, 100_000) if e.type == "equipment.created"]
+    crashed_ids = {i for i in stored if i.startswith("k-")}
+    assert set(acknowledged) <= crashed_ids, "every acknowledged create survived"
+    created_events = [r.removeprefix("equipment/") for r in events if r.startswith("equipment/k-")]
+    assert sorted(created_events) == sorted(crashed_ids), "one event per stored row: no row without its event"
+
+    process, port = _serve(database_url)  # and the server comes back on the same database
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+            assert health.status == health_pb2.HealthCheckResponse.SERVING
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
