@@ -29,7 +29,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 #: Modules under dualprev_sdk.cli that contribute commands via ``register(app)``.
-_COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "grade", "init", "importer", "due", "risk")
+_COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "grade", "init", "importer", "due", "risk", "inspections")
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
 
 
