@@ -123,20 +123,28 @@ def _with_progress(run: Callable[[ImportProgress], ImportReport]) -> ImportRepor
 
 def _print_report(report: ImportReport) -> None:
     if report.errors:
-        table = Table(title=f"有问题的行（共 {report.error_count} 处，{report.rows_rejected} 行）", show_lines=False)
-        for column in ("行", "列", "值", "原因", "规则"):
-            table.add_column(column, overflow="fold")
-        for error in report.errors[:SHOWN_ERRORS]:
-            value = "" if error.value is None else str(error.value)
-            table.add_row(str(error.row) if error.row else "表头", error.column, value, error.reason, error.rule)
-        console.print(table)
+        title = f"有问题的行（共 {report.error_count} 处，{report.rows_rejected} 行）"
+        shown = report.errors[:SHOWN_ERRORS]
+        if console.is_terminal:
+            table = Table(title=title, show_lines=False)
+            for column in ("行", "列", "值", "原因", "规则"):
+                table.add_column(column, overflow="fold")
+            for error in shown:
+                value = "" if error.value is None else str(error.value)
+                table.add_row(str(error.row) if error.row else "表头", error.column, value, error.reason, error.rule)
+            console.print(table)
+        else:  # piped or redirected: one unwrapped line per problem, easy to grep
+            console.print(title, soft_wrap=True)
+            for error in shown:
+                console.print(str(error), soft_wrap=True, markup=False, highlight=False)
         if report.error_count > SHOWN_ERRORS:
             more = report.error_count - SHOWN_ERRORS
             console.print(f"… 另有 {more} 处问题未显示；用 --rejected FILE 或 --json 取得全部。")
     if report.flags:
         console.print(f"[yellow]需人工复核的行: {report.flag_count}[/yellow]（目录外代码、旧版目录代码换算等）")
         for flag in report.flags[:20]:
-            console.print(f"  第{flag.row}行 [{flag.column}] {flag.value}: {flag.note}")
+            line = f"  第{flag.row}行 [{flag.column}] {flag.value}: {flag.note}"
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
     summary = Table(title="导入结果" + ("（试运行，未写入）" if report.dry_run else ""), show_header=False)
     summary.add_column("item")
     summary.add_column("value", justify="right")
@@ -152,8 +160,8 @@ def _print_report(report: ImportReport) -> None:
         ("未变设备 equipment unchanged", report.equipment_unchanged),
         ("事件 events", report.events_emitted),
     ]
-    for label, value in rows:
-        summary.add_row(label, f"{value:,}")
+    for label, count in rows:
+        summary.add_row(label, f"{count:,}")
     summary.add_row("耗时 seconds", f"{report.seconds:.1f}")
     console.print(summary)
     if report.rejected_path and report.rows_rejected:
