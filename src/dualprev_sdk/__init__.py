@@ -58,7 +58,9 @@ from dualprev_sdk.grading import (
 from dualprev_sdk.hookspecs import hookimpl
 
 if TYPE_CHECKING:
+    from dualprev_sdk.importing.report import ImportReport
     from dualprev_sdk.services.bootstrap import Dualprev, open_sdk
+    from dualprev_sdk.services.ledger_import import import_ledger
 
 __version__ = "0.1.0.dev0"
 
@@ -87,6 +89,7 @@ __all__ = [
     "HazardLevel",
     "HazardSource",
     "HazardState",
+    "ImportReport",
     "InvalidArgument",
     "Location",
     "NotFound",
@@ -108,6 +111,7 @@ __all__ = [
     "grade_mes",
     "grade_unit",
     "hookimpl",
+    "import_ledger",
     "load_method",
     "open_sdk",
 ]
@@ -120,4 +124,12 @@ def __getattr__(name: str) -> Any:
         from dualprev_sdk.services import bootstrap
 
         return getattr(bootstrap, name)
+    if name == "import_ledger":
+        from dualprev_sdk.services.ledger_import import import_ledger
+
+        return import_ledger
+    if name == "ImportReport":
+        from dualprev_sdk.importing.report import ImportReport
+
+        return ImportReport
     raise AttributeError(f"module 'dualprev_sdk' has no attribute {name!r}")
