@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
+import itertools
+import string
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -19,6 +22,7 @@ from dualprev_sdk.errors import FailedPrecondition, FieldViolation, InvalidArgum
 from dualprev_sdk.timeutil import add_years
 
 __all__ = [
+    "PUBLICATION_TEMPLATE",
     "BlacklistEntry",
     "BlacklistPolicy",
     "BlacklistStatus",
@@ -27,11 +31,19 @@ __all__ = [
     "CreditClassification",
     "CreditRecord",
     "CreditRecordKind",
+    "DerivationRules",
+    "IssuedClass",
+    "MajorHazardFact",
     "RepairApplication",
     "Severity",
+    "blacklist_reason",
     "blacklist_triggers",
     "classify",
+    "credit_record_id",
+    "overdue_major_hazard_records",
     "publication_list",
+    "publication_text",
+    "repeated_major_hazard_records",
 ]
 
 
@@ -88,6 +100,10 @@ class Severity(enum.StrEnum):
     SERIOUS = "serious"  # 较大
     GENERAL = "general"  # 一般
     NONE = ""
+
+    @property
+    def name_zh(self) -> str:
+        return {"extraordinary": "特别重大", "major": "重大", "serious": "较大", "general": "一般", "": ""}[self.value]
 
 
 @attrs.frozen(kw_only=True)
@@ -386,3 +402,177 @@ def publication_list(entries: Sequence[BlacklistEntry], *, region_prefix: str, d
         (e for e in entries if e.region_code.startswith(region_prefix) and e.is_listed_on(day)),
         key=lambda e: (e.listed_on, e.unit_uscc),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# regulator-issued classes, publication text
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class IssuedClass:
+    """A class issued by the regulator (Part C §10: the official class is theirs). It overrides the computed
+    class from ``issued_on`` on, until a later issue."""
+
+    unit_uscc: str
+    credit_class: CreditClass
+    issued_on: dt.date
+    authority: str
+    note: str = ""
+
+    def describe(self) -> str:
+        note = f"：{self.note}" if self.note else ""
+        return f"{self.authority} {self.issued_on.isoformat()} 认定为{self.credit_class.value}类{note}"
+
+
+#: The default Chinese publication text (a product template, not regulatory wording: load your authority's own).
+#: Placeholders: ``unit_name``, ``uscc``, ``reason``, ``listed_on``, ``years``, ``expires_on``, ``authority``.
+PUBLICATION_TEMPLATE = (
+    "${unit_name}（统一社会信用代码：${uscc}）因${reason}，自${listed_on}起列入特种设备安全不良记录“黑名单”，"
+    "列入期限${years}年（至${expires_on}）。期满或经信用修复后依法移出。特此公示。${authority}"
+)
+
+
+def _date_zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def blacklist_reason(triggers: Sequence[CreditRecord]) -> str:
+    """The listing reason in Chinese, from the records that triggered it (oldest first)."""
+    parts = []
+    for record in sorted(triggers, key=lambda r: (r.occurred_on, r.id)):
+        severity = Severity(record.severity).name_zh if record.severity in Severity._value2member_map_ else ""
+        what = f"{severity}{record.kind.name_zh}" if severity else record.kind.name_zh
+        parts.append(f"{_date_zh(record.occurred_on)}{what}")
+    return "；".join(parts)
+
+
+def publication_text(
+    *,
+    unit_name: str,
+    unit_uscc: str,
+    reason: str,
+    listed_on: dt.date,
+    policy: BlacklistPolicy | None = None,
+    authority: str = "",
+    template: str = PUBLICATION_TEMPLATE,
+) -> str:
+    """Fill the publication template (``string.Template``; an unknown placeholder is an InvalidArgument)."""
+    policy = policy or BlacklistPolicy()
+    values = {
+        "unit_name": unit_name,
+        "uscc": unit_uscc,
+        "reason": reason,
+        "listed_on": _date_zh(listed_on),
+        "years": str(policy.listing_years),
+        "expires_on": _date_zh(add_years(listed_on, policy.listing_years)),
+        "authority": authority,
+    }
+    try:
+        return string.Template(template).substitute(values)
+    except (KeyError, ValueError) as exc:
+        raise InvalidArgument.single(
+            "template", template, "blacklist.publication_template", f"unknown or malformed placeholder: {exc}"
+        ) from exc
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# deriving records from what the SDK knows ("from events")
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def credit_record_id(prefix: str, key: str) -> str:
+    """A deterministic record id for a derived fact (so a sweep never records the same fact twice): readable
+    ``PREFIX-key`` when it fits the 64-character id column, else ``PREFIX-`` + a SHA-256 prefix of the key."""
+    readable = f"{prefix}-{key}"
+    if len(readable) <= 64:
+        return readable
+    return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
+_DERIVATION_SOURCE = Source(
+    document="dualprev-sdk default credit derivation rules",
+    status=SourceStatus.GENERAL_KNOWLEDGE,
+    note="the seed names accidents and 重大隐患整改不力; the repeat window and registration grace are defaults "
+    "(registration ≤30 days after commissioning: Part C §12 item 4)",
+)
+
+
+@attrs.frozen(kw_only=True)
+class DerivationRules:
+    """How facts become records: a second major hazard on the same equipment within ``repeat_window_days`` of
+    the previous one is a repeat; equipment in use ``registration_grace_days`` after commissioning without a
+    registration is unregistered."""
+
+    repeat_window_days: int = 365
+    registration_grace_days: int = 30
+    source: Source = _DERIVATION_SOURCE
+
+
+@attrs.frozen(kw_only=True)
+class MajorHazardFact:
+    """What the credit sweep needs of one major hazard (from the hazards projection)."""
+
+    hazard_id: str
+    unit_uscc: str
+    equipment_id: str | None
+    found_on: dt.date
+    deadline: dt.date | None
+    open: bool
+    closed_on: dt.date | None = None
+
+
+def overdue_major_hazard_records(
+    facts: Iterable[MajorHazardFact], *, today: dt.date, source: str = "system:credit-sweep"
+) -> list[CreditRecord]:
+    """MAJOR_HAZARD_OVERDUE for each major hazard still open after its deadline, or closed after it (整改不力);
+    dated the day after the deadline."""
+    out = []
+    for fact in facts:
+        if fact.deadline is None:
+            continue
+        late_open = fact.open and today > fact.deadline
+        late_closed = not fact.open and fact.closed_on is not None and fact.closed_on > fact.deadline
+        if late_open or late_closed:
+            out.append(
+                CreditRecord(
+                    id=credit_record_id("CR-MHO", fact.hazard_id),
+                    unit_uscc=fact.unit_uscc,
+                    kind=CreditRecordKind.MAJOR_HAZARD_OVERDUE,
+                    occurred_on=fact.deadline + dt.timedelta(days=1),
+                    source=source,
+                    evidence=f"hazards/{fact.hazard_id}",
+                    note=f"重大事故隐患整改期限{fact.deadline.isoformat()}，"
+                    + ("逾期仍未整改" if late_open else f"{fact.closed_on}方销号"),
+                )
+            )
+    return out
+
+
+def repeated_major_hazard_records(
+    facts: Iterable[MajorHazardFact], *, rules: DerivationRules | None = None, source: str = "system:credit-sweep"
+) -> list[CreditRecord]:
+    """MAJOR_HAZARD_REPEATED for each major hazard found on the same equipment within the window after an
+    earlier one; one record per later hazard, dated when it was found."""
+    rules = rules or DerivationRules()
+    by_equipment: dict[str, list[MajorHazardFact]] = {}
+    for fact in facts:
+        if fact.equipment_id is not None:
+            by_equipment.setdefault(fact.equipment_id, []).append(fact)
+    out = []
+    for equipment_id, items in sorted(by_equipment.items()):
+        items.sort(key=lambda f: (f.found_on, f.hazard_id))
+        for earlier, later in itertools.pairwise(items):
+            if (later.found_on - earlier.found_on).days <= rules.repeat_window_days:
+                out.append(
+                    CreditRecord(
+                        id=credit_record_id("CR-MHR", later.hazard_id),
+                        unit_uscc=later.unit_uscc,
+                        kind=CreditRecordKind.MAJOR_HAZARD_REPEATED,
+                        occurred_on=later.found_on,
+                        source=source,
+                        evidence=f"hazards/{earlier.hazard_id}; hazards/{later.hazard_id}",
+                        note=f"设备{equipment_id}在{rules.repeat_window_days}日内再次发现重大事故隐患",
+                    )
+                )
+    return out

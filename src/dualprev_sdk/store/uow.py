@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from dualprev_sdk.store.api_keys import ApiKeyRepository
 from dualprev_sdk.store.credit import CreditRepository
 from dualprev_sdk.store.duties import DutyRepository
-from dualprev_sdk.store.emergency import EmergencyRepository
 from dualprev_sdk.store.elevator_emergency import ElevatorEmergencyRepository
+from dualprev_sdk.store.emergency import EmergencyRepository
 from dualprev_sdk.store.equipment import EquipmentRepository, ParametersCodec, PlainParametersCodec
 from dualprev_sdk.store.hazards import HazardRepository
 from dualprev_sdk.store.inspections import InspectionRepository
 from dualprev_sdk.store.outbox import OutboxEvent, OutboxRepository, new_event, write_events
 from dualprev_sdk.store.personnel import PersonRepository
 from dualprev_sdk.store.risk_points import RiskPointRepository
+from dualprev_sdk.store.supervision import SupervisionRepository
 from dualprev_sdk.store.traceability import CylinderRepository
 from dualprev_sdk.store.units import UnitRepository
 
@@ -42,6 +43,7 @@ class UnitOfWork:
     equipment: EquipmentRepository
     hazards: HazardRepository
     risk_points: RiskPointRepository
+    supervision: SupervisionRepository
     inspections: InspectionRepository
     people: PersonRepository
     emergency: EmergencyRepository
@@ -70,6 +72,7 @@ class UnitOfWork:
         self.equipment = EquipmentRepository(session, codec=self.parameters_codec)
         self.hazards = HazardRepository(session)
         self.risk_points = RiskPointRepository(session)
+        self.supervision = SupervisionRepository(session)
         self.inspections = InspectionRepository(session)
         self.people = PersonRepository(session)
         self.emergency = EmergencyRepository(session)
