@@ -105,3 +105,37 @@ def test_a_cursor_the_server_did_not_issue_is_invalid_argument(
             )
         )
     assert invalid.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_following_streams_are_capped_so_unary_calls_always_find_a_worker(
+    sdk: Dualprev, tokens: dict[PrincipalKind, str]
+) -> None:
+    from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc
+    from dualprev_gateway.config import GatewayConfig
+    from dualprev_gateway.server import build_gateway
+
+    gateway = build_gateway(
+        GatewayConfig(address="127.0.0.1:0", max_workers=4, events_poll_seconds=0.05), sdk=sdk
+    )  # 4 workers → at most 2 followers
+    gateway.start()
+    center = bearer(tokens[PrincipalKind.DATACENTER])
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{gateway.port}") as channel:
+            stub = events_pb2_grpc.EventServiceStub(channel)
+            follow = events_pb2.WatchEventsRequest(follow=True)
+            streams = [stub.WatchEvents(follow, metadata=center, timeout=20) for _ in range(2)]
+            for stream in streams:
+                next(stream)  # both are running and holding a worker
+            with pytest.raises(grpc.RpcError) as refused:
+                next(stub.WatchEvents(follow, metadata=center, timeout=20))
+            assert refused.value.code() is grpc.StatusCode.RESOURCE_EXHAUSTED
+            unit = ledger_pb2_grpc.LedgerServiceStub(channel).GetUnit(
+                ledger_pb2.GetUnitRequest(name=f"units/{UNIT_A}"), metadata=center, timeout=5
+            )
+            assert unit.uscc == UNIT_A
+            streams[0].cancel()
+            time.sleep(0.3)  # the server notices the cancellation at its next poll
+            assert next(stub.WatchEvents(follow, metadata=center, timeout=20)).cursor
+            streams[1].cancel()
+    finally:
+        gateway.stop(None).wait()

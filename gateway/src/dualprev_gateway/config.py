@@ -64,7 +64,16 @@ class GatewayConfig:
     log_level: str = "INFO"
     events_poll_seconds: float = attrs.field(default=0.2, validator=attrs.validators.gt(0))
     events_batch: int = attrs.field(default=200, validator=attrs.validators.ge(1))
+    #: Following WatchEvents streams each hold a worker thread; cap them so unary calls always find a worker.
+    #: None = half of ``max_workers`` (at least 1).
+    max_event_followers: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
     tls: TlsConfig | None = None
+
+    @property
+    def event_followers(self) -> int:
+        return max(1, self.max_workers // 2) if self.max_event_followers is None else self.max_event_followers
 
 
 _ENV_FIELDS: dict[str, tuple[str, ...]] = {
@@ -74,6 +83,7 @@ _ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "GRACE_SECONDS": ("grace_seconds",),
     "LOG_LEVEL": ("log_level",),
     "EVENTS_POLL_SECONDS": ("events_poll_seconds",),
+    "MAX_EVENT_FOLLOWERS": ("max_event_followers",),
     "TLS_CERT_FILE": ("tls", "cert_file"),
     "TLS_KEY_FILE": ("tls", "key_file"),
     "TLS_CLIENT_CA_FILE": ("tls", "client_ca_file"),

@@ -116,7 +116,13 @@ def build_gateway(
     ledger_pb2_grpc.add_LedgerServiceServicer_to_server(LedgerServicer(sdk), server)
     hazards_pb2_grpc.add_HazardServiceServicer_to_server(HazardServicer(sdk), server)
     events_pb2_grpc.add_EventServiceServicer_to_server(
-        EventServicer(sdk, poll_seconds=config.events_poll_seconds, batch=config.events_batch), server
+        EventServicer(
+            sdk,
+            poll_seconds=config.events_poll_seconds,
+            batch=config.events_batch,
+            max_followers=config.event_followers,
+        ),
+        server,
     )
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

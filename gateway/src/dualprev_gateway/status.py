@@ -36,6 +36,7 @@ __all__ = [
     "ERROR_DOMAIN",
     "REQUEST_ID_KEY",
     "DeadlineExceeded",
+    "ResourceExhausted",
     "Unauthenticated",
     "grpc_code_for",
     "rich_status",
@@ -57,6 +58,12 @@ class Unauthenticated(DualprevError):
     reason = "UNAUTHENTICATED"
 
 
+class ResourceExhausted(DualprevError):
+    """A server-side limit is reached (e.g. too many following event streams); retry later with backoff."""
+
+    reason = "RESOURCE_EXHAUSTED"
+
+
 class DeadlineExceeded(DualprevError):
     """A long operation or stream noticed that the client's deadline has passed."""
 
@@ -73,6 +80,7 @@ _CODES: Sequence[tuple[type[DualprevError], code_pb2.Code.ValueType]] = (
     (PermissionDenied, code_pb2.PERMISSION_DENIED),
     (Unauthenticated, code_pb2.UNAUTHENTICATED),
     (DeadlineExceeded, code_pb2.DEADLINE_EXCEEDED),
+    (ResourceExhausted, code_pb2.RESOURCE_EXHAUSTED),
 )
 
 

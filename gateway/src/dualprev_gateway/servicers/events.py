@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,7 @@ from google.protobuf import struct_pb2, timestamp_pb2
 
 from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc
 from dualprev_gateway.auth import current_principal
+from dualprev_gateway.status import ResourceExhausted
 from dualprev_sdk.access import require_datacenter
 from dualprev_sdk.errors import InvalidArgument
 
@@ -59,17 +61,34 @@ def _to_proto(event: Any) -> events_pb2.Event:
 class EventServicer(events_pb2_grpc.EventServiceServicer):
     """Only the data centre may watch the whole feed (it carries every unit's changes)."""
 
-    def __init__(self, sdk: Any, *, poll_seconds: float = 0.2, batch: int = 200) -> None:
+    def __init__(self, sdk: Any, *, poll_seconds: float = 0.2, batch: int = 200, max_followers: int = 1) -> None:
         self._sdk = sdk
         self._poll = poll_seconds
         self._batch = batch
+        self._followers = threading.BoundedSemaphore(max_followers) if max_followers > 0 else None
 
     def WatchEvents(
         self, request: events_pb2.WatchEventsRequest, context: grpc.ServicerContext
     ) -> Iterator[events_pb2.Event]:
         require_datacenter(current_principal(), "watch events")
         position = decode_cursor(request.cursor)
-        prefixes = tuple(request.type_prefixes)
+        if not request.follow:
+            yield from self._catch_up(position, tuple(request.type_prefixes), context, follow=False)
+            return
+        # A following stream holds a worker thread for as long as it lasts: refuse rather than starve unary calls.
+        if self._followers is None or not self._followers.acquire(blocking=False):
+            raise ResourceExhausted(
+                "too many following event streams on this server; retry later with backoff",
+                metadata={"limit": "max_event_followers"},
+            )
+        try:
+            yield from self._catch_up(position, tuple(request.type_prefixes), context, follow=True)
+        finally:
+            self._followers.release()
+
+    def _catch_up(
+        self, position: int, prefixes: tuple[str, ...], context: grpc.ServicerContext, *, follow: bool
+    ) -> Iterator[events_pb2.Event]:
         while context.is_active():
             events = self._sdk.read_events(position, self._batch)
             for event in events:
@@ -78,9 +97,10 @@ class EventServicer(events_pb2_grpc.EventServiceServicer):
                     yield _to_proto(event)
             if len(events) == self._batch:
                 continue  # more is waiting: no sleep
-            if not request.follow:
+            if not follow:
                 return
             # Honour the deadline: stop cleanly before it rather than sleep past it.
-            if context.time_remaining() is not None and context.time_remaining() <= self._poll:
+            remaining = context.time_remaining()
+            if remaining is not None and remaining <= self._poll:
                 return
             time.sleep(self._poll)
