@@ -102,6 +102,15 @@ def _print_table(results: list[dict[str, Any]]) -> None:
             Console(stderr=True).print(f"[red]{r['name']} crashed:[/red]\n" + "\n".join(r["error"]))
 
 
+def _merged(path: Path, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    except (OSError, ValueError):
+        previous = []
+    names = {r["name"] for r in fresh}
+    return [r for r in previous if r.get("name") not in names] + fresh
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the dualprev-sdk benchmarks.")
     parser.add_argument("-k", dest="selected", help="only benchmarks whose name contains this")
@@ -110,11 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = discover(args.selected)
     results = [run_one(p) for p in paths]
+    if args.selected is not None:  # a partial run keeps the other benchmarks' last results
+        results = _merged(args.out, results)
     document = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         "rows_override": os.environ.get("DUALPREV_BENCH_ROWS"),
+        "load_average": os.getloadavg()[0],
         "results": results,
     }
     args.out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
