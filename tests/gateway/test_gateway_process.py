@@ -53,7 +53,9 @@ def test_sigterm_drains_in_flight_calls_and_exits_cleanly(
 ) -> None:
     process, port = served
     with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+        health = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(), metadata=(("x-request-id", "probe-1"),), timeout=5
+        )
         assert health.status == health_pb2.HealthCheckResponse.SERVING
         stream = events_pb2_grpc.EventServiceStub(channel).WatchEvents(
             events_pb2.WatchEventsRequest(follow=True), metadata=bearer(tokens[PrincipalKind.DATACENTER]), timeout=30
@@ -76,6 +78,9 @@ def test_sigterm_drains_in_flight_calls_and_exits_cleanly(
         assert ended.wait(timeout=5), "the in-flight stream was ended by the shutdown, not left hanging"
     assert process.stderr is not None
     logs = [json.loads(line) for line in process.stderr.read().splitlines() if line.startswith("{")]
+    probe = [entry for entry in logs if entry.get("request_id") == "probe-1"]
+    assert probe[0]["method"] == "/grpc.health.v1.Health/Check", "every call leaves one structured access-log line"
+    assert probe[0]["code"] == "OK"
     assert [entry["message"] for entry in logs if entry["message"] in ("serving", "stopping", "stopped")] == [
         "serving",
         "stopping",
