@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import attrs
 import pytest
 from risk_world import BOILER, CRANE, LIFT, UNIT, world
 
 from dualprev_sdk.domain.common import RiskLevel, SafetyRole
+from dualprev_sdk.domain.hazard import HazardLevel, HazardSource
 from dualprev_sdk.domain.risk import ControlMeasures, ReviewTrigger, RiskPoint, RiskPointChange
 from dualprev_sdk.errors import ConcurrencyConflict, InvalidArgument
 from dualprev_sdk.grading.api import grade_lec, grade_ls
-from dualprev_sdk.services import risk
+from dualprev_sdk.services import hazards, risk
 from dualprev_sdk.services.bootstrap import Dualprev
 
 
@@ -198,3 +201,29 @@ def test_every_change_writes_its_outbox_event(sdk: Dualprev, unit: str) -> None:
     )
     types = [e.type for e in sdk.read_events(limit=10_000)[before:]]
     assert types == ["risk_points.identified", "risk_point.edited", "risk_points.review_requested"]
+
+
+def test_a_hazard_graded_major_marks_its_equipments_points_for_review_once(sdk: Dualprev, unit: str) -> None:
+    risk.identify_unit_risks(sdk, unit, actor="安全员张三")
+    reported = hazards.report_hazard(
+        sdk,
+        unit_uscc=unit,
+        equipment_id=CRANE,
+        source=HazardSource.WEEKLY_INVESTIGATION,
+        source_reference="W-1",
+        description="起升制动器失效",
+        found_on=dt.date(2025, 11, 5),
+        finder="安全总监李四",
+        actor="安全总监李四",
+    )
+    hazards.register_hazard(sdk, reported.hazard.id, actor="安全总监李四")
+    hazards.grade_hazard_by_person(
+        sdk, reported.hazard.id, level=HazardLevel.MAJOR, reason="制动器失效仍在使用", actor="安全总监李四"
+    )
+    sweep = risk.apply_review_triggers(sdk)
+    assert set(sweep.marked) == {p.id for p in points_of(sdk, CRANE)}
+    assert all(p.review_reason == f"重大事故隐患：{reported.hazard.id}" for p in points_of(sdk, CRANE))
+    assert not any(p.needs_review for p in points_of(sdk, LIFT))
+    assert risk.apply_review_triggers(sdk).marked == ()
+    resumed = risk.apply_review_triggers(sdk, after=sweep.cursor)  # sees only the marking's own event
+    assert (resumed.marked, resumed.cursor) == ((), sdk.read_events(limit=10_000)[-1].cursor)

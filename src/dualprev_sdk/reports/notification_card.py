@@ -200,10 +200,10 @@ def render_notification_card(
     if equipment.kind_code == "3000" and equipment.rescue_code:
         doc.text(_MARGIN + 14, y + 28, f"96333 应急救援识别码：{equipment.rescue_code}", size=18, id="rescue-code")
         y += 36
-    y += 30
-    doc.text(_MARGIN, y, f"使用单位：{unit.name}", size=16, fill="#333333")
+    y = max(y + 30, CARD_WIDTH * 1.414 - 28)  # the footer sits at the bottom of an A4-proportioned sheet
+    doc.text(_MARGIN, y, f"使用单位：{unit.name}", size=16, fill="#333333", id="footer-unit")
     doc.text(CARD_WIDTH - _MARGIN, y, f"制卡日期：{on.isoformat()}", size=16, fill="#333333", text_anchor="end")
-    height = max(y + 28, CARD_WIDTH * 1.414)
+    height = y + 28
     doc.height = height
     doc.rect(8, 8, CARD_WIDTH - 16, height - 16, fill="none", stroke=fill, stroke_width=8, id="border")
     return doc

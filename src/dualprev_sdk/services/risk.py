@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 __all__ = [
     "ControlListImportReport",
     "IdentificationResult",
+    "TriggerSweep",
     "add_risk_point",
+    "apply_review_triggers",
     "build_control_list",
     "build_investigation_checklist",
     "complete_review",
@@ -771,3 +773,54 @@ def risk_map(
     return render_risk_map(
         unit, equipment, points, on=on or timeutil.today(), class_names=names, plan_extent=plan_extent
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# automatic review triggers
+# ---------------------------------------------------------------------------------------------------------------
+
+REVIEW_TRIGGER_ACTOR = "system:risk-review-triggers"
+
+
+@attrs.frozen(kw_only=True)
+class TriggerSweep:
+    """What :func:`apply_review_triggers` did: the cursor to resume from and the points it marked."""
+
+    cursor: int
+    marked: tuple[str, ...]
+
+
+def apply_review_triggers(sdk: Dualprev, *, after: int = 0, limit: int = 1000) -> TriggerSweep:
+    """Consume outbox events after ``after``: a hazard graded **major** marks its equipment's risk points for
+    review (trigger ``MAJOR_HAZARD``). Store the returned cursor and pass it next time; replaying events is harmless
+    (points already marked for the same hazard are left alone).
+
+    Accidents, major repairs/alterations and relocations are not events the SDK records yet, so they are marked
+    with :func:`mark_for_review` by whoever learns of them (CLI: ``dualprev risk review``).
+    """
+    cursor = after
+    marked: list[str] = []
+    for event in sdk.read_events(after, limit):
+        cursor = event.cursor
+        if event.type != "hazard.graded" or event.payload.get("level") != "major":
+            continue
+        hazard_id = str(event.payload.get("hazard_id", ""))
+        unit_uscc = str(event.payload.get("unit_uscc", ""))
+        with sdk.uow() as uow:
+            equipment_id = uow.hazards.get(hazard_id).equipment_id
+            if equipment_id is None or uow.equipment.find(equipment_id) is None:
+                continue
+            points = uow.risk_points.list_all(unit_uscc=unit_uscc, equipment_ids=[equipment_id])
+        reason = f"{ReviewTrigger.MAJOR_HAZARD.name_zh}：{hazard_id}"
+        if not points or all(p.needs_review and p.review_reason == reason for p in points):
+            continue
+        done = mark_for_review(
+            sdk,
+            unit_uscc=unit_uscc,
+            trigger=ReviewTrigger.MAJOR_HAZARD,
+            actor=REVIEW_TRIGGER_ACTOR,
+            equipment_id=equipment_id,
+            detail=hazard_id,
+        )
+        marked.extend(p.id for p in done)
+    return TriggerSweep(cursor=cursor, marked=tuple(marked))
