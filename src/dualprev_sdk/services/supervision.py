@@ -137,13 +137,13 @@ def supervision_facts(
             .order_by(u.uscc)
         )
     )
-    points = dict(
+    points: dict[str, int] = dict(
         uow.session.execute(
             sa.select(rp.unit_uscc, sa.func.min(rp.level))
             .join(UNITS, u.uscc == rp.unit_uscc)
             .where(starts_with(u.region_code, region_prefix))
             .group_by(rp.unit_uscc)
-        ).tuples()
+        ).all()
     )
     open_levels: dict[str, Counter[str]] = {}
     for uscc, level, n in uow.session.execute(
@@ -162,7 +162,7 @@ def supervision_facts(
             sa.select(e.unit_uscc, sa.func.count())
             .where(starts_with(e.region_code, region_prefix), in_use, e.crowded_place.is_not(None))
             .group_by(e.unit_uscc)
-        ).tuples()
+        ).all()
     )
     kinds: dict[str, set[str]] = {}
     for uscc, kind in uow.session.execute(
@@ -257,7 +257,7 @@ def plan_supervision(
             region_code=region_code,
             year=year,
             units=units,
-            visits=tuple(yearly_plan(list(profiles.values()), year)),
+            visits=tuple(sorted(yearly_plan(list(profiles.values()), year), key=lambda v: (v[1], v[0]))),
             created_at=timeutil.now(),
         )
         stored = uow.supervision.save_plan(plan, rules=_rules_data(rules))

@@ -85,8 +85,9 @@ class SupervisionPlanVisitRow(SQLModel, table=True):
     __tablename__ = "supervision_plan_visits"
 
     plan_id: str = Field(sa_type=sa.String(64), foreign_key="supervision_plans.id", primary_key=True)
-    uscc: str = Field(sa_type=sa.String(18), primary_key=True)
-    planned_on: dt.date = Field(primary_key=True)
+    position: int = Field(primary_key=True)  # a unit visited more than monthly has two visits on one date
+    uscc: str = Field(sa_type=sa.String(18))
+    planned_on: dt.date
 
 
 class InspectorRow(SQLModel, table=True):
@@ -219,7 +220,9 @@ class SupervisionRepository:
         ]
         for chunk in chunked(unit_rows, 500):
             self.session.execute(sa.insert(SUPERVISION_PLAN_UNITS), chunk)
-        visit_rows = [{"plan_id": plan.id, "uscc": u, "planned_on": d} for u, d in plan.visits]
+        visit_rows = [
+            {"plan_id": plan.id, "position": i, "uscc": u, "planned_on": d} for i, (u, d) in enumerate(plan.visits)
+        ]
         for chunk in chunked(visit_rows, 500):
             self.session.execute(sa.insert(SUPERVISION_PLAN_VISITS), chunk)
         return SupervisionPlan(
@@ -261,7 +264,7 @@ class SupervisionRepository:
         visits = tuple(
             (r.uscc, r.planned_on)
             for r in self.session.execute(
-                sa.select(v.uscc, v.planned_on).where(v.plan_id == head["id"]).order_by(v.planned_on, v.uscc)
+                sa.select(v.uscc, v.planned_on).where(v.plan_id == head["id"]).order_by(v.position)
             )
         )
         return SupervisionPlan(
