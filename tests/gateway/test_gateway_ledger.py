@@ -243,3 +243,27 @@ def test_a_malformed_resource_name_is_invalid_argument_naming_the_field(
     assert bad is not None
     assert [v.field for v in bad.field_violations] == ["name"]
     assert bad_name.value.code().value[0] == code_pb2.INVALID_ARGUMENT
+
+
+def test_fields_outside_the_update_mask_are_ignored_even_when_they_are_junk(
+    ledger: ledger_pb2_grpc.LedgerServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    me = bearer(tokens[PrincipalKind.ENTERPRISE])
+    name = f"units/{UNIT_A}/equipment/ea1"
+    junk = ledger_pb2.Equipment(name=name, model="TKJ1000/1.75", manufactured_on="not a date", status=42)
+    updated = ledger.UpdateEquipment(
+        ledger_pb2.UpdateEquipmentRequest(equipment=junk, update_mask=field_mask_pb2.FieldMask(paths=["model"])),
+        metadata=me,
+    )
+    assert updated.model == "TKJ1000/1.75"
+    assert updated.status == ledger_pb2.EQUIPMENT_STATUS_IN_USE
+    with pytest.raises(grpc.RpcError) as masked_junk:
+        ledger.UpdateEquipment(
+            ledger_pb2.UpdateEquipmentRequest(
+                equipment=junk, update_mask=field_mask_pb2.FieldMask(paths=["model", "manufactured_on"])
+            ),
+            metadata=me,
+        )
+    _, bad = _details(masked_junk.value)
+    assert bad is not None
+    assert [v.field for v in bad.field_violations] == ["equipment.manufactured_on"]

@@ -308,9 +308,16 @@ def apply_mask(
     values: Mapping[str, Any],
     fields: Mapping[str, str],
     mask: field_mask_pb2.FieldMask,
+    *,
+    conversion_problems: Violations | None = None,
+    prefix: str = "",
     field: str = "update_mask",
 ) -> Any:
-    """``current`` with the masked proto fields replaced (empty mask or ``*`` = every updatable field)."""
+    """``current`` with the masked proto fields replaced (empty mask or ``*`` = every updatable field).
+
+    ``conversion_problems`` are the violations found while converting the whole message; only those on masked
+    fields count, because fields outside the mask are ignored (AIP-134) — junk there must not fail the call.
+    """
     paths = list(mask.paths)
     if not paths or paths == ["*"]:
         paths = list(fields)
@@ -321,14 +328,22 @@ def apply_mask(
             problems.add(f"{field}.paths[{i}]", path, "update_mask.field", f"updatable fields: {', '.join(fields)}")
         else:
             changes[fields[path]] = values[fields[path]]
+    for violation in conversion_problems.items if conversion_problems else ():
+        top = violation.field.removeprefix(f"{prefix}.").split(".", 1)[0].split("[", 1)[0]
+        if top in paths:
+            problems.items.append(violation)
     problems.raise_if_any()
     return attrs.evolve(current, **changes)
 
 
-def unit_update_values(message: ledger_pb2.Unit, prefix: str = "unit") -> dict[str, Any]:
-    problems = Violations()
-    values = _unit_values(message, prefix, problems)
-    problems.raise_if_any()
+def unit_update_values(
+    message: ledger_pb2.Unit, prefix: str = "unit", problems: Violations | None = None
+) -> dict[str, Any]:
+    """Every settable unit attribute; violations go to ``problems`` when given (for masks), else raise."""
+    collected = Violations() if problems is None else problems
+    values = _unit_values(message, prefix, collected)
+    if problems is None:
+        collected.raise_if_any()
     return values
 
 
@@ -418,9 +433,12 @@ EQUIPMENT_FIELDS: Mapping[str, str] = {
 }
 
 
-def equipment_values(message: ledger_pb2.Equipment, prefix: str = "equipment") -> dict[str, Any]:
-    """Every settable Equipment attribute from the message; raises InvalidArgument listing every bad field."""
-    problems = Violations()
+def equipment_values(
+    message: ledger_pb2.Equipment, prefix: str = "equipment", collected: Violations | None = None
+) -> dict[str, Any]:
+    """Every settable Equipment attribute from the message; violations go to ``collected`` when given (for
+    masks), else one InvalidArgument lists every bad field."""
+    problems = Violations() if collected is None else collected
     location = message.location
     values: dict[str, Any] = {
         "catalog_code": message.catalog_code.strip(),
@@ -462,7 +480,8 @@ def equipment_values(message: ledger_pb2.Equipment, prefix: str = "equipment") -
         values[name] = _date(problems, f"{prefix}.{name}", getattr(message, name))
     if values["design_life_years"] is not None and values["design_life_years"] <= 0:
         problems.add(f"{prefix}.design_life_years", values["design_life_years"], "positive", "must be positive")
-    problems.raise_if_any()
+    if collected is None:
+        problems.raise_if_any()
     return values
 
 

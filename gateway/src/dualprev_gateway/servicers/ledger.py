@@ -153,8 +153,14 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         access.require_unit_write(principal, uscc)
         expected = convert.expected_version(request.unit.etag, "unit.etag")
         current = self._sdk.ledger.get_unit(uscc)
+        problems = convert.Violations()
         changed = convert.apply_mask(
-            current, convert.unit_update_values(request.unit), convert.UNIT_FIELDS, request.update_mask
+            current,
+            convert.unit_update_values(request.unit, "unit", problems),
+            convert.UNIT_FIELDS,
+            request.update_mask,
+            conversion_problems=problems,
+            prefix="unit",
         )
         updated: UseUnit = _as_proto_errors(
             "unit", _UNIT_ERROR_FIELDS, lambda: self._sdk.ledger.update_unit(changed, expected_version=expected)
@@ -242,8 +248,14 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         principal = current_principal()
         _, current = self._writable_equipment(principal, request.equipment.name, "equipment.name")
         expected = convert.expected_version(request.equipment.etag, "equipment.etag")
+        problems = convert.Violations()
         changed = convert.apply_mask(
-            current, convert.equipment_values(request.equipment), convert.EQUIPMENT_FIELDS, request.update_mask
+            current,
+            convert.equipment_values(request.equipment, "equipment", problems),
+            convert.EQUIPMENT_FIELDS,
+            request.update_mask,
+            conversion_problems=problems,
+            prefix="equipment",
         )
         updated: Equipment = _as_proto_errors(
             "equipment",
