@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from report_fixtures import DAY, UNIT, control_list
 
 from dualprev_sdk.domain.common import RiskLevel
-from dualprev_sdk.grading.api import grade
+from dualprev_sdk.grading.api import get_method
 from dualprev_sdk.reports.control_list import (
     HEADERS,
     read_control_list,
@@ -20,7 +20,7 @@ from dualprev_sdk.reports.control_list import (
 
 
 def level_of(method: str, factors: dict[str, float]) -> RiskLevel:
-    return grade(method, **factors).level
+    return get_method(method).grade(**factors).level
 
 
 @pytest.fixture
