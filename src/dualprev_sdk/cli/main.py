@@ -29,7 +29,17 @@ console = Console()
 err_console = Console(stderr=True)
 
 #: Modules under dualprev_sdk.cli that contribute commands via ``register(app)``.
-_COMMAND_MODULES: tuple[str, ...] = ("check", "catalog", "grade", "init", "importer", "due", "risk", "inspections")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "check",
+    "catalog",
+    "grade",
+    "init",
+    "importer",
+    "due",
+    "risk",
+    "inspections",
+    "regulator",
+)
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
 
 
