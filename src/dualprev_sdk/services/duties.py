@@ -320,13 +320,13 @@ def record_duty(
         next_steps=next_steps,
     )
     validate_record(record)
-    _check_items(sdk, task, record, equipment)
+    checklist = build_investigation_checklist(sdk, task.unit_uscc, on=task.due_on).by_code()
+    _check_items(task, record, equipment, checklist)
     day = recorded_at.astimezone(timeutil.SHANGHAI).date()
     if day < task.opens_on:
         raise InvalidArgument.single(
             "at", recorded_at.isoformat(), "duty.record.early", f"the task opens on {task.opens_on.isoformat()}"
         )
-    checklist = build_investigation_checklist(sdk, task.unit_uscc, on=day).by_code()
     linked: list[ItemResult] = []
     hazard_ids: list[str] = []
     for seq, item in enumerate(results):
@@ -383,10 +383,11 @@ def _location(eq: Equipment | None) -> str:
     return " ".join(p for p in (loc.building, loc.floor, loc.area) if p) or loc.address
 
 
-def _check_items(sdk: Dualprev, task: DutyTask, record: DutyRecord, equipment: dict[str, Equipment]) -> None:
+def _check_items(
+    task: DutyTask, record: DutyRecord, equipment: dict[str, Equipment], checklist: dict[str, ChecklistEntry]
+) -> None:
     """Items must be on the unit's checklist, for the unit's equipment of the plan's kind; a daily check refuses
     equipment that is not in use."""
-    checklist = build_investigation_checklist(sdk, task.unit_uscc, on=task.due_on).by_code()
     out: list[FieldViolation] = []
     for i, item in enumerate(record.items):
         if item.item_code not in checklist:

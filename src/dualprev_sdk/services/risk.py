@@ -642,10 +642,10 @@ def import_control_list(
                 _unit_resource(unit_uscc),
                 {"unit_uscc": unit_uscc, "points": touched, "actor": actor, **report.summary()},
             )
-            report.events_emitted = 1
         if not dry_run:
             uow.commit()
             report.committed = True
+            report.events_emitted = 1 if touched else 0
     report.seconds = (timeutil.now() - started).total_seconds()
     return report
 
