@@ -150,12 +150,12 @@ def build_province(sdk: Dualprev, make_uscc: Callable[[int], str]) -> World:
         uow.commit()
     world = World(units=units, crowded_lifts={c: f"L-{us[0]}" for c, us in units.items()})
     for county in COUNTIES:
-        first = world.unit(county)
+        head = world.unit(county)
         hazard(
             sdk,
             f"HG-{county}",
-            unit=first,
-            equipment_id=f"L-{first}",
+            unit=head,
+            equipment_id=f"L-{head}",
             level=HazardLevel.GENERAL,
             deadline=GENERAL_DEADLINE,
         )
@@ -163,8 +163,8 @@ def build_province(sdk: Dualprev, make_uscc: Callable[[int], str]) -> World:
             hazard(
                 sdk,
                 f"HM-{county}",
-                unit=first,
-                equipment_id=f"C-{first}",
+                unit=head,
+                equipment_id=f"C-{head}",
                 level=HazardLevel.MAJOR,
                 deadline=MAJOR_DEADLINE,
             )
