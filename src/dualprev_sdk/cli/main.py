@@ -38,6 +38,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "due",
     "risk",
     "inspections",
+    "demo",
     "regulator",
 )
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"

@@ -1,0 +1,106 @@
+"""The main job, end to end: ``dualprev demo --out DIR --size small`` on a fresh embedded SQLite database finishes,
+writes every report listed in ``DIR/manifest.json`` (each non-empty, with the size and hash recorded) and the
+kinds each completed step promises; steps whose services are missing say "skipped: …", none fail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+#: The kinds each step writes when it runs (a skipped step writes none, and must say why).
+KINDS_BY_STEP = {
+    "generate": {"ledger_xlsx"},
+    "lists": {"control_list_xlsx", "checklist_xlsx", "risk_map_svg", "notification_card_svg"},
+    "hazards": {"hazard_history_json"},
+    "supervision": {"supervision_plan_xlsx", "key_units_xlsx", "sampling_draw_xlsx"},
+    "statistics": {"statistics_xlsx"},
+    "dossiers": {"dossier_html", "dossier_xlsx", "qr_png"},
+    "parks": {"park_report_html", "demonstration_coverage_xlsx"},
+    "five_standards": {"five_standards_json"},
+}
+#: Steps whose services are part of this repository today: they must run, not be skipped.
+REQUIRED_STEPS = {"generate", "import", "grade", "lists", "duties", "hazards"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], str]:
+    out = tmp_path_factory.mktemp("demo") / "demo-out"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dualprev_sdk.cli.main import main; main()",
+            "demo",
+            "--out",
+            str(out),
+            "--size",
+            "small",
+            "--seed",
+            "7",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return out, manifest, completed.stdout
+
+
+def test_the_demo_command_finishes_and_writes_every_file_in_its_manifest(
+    demo: tuple[Path, dict[str, Any], str],
+) -> None:
+    out, manifest, _ = demo
+    assert manifest["files"], "the manifest lists no file"
+    for entry in manifest["files"]:
+        path = out / entry["path"]
+        assert path.is_file(), entry
+        data = path.read_bytes()
+        assert data, entry
+        assert len(data) == entry["bytes"], entry
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry
+
+
+def test_every_completed_step_wrote_its_kinds_and_no_step_failed(demo: tuple[Path, dict[str, Any], str]) -> None:
+    _, manifest, _ = demo
+    steps = {s["key"]: s for s in manifest["steps"]}
+    assert not [s for s in steps.values() if s["status"] == "failed"], steps
+    assert {k for k in REQUIRED_STEPS if steps[k]["status"] != "done"} == set(), steps
+    kinds = set(manifest["kinds"])
+    for key, expected in KINDS_BY_STEP.items():
+        if steps[key]["status"] == "done":
+            assert expected <= kinds, (key, expected - kinds)
+        else:
+            assert steps[key]["detail"].startswith("skipped: "), steps[key]
+
+
+def test_reports_belong_to_the_unit_or_equipment_they_describe(demo: tuple[Path, dict[str, Any], str]) -> None:
+    _, manifest, _ = demo
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for entry in manifest["files"]:
+        by_kind.setdefault(entry["kind"], []).append(entry)
+    units = {e["unit_uscc"] for e in by_kind["control_list_xlsx"]}
+    assert len(units) == 12  # the small city
+    assert {e["unit_uscc"] for e in by_kind["risk_map_svg"]} == units
+    assert all(e["equipment_id"] for e in by_kind["notification_card_svg"])
+    if "dossier_html" in by_kind:
+        assert {e["unit_uscc"] for e in by_kind["dossier_html"]} == units
+        equipment_codes = [e for e in by_kind["qr_png"] if e["equipment_id"]]
+        assert len(equipment_codes) == len(by_kind["notification_card_svg"])
+
+
+def test_the_summary_table_names_every_step_and_how_to_serve_the_database(
+    demo: tuple[Path, dict[str, Any], str],
+) -> None:
+    out, manifest, stdout = demo
+    for step in manifest["steps"]:
+        assert step["title_zh"] in stdout
+    assert "dualprev gateway serve" in stdout
+    assert (out / "demo.sqlite").is_file()
