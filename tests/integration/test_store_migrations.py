@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import make_url
 
 from dualprev_sdk import FailedPrecondition
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -60,6 +60,7 @@ def test_dualprev_init_creates_the_default_database_in_the_working_directory(tmp
     assert f"schema revision: {head_revision()}" in run.stdout
 
 
+@pytest.mark.slow
 def test_processes_starting_at_once_migrate_a_new_postgresql_database_exactly_once() -> None:
     base = os.environ.get("DUALPREV_TEST_POSTGRES_URL")
     if not base:
@@ -69,25 +70,44 @@ def test_processes_starting_at_once_migrate_a_new_postgresql_database_exactly_on
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(normalise_url(base)).update_query_dict({"options": f"-csearch_path={schema}"})
-    engines = [make_engine(url.render_as_string(hide_password=False)) for _ in range(3)]
-    results: list[object] = []
-
-    def start(engine: Engine) -> None:
-        try:
-            results.append(upgrade(engine))
-        except Exception as exc:
-            results.append(exc)
-
+    script = (
+        "import sys; from dualprev_sdk.store.engine import make_engine; from dualprev_sdk.store.migrate import upgrade;"
+        "print(upgrade(make_engine(sys.argv[1])))"
+    )
     try:
-        threads = [threading.Thread(target=start, args=(e,)) for e in engines]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert results == [head_revision()] * 3
+        starts = [
+            subprocess.Popen(
+                [sys.executable, "-c", script, url.render_as_string(hide_password=False)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        outcomes = [p.communicate(timeout=120) for p in starts]
+        assert [(p.returncode, out.strip()) for p, (out, _) in zip(starts, outcomes, strict=True)] == [
+            (0, head_revision())
+        ] * 3, [err for _, err in outcomes]
     finally:
-        for engine in engines:
-            engine.dispose()
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_threads_opening_a_new_sqlite_database_at_once_all_succeed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    results: list[object] = []
+
+    def open_and_close() -> None:
+        try:
+            with Dualprev.open(url) as sdk:
+                results.append(current_revision(sdk.engine))
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=open_and_close) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results == [head_revision()] * 3

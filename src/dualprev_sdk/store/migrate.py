@@ -7,6 +7,7 @@ tables change; after 1.0 every change gets its own revision. The scripts live in
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Engine
 __all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "head_revision", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_UPGRADE_LOCK = threading.Lock()
 #: PostgreSQL advisory lock key serialising concurrent upgrades ("dpmigrat" in ASCII).
 MIGRATION_LOCK_KEY = 0x64706D6967726174
 
@@ -36,7 +38,8 @@ def alembic_config(url: str | None = None) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the database to ``revision`` (default: the newest) in one transaction; the resulting revision."""
     config = alembic_config()
-    with engine.begin() as connection:
+    # Alembic's ``context`` is process-global: two threads running env.py at once corrupt each other
+    with _UPGRADE_LOCK, engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # several gateway processes may start at once: one migrates, the others wait and find it done
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
