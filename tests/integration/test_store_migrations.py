@@ -111,3 +111,23 @@ def test_threads_opening_a_new_sqlite_database_at_once_all_succeed(tmp_path: Pat
     for t in threads:
         t.join(60)
     assert results == [head_revision()] * 3
+
+
+def test_dualprev_init_against_an_unreachable_server_says_why_without_the_password(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dualprev_sdk.cli.main import main; main()",
+            "init",
+            "--db",
+            "postgresql://someone:topsecret@127.0.0.1:1/nothing?connect_timeout=2",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "cannot use database postgresql+psycopg://someone:***@127.0.0.1:1/nothing" in run.stderr
+    assert "topsecret" not in run.stderr + run.stdout

@@ -20,6 +20,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Create the database, or upgrade it to this version's schema (初始化/升级数据库)."""
+        import sqlalchemy as sa
+
         from dualprev_sdk.store.engine import make_engine, mask_url
         from dualprev_sdk.store.migrate import current_revision, upgrade
 
@@ -27,6 +29,11 @@ def register(app: typer.Typer) -> None:
         try:
             before = current_revision(engine)
             after = upgrade(engine)
+        except sa.exc.OperationalError as exc:
+            # the driver's first line says why (refused, authentication, no such database); never the password
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+            typer.echo(f"error: cannot use database {mask_url(engine.url)}: {reason}", err=True)
+            raise typer.Exit(1) from None
         finally:
             engine.dispose()
         typer.echo(f"database: {mask_url(engine.url)}")
