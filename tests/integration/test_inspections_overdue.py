@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import attrs
 from inspection_world import AT, FACTORY, LUOYANG, MALL, TODAY, ZHENGZHOU, build
 
@@ -135,3 +137,15 @@ def test_each_new_case_is_announced_on_the_outbox(sdk: Dualprev) -> None:
     build(sdk)
     ins.sweep_overdue_inspections(sdk, today=TODAY, at=AT)
     assert _outbox(sdk).count("inspection.overdue_reported") == 5
+
+
+def test_two_sweeps_at_once_create_each_case_and_hazard_once(sdk: Dualprev) -> None:
+    build(sdk)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: ins.sweep_overdue_inspections(sdk, today=TODAY, at=AT), range(2)))
+    assert sum(len(r.detected) for r in results) == 5
+    assert all(r.failed == () for r in results)
+    assert len(ins.list_regulator_notices(sdk)) == 5
+    assert hz.hazard_statistics(sdk, today=TODAY).total == 5
+    with sdk.uow() as uow:
+        assert all(c.hazard_opened for c in uow.inspections.cases())

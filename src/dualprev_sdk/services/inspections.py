@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -41,7 +42,7 @@ from dualprev_sdk.domain.inspection import (
     validity_of,
 )
 from dualprev_sdk.equipment_classes import DueDate, InspectionFacts
-from dualprev_sdk.errors import DualprevError, InvalidArgument
+from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, DualprevError, FailedPrecondition, InvalidArgument
 from dualprev_sdk.services import hazards as hazard_cases
 from dualprev_sdk.store.inspections import OverdueItem, link_notice
 from dualprev_sdk.store.uow import UnitOfWork
@@ -430,6 +431,20 @@ def _open_hazard(
     )
 
 
+def _open_with_retries(sdk: Dualprev, arguments: Mapping[str, Any], *, attempts: int = 6) -> OpenedHazard:
+    """A concurrent sweep may write the same hazard between our replay check and our write (a conflict, or a
+    state that no longer allows the step). Each retry re-reads, and the request ids answer whatever the other
+    sweep already did from the record, so a few attempts always converge."""
+    for attempt in range(attempts):
+        try:
+            return _open_hazard(sdk, **arguments)
+        except (ConcurrencyConflict, FailedPrecondition, AlreadyExists):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def sweep_overdue_inspections(
     sdk: Dualprev,
     *,
@@ -486,29 +501,31 @@ def sweep_overdue_inspections(
         key = f"overdue-inspection:{case.equipment_id}:{case.due_on.isoformat()}"
         hazard_id = case.hazard_id or _stable_id("HZ-OD", key)
         days = (today - case.due_on).days
+
+        arguments: dict[str, Any] = {
+            "key": key,
+            "hazard_id": hazard_id,
+            "unit_uscc": case.unit_uscc,
+            "equipment_id": case.equipment_id,
+            "source": HazardSource.PERIODIC_INVESTIGATION,
+            "source_reference": f"逾期未检:{case.due_on.isoformat()}",
+            "description": f"在用特种设备逾期未检：下次检验日期 {case.due_on.isoformat()}，至 {today.isoformat()} "
+            f"已逾期 {days} 天仍在使用",
+            "found_on": found_on,
+            "finder": actor,
+            "actor": actor,
+            "at": at,
+            "findings": () if item.inspected_ever else policy.never_inspected_findings,
+            "last_conclusion": None
+            if item.last_conclusion == InspectionConclusion.SAFETY_GRADE
+            else item.last_conclusion,
+            "last_safety_grade": item.last_safety_grade,
+            "inspection_overdue": True,
+            "legal_basis": "特种设备安全法第四十条（未经定期检验或者检验不合格的特种设备，不得继续使用）",
+        }
+
         try:
-            result = _open_hazard(
-                sdk,
-                key=key,
-                hazard_id=hazard_id,
-                unit_uscc=case.unit_uscc,
-                equipment_id=case.equipment_id,
-                source=HazardSource.PERIODIC_INVESTIGATION,
-                source_reference=f"逾期未检:{case.due_on.isoformat()}",
-                description=f"在用特种设备逾期未检：下次检验日期 {case.due_on.isoformat()}，至 {today.isoformat()} "
-                f"已逾期 {days} 天仍在使用",
-                found_on=found_on,
-                finder=actor,
-                actor=actor,
-                at=at,
-                findings=() if item.inspected_ever else policy.never_inspected_findings,
-                last_conclusion=None
-                if item.last_conclusion == InspectionConclusion.SAFETY_GRADE
-                else item.last_conclusion,
-                last_safety_grade=item.last_safety_grade,
-                inspection_overdue=True,
-                legal_basis="特种设备安全法第四十条（未经定期检验或者检验不合格的特种设备，不得继续使用）",
-            )
+            result = _open_with_retries(sdk, arguments)
         except DualprevError as exc:
             failed.append((case.id, str(exc)))
             continue

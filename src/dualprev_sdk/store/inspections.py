@@ -226,6 +226,22 @@ class PendingCase:
     last_safety_grade: int | None
 
 
+def _insert_ignoring_duplicates(
+    session: Session, table: sa.Table, columns: list[str], select: sa.Select[Any]
+) -> sa.Executable:
+    """``INSERT … SELECT … ON CONFLICT DO NOTHING`` on the backends that have it (both supported ones do)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).from_select(columns, select).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).from_select(columns, select).on_conflict_do_nothing()
+    return sa.insert(table).from_select(columns, select)
+
+
 def overdue_filter(
     today: dt.date,
     *,
@@ -454,8 +470,9 @@ class InspectionRepository:
         a regulator notice for each, in two set-based statements; return the new cases.
 
         Idempotent: the anti-join on the cases' unique (equipment, due date) key leaves out everything an earlier
-        sweep recorded. A concurrent sweep that inserts the same key first makes this one fail with an
-        IntegrityError (rolled back with its unit of work, nothing half-written).
+        sweep recorded, and ``ON CONFLICT DO NOTHING`` on that key lets two sweeps run at once: the second waits
+        for the first's row locks (PostgreSQL) and then skips what it inserted. Notices are made only for the rows
+        this sweep inserted (its ``sweep_id``).
         """
         e = EQUIPMENT.c
         c = OVERDUE_CASES.c
@@ -470,21 +487,17 @@ class InspectionRepository:
             sa.literal(sweep_id, sa.String),
             sa.literal(False, sa.Boolean),
         ).where(*overdue_filter(today, region_prefix=region_prefix), e.stop_use_order.is_(None), ~seen)
-        self.session.execute(
-            sa.insert(OVERDUE_CASES).from_select(
-                [
-                    "equipment_id",
-                    "due_on",
-                    "unit_uscc",
-                    "region_code",
-                    "catalog_code",
-                    "detected_on",
-                    "sweep_id",
-                    "hazard_opened",
-                ],
-                source,
-            )
-        )
+        columns = [
+            "equipment_id",
+            "due_on",
+            "unit_uscc",
+            "region_code",
+            "catalog_code",
+            "detected_on",
+            "sweep_id",
+            "hazard_opened",
+        ]
+        self.session.execute(_insert_ignoring_duplicates(self.session, OVERDUE_CASES, columns, source))
         notice_id = sa.literal("overdue:") + sa.cast(c.id, sa.String)
         self.session.execute(
             sa.insert(NOTICES).from_select(
