@@ -216,3 +216,37 @@ def test_credit_repair_after_one_year_with_all_conditions_removes_the_entry_with
     assert world.unit("410302") not in {e.unit_uscc for e in published}
     with pytest.raises(FailedPrecondition, match="no pending repair"):
         cc.decide_credit_repair(sdk, entry.id, approved=False, day=dt.date(2027, 7, 1), decided_by="洛阳市局")
+
+
+def test_a_calendar_year_without_findings_is_a_good_record_for_units_known_before_it(
+    sdk: Dualprev, world: World
+) -> None:
+    from dualprev_sdk.store.units import UNITS
+
+    with sdk.engine.begin() as conn:
+        conn.execute(UNITS.update().values(created_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)))
+    unit = world.unit("410105", 2)
+    hazard(
+        sdk,
+        "H-2025",
+        unit=unit,
+        equipment_id=f"L-{unit}",
+        level=HazardLevel.GENERAL,
+        deadline=dt.date(2025, 6, 1),
+        found_on=dt.date(2025, 5, 1),
+    )
+    added = cc.derive_credit_records(sdk, today=TODAY).added
+    good = {r.unit_uscc for r in added if r.kind is CreditRecordKind.YEARS_WITHOUT_FINDINGS}
+    assert len(good) == 17
+    assert unit not in good
+    record = next(r for r in added if r.kind is CreditRecordKind.YEARS_WITHOUT_FINDINGS)
+    assert record.occurred_on == dt.date(2025, 12, 31)
+
+
+def test_uncertified_operators_from_the_personnel_check_are_recorded_once_a_year(sdk: Dualprev, world: World) -> None:
+    first = cc.derive_credit_records(sdk, today=TODAY, region_prefix="410102", personnel=True).added
+    uncertified = [r for r in first if r.kind is CreditRecordKind.UNCERTIFIED_OPERATOR]
+    assert uncertified, "the crane of 410102's unit has no certified operator"
+    assert all(r.id.endswith("-2026") for r in uncertified)
+    again = cc.derive_credit_records(sdk, today=TODAY, region_prefix="410102", personnel=True).added
+    assert again == ()

@@ -3,8 +3,9 @@ the blacklist (entry, expiry, credit repair, history, publication and export).
 
 "From events": :func:`derive_credit_records` sweeps what the SDK knows — major hazards past their deadline,
 major hazards repeated on the same equipment, equipment used while overdue for inspection (the inspections
-store's overdue query), equipment in use without registration, demonstration enterprises — and records each fact
-once: a derived record's id is built from the fact (``CR-MHO-<hazard>``, ``CR-UWO-<equipment>-<due date>``…), so a
+store's overdue query), equipment in use without registration, demonstration enterprises, a calendar year without
+findings, and (opt-in) uncertified operators from the personnel check — and records each fact once: a derived
+record's id is built from the fact (``CR-MHO-<hazard>``, ``CR-UWO-<equipment>-<due date>``…), so a
 second run finds it stored and writes nothing.
 
 Every change is one unit of work with its outbox events.
@@ -249,6 +250,15 @@ def _used_while_overdue(uow: UnitOfWork, today: dt.date, region_prefix: str | No
     ]
 
 
+def _unit_usccs(uow: UnitOfWork, region_prefix: str | None) -> list[str]:
+    from dualprev_sdk.store.units import UNITS
+
+    stmt = sa.select(UNITS.c.uscc).order_by(UNITS.c.uscc)
+    if region_prefix:
+        stmt = stmt.where(starts_with(UNITS.c.region_code, region_prefix))
+    return list(uow.session.execute(stmt).scalars())
+
+
 def _demonstration(uow: UnitOfWork, today: dt.date, region_prefix: str | None) -> list[CreditRecord]:
     from dualprev_sdk.store.units import UNITS
 
@@ -270,16 +280,84 @@ def _demonstration(uow: UnitOfWork, today: dt.date, region_prefix: str | None) -
     ]
 
 
+def _years_without_findings(uow: UnitOfWork, today: dt.date, region_prefix: str | None) -> list[CreditRecord]:
+    """YEARS_WITHOUT_FINDINGS for last calendar year, for units recorded in the SDK before it began that had no
+    hazard found and no bad credit record in it (anti-joins, one statement)."""
+    from dualprev_sdk.store.credit import CREDIT_RECORDS
+    from dualprev_sdk.store.hazards import HAZARDS
+    from dualprev_sdk.store.units import UNITS
+
+    year = today.year - 1
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    u, h, c = UNITS.c, HAZARDS.c, CREDIT_RECORDS.c
+    began = dt.datetime(year, 1, 1, tzinfo=timeutil.SHANGHAI)
+    bad = [k.value for k in CreditRecordKind if not k.is_good]
+    stmt = sa.select(u.uscc).where(
+        u.created_at < began,
+        ~sa.select(h.id)
+        .where(h.unit_uscc == u.uscc, h.found_day >= start.toordinal(), h.found_day <= end.toordinal())
+        .exists(),
+        ~sa.select(c.id)
+        .where(c.unit_uscc == u.uscc, c.kind.in_(bad), c.occurred_on >= start, c.occurred_on <= end)
+        .exists(),
+    )
+    if region_prefix:
+        stmt = stmt.where(starts_with(u.region_code, region_prefix))
+    return [
+        CreditRecord(
+            id=credit_record_id("CR-YWF", f"{uscc}-{year}"),
+            unit_uscc=uscc,
+            kind=CreditRecordKind.YEARS_WITHOUT_FINDINGS,
+            occurred_on=end,
+            source=DERIVE_ACTOR,
+            evidence=f"units/{uscc}",
+            note=f"{year}年度未发现隐患、无不良信用记录",
+        )
+        for uscc in uow.session.execute(stmt).scalars()
+    ]
+
+
+def _uncertified_operators(sdk: Dualprev, today: dt.date, usccs: Sequence[str]) -> list[CreditRecord]:
+    """UNCERTIFIED_OPERATOR from the personnel compliance check (``operator.uncertified``): one record per
+    equipment item and year, so a daily sweep does not count a standing violation every day."""
+    from dualprev_sdk.services.personnel import check_personnel
+
+    out = []
+    for uscc in usccs:
+        for finding in check_personnel(sdk, uscc, today=today).findings:
+            if finding.code == "operator.uncertified":
+                out.append(
+                    CreditRecord(
+                        id=credit_record_id("CR-UNCERT", f"{finding.subject}-{today.year}"),
+                        unit_uscc=uscc,
+                        kind=CreditRecordKind.UNCERTIFIED_OPERATOR,
+                        occurred_on=today,
+                        source=DERIVE_ACTOR,
+                        evidence=f"equipment/{finding.subject}",
+                        note=finding.message_zh,
+                    )
+                )
+    return out
+
+
 def derive_credit_records(
     sdk: Dualprev,
     *,
     today: dt.date | None = None,
     region_prefix: str | None = None,
     rules: DerivationRules | None = None,
+    personnel: bool = False,
 ) -> DerivationResult:
-    """Record every credit-relevant fact the SDK knows that is not recorded yet (one transaction)."""
+    """Record every credit-relevant fact the SDK knows that is not recorded yet (one transaction). With
+    ``personnel`` the personnel compliance check runs for every unit first (one read per unit) and uncertified
+    operators are recorded too."""
     today = today or timeutil.today()
     rules = rules or DerivationRules()
+    operators: list[CreditRecord] = []
+    if personnel:
+        with sdk.uow() as uow:
+            usccs = _unit_usccs(uow, region_prefix)
+        operators = _uncertified_operators(sdk, today, usccs)
     with sdk.uow() as uow:
         hazards = _major_hazard_facts(uow, region_prefix)
         found = [
@@ -288,8 +366,11 @@ def derive_credit_records(
             *_used_while_overdue(uow, today, region_prefix),
             *_unregistered(uow, today, region_prefix, rules),
             *_demonstration(uow, today, region_prefix),
+            *_years_without_findings(uow, today, region_prefix),
+            *operators,
         ]
-        found = [r for r in found if r.occurred_on <= today]
+        # one record per fact: a fact found twice in this run (two certificate requirements of one item…) once
+        found = list({r.id: r for r in reversed(found) if r.occurred_on <= today}.values())
         stored = uow.credit.existing_ids([r.id for r in found])
         new = sorted((r for r in found if r.id not in stored), key=lambda r: (r.unit_uscc, r.occurred_on, r.id))
         uow.credit.add_many(new)
