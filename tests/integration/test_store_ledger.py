@@ -207,3 +207,11 @@ def test_a_unit_that_still_holds_equipment_cannot_be_deleted(sdk: Dualprev, make
     sdk.ledger.delete_unit(unit.uscc, expected_version=unit.version)
     with pytest.raises(NotFound):
         sdk.ledger.get_unit(unit.uscc)
+
+
+def test_a_page_token_that_was_not_issued_by_a_listing_is_invalid(sdk: Dualprev) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        sdk.ledger.list_equipment(page_token="not-a-token")
+    assert caught.value.violations[0].field == "page_token"
+    with pytest.raises(InvalidArgument):
+        sdk.ledger.list_units(page_size=-1)
