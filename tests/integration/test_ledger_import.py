@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from dualprev_sdk import ids
 from dualprev_sdk.equipment_classes import DueDate, EquipmentClass, InspectionFacts, parameter
+from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.plugins import PluginHost
 from dualprev_sdk.services.bootstrap import Dualprev
 from dualprev_sdk.services.ledger_import import import_ledger
@@ -292,3 +293,44 @@ def test_missing_required_columns_stop_the_import_before_any_row(sdk: Dualprev, 
     assert report.rows_read == 0
     assert not report.committed
     assert [e.rule for e in report.errors] == ["ledger.required_column"]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 5000])
+@pytest.mark.parametrize("bad_index", [0, 1, 2])
+def test_wherever_the_bad_row_is_and_however_big_the_chunks_nothing_is_written(
+    sdk: Dualprev, tmp_path: Path, chunk_size: int, bad_index: int
+) -> None:
+    rows = ledger_rows()
+    rows[bad_index][8] = "2099-01-01"  # commissioned in the future
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", rows), chunk_size=chunk_size)
+    assert not report.committed
+    assert [(e.row, e.rule) for e in report.errors] == [(bad_index + 2, "date.future")]
+    assert counts(sdk) == {"units": 0, "equipment": 0, "outbox": 0}
+
+
+def test_an_import_that_fails_half_way_through_the_file_leaves_nothing_written(sdk: Dualprev, tmp_path: Path) -> None:
+    path = write(tmp_path / "ledger.csv", ledger_rows())
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("丙公司," + "x" * 200_000 + "\n")  # unreadable line after the good rows
+    with pytest.raises(InvalidArgument):
+        import_ledger(sdk, path, chunk_size=1)
+    assert counts(sdk) == {"units": 0, "equipment": 0, "outbox": 0}
+
+
+def test_a_dry_run_can_write_the_bad_rows_to_a_rejected_file(sdk: Dualprev, tmp_path: Path) -> None:
+    rows = ledger_rows()
+    rows[0][3] = "9990"
+    rejected = tmp_path / "bad.csv"
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", rows), dry_run=True, rejected_path=rejected)
+    assert report.rows_rejected == 1
+    assert rejected.read_text(encoding="utf-8-sig").count("\n") == 2
+    assert counts(sdk)["equipment"] == 0
+
+
+def test_progress_is_reported_per_chunk_with_the_file_size_as_total(sdk: Dualprev, tmp_path: Path) -> None:
+    path = write(tmp_path / "ledger.csv", ledger_rows())
+    calls: list[tuple[int, int, int | None]] = []
+    import_ledger(sdk, path, chunk_size=1, progress=lambda *args: calls.append(args))
+    assert [c[0] for c in calls] == [1, 2, 3, 3]
+    assert all(c[2] == path.stat().st_size for c in calls)
+    assert calls[-1][1] == path.stat().st_size

@@ -168,9 +168,21 @@ def _open_csv(path: Path) -> LedgerReader:
         # csv.reader's line_num counts physical lines; a cell with an embedded newline would skew a simple
         # counter, so report the line the record *started* on.
         start = 1
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
+        try:
+            for cells in reader:
+                yield start, cells
+                start = reader.line_num + 1
+        except csv.Error as exc:  # an unterminated quote, a cell over the field-size limit, a NUL byte
+            raise InvalidArgument.single(
+                f"row[{start}]", str(path), "ledger.csv_syntax", f"line {start}: not readable as csv: {exc}"
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise InvalidArgument.single(
+                f"row[{start}]",
+                str(path),
+                "ledger.encoding",
+                f"near line {start}: the file is not {encoding} throughout ({exc.reason}); save it as UTF-8",
+            ) from None
 
     rows = numbered()
     try:

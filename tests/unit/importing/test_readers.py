@@ -89,3 +89,23 @@ def test_the_rejected_rows_file_must_have_the_input_format(tmp_path: Path) -> No
     source = write_csv(tmp_path / "in.csv", [VALID_ROW])
     with open_ledger(source) as reader, pytest.raises(InvalidArgument):
         open_rejected_writer(tmp_path / "rejected.xlsx", reader)
+
+
+def test_a_broken_csv_line_is_reported_with_its_line_number(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    lines = [",".join(VALID_ROW), ",".join(VALID_ROW.values()), "a," + "x" * 200_000]  # over csv's field limit
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with open_ledger(path) as reader, pytest.raises(InvalidArgument) as caught:
+        list(reader.rows())
+    assert caught.value.violations[0].rule == "ledger.csv_syntax"
+    assert "line 3" in caught.value.violations[0].message
+
+
+def test_a_file_that_changes_encoding_half_way_is_refused_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / "l.csv"
+    head = (",".join(VALID_ROW) + "\n" + ",".join(VALID_ROW.values()) + "\n") * 1
+    filler = ("," * 10 + "\n") * 30_000  # push the bad bytes beyond the encoding sniffer's window
+    path.write_bytes(head.encode("utf-8") + filler.encode("utf-8") + "郑州".encode("gb18030") + b"\n")
+    with open_ledger(path) as reader, pytest.raises(InvalidArgument) as caught:
+        list(reader.rows())
+    assert caught.value.violations[0].rule == "ledger.encoding"
