@@ -139,3 +139,30 @@ def test_following_streams_are_capped_so_unary_calls_always_find_a_worker(
             streams[1].cancel()
     finally:
         gateway.stop(None).wait()
+
+
+def test_calls_beyond_the_concurrency_limit_are_refused_not_queued_without_bound(
+    sdk: Dualprev, tokens: dict[PrincipalKind, str]
+) -> None:
+    from dualprev_gateway.config import GatewayConfig
+    from dualprev_gateway.server import build_gateway
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    gateway = build_gateway(
+        GatewayConfig(address="127.0.0.1:0", max_concurrent_rpcs=1, events_poll_seconds=0.05), sdk=sdk
+    )
+    gateway.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{gateway.port}") as channel:
+            stream = events_pb2_grpc.EventServiceStub(channel).WatchEvents(
+                events_pb2.WatchEventsRequest(follow=True),
+                metadata=bearer(tokens[PrincipalKind.DATACENTER]),
+                timeout=20,
+            )
+            next(stream)  # the one allowed call is in progress
+            with pytest.raises(grpc.RpcError) as refused:
+                health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=5)
+            assert refused.value.code() is grpc.StatusCode.RESOURCE_EXHAUSTED
+            stream.cancel()
+    finally:
+        gateway.stop(None).wait()

@@ -69,7 +69,19 @@ class GatewayConfig:
     max_event_followers: int | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
     )
+    #: Calls in progress or queued beyond this are refused with RESOURCE_EXHAUSTED instead of queueing without
+    #: bound. None = 8 per worker.
+    max_concurrent_rpcs: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(1))
+    )
+    #: Server keepalive pings find clients that vanished without closing (a following stream would otherwise
+    #: hold its worker until the next write fails).
+    keepalive_seconds: float = attrs.field(default=30.0, validator=attrs.validators.gt(0))
     tls: TlsConfig | None = None
+
+    @property
+    def concurrent_rpcs(self) -> int:
+        return self.max_workers * 8 if self.max_concurrent_rpcs is None else self.max_concurrent_rpcs
 
     @property
     def event_followers(self) -> int:
@@ -84,6 +96,8 @@ _ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "LOG_LEVEL": ("log_level",),
     "EVENTS_POLL_SECONDS": ("events_poll_seconds",),
     "MAX_EVENT_FOLLOWERS": ("max_event_followers",),
+    "MAX_CONCURRENT_RPCS": ("max_concurrent_rpcs",),
+    "KEEPALIVE_SECONDS": ("keepalive_seconds",),
     "TLS_CERT_FILE": ("tls", "cert_file"),
     "TLS_KEY_FILE": ("tls", "key_file"),
     "TLS_CLIENT_CA_FILE": ("tls", "client_ca_file"),

@@ -110,7 +110,12 @@ def build_gateway(
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="dualprev-grpc"),
         interceptors=[RequestIdInterceptor(), AuthInterceptor(keys), *extra_interceptors],
-        options=[("grpc.so_reuseport", 0)],
+        options=[
+            ("grpc.so_reuseport", 0),
+            ("grpc.keepalive_time_ms", int(config.keepalive_seconds * 1000)),
+            ("grpc.keepalive_timeout_ms", 10_000),
+        ],
+        maximum_concurrent_rpcs=config.concurrent_rpcs,
     )
     plugins_pb2_grpc.add_PluginServiceServicer_to_server(PluginServicer(plugin_host or default_host()), server)
     ledger_pb2_grpc.add_LedgerServiceServicer_to_server(LedgerServicer(sdk), server)
