@@ -66,3 +66,18 @@ def test_event_payloads_are_stored_as_json_with_dates_as_iso_text(sdk: Dualprev)
 def test_a_payload_that_is_not_json_is_refused_when_emitted_naming_the_event(sdk: Dualprev) -> None:
     with sdk.uow() as uow, pytest.raises(TypeError, match=r"thing\.happened"):
         uow.emit("thing.happened", "things/1", {"handle": object()})
+
+
+def test_cursors_keep_increasing_after_consumed_events_are_pruned(sdk: Dualprev) -> None:
+    with sdk.uow() as uow:
+        for n in range(3):
+            uow.emit("tick", f"ticks/{n}", {})
+        uow.commit()
+    last = sdk.read_events()[-1].cursor
+    with sdk.uow() as uow:
+        assert uow.outbox.prune(last) == 3
+        uow.commit()
+    with sdk.uow() as uow:
+        uow.emit("tick", "ticks/3", {})
+        uow.commit()
+    assert [e.cursor > last for e in sdk.read_events()] == [True]

@@ -33,7 +33,11 @@ OUTBOX_LOCK_KEY = 0x6475616C70726576
 
 
 class OutboxRow(SQLModel, table=True):
+    """``sqlite_autoincrement``: without it SQLite reuses the highest id after rows are pruned, and a consumer's
+    cursor would then skip the new events."""
+
     __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(
         default=None,
@@ -125,6 +129,12 @@ class OutboxRepository:
 
     def read_after(self, cursor: int = 0, limit: int = 100) -> list[OutboxEvent]:
         return read_after(self.session, cursor, limit)
+
+    def prune(self, through: int) -> int:
+        """Delete events up to and including cursor ``through`` once every consumer has passed it; the count.
+        Cursors keep increasing afterwards on both backends."""
+        result = self.session.execute(sa.delete(OUTBOX).where(OUTBOX.c.id <= through))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def last_cursor(self) -> int:
         return int(self.session.execute(sa.select(sa.func.coalesce(sa.func.max(OUTBOX.c.id), 0))).scalar_one())
