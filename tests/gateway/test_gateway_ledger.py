@@ -267,3 +267,22 @@ def test_fields_outside_the_update_mask_are_ignored_even_when_they_are_junk(
     _, bad = _details(masked_junk.value)
     assert bad is not None
     assert [v.field for v in bad.field_violations] == ["equipment.manufactured_on"]
+
+
+def test_an_event_subject_leads_to_the_equipment_through_the_unit_wildcard(
+    ledger: ledger_pb2_grpc.LedgerServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    found = ledger.GetEquipment(
+        ledger_pb2.GetEquipmentRequest(name="units/-/equipment/eb1"), metadata=bearer(tokens[PrincipalKind.DATACENTER])
+    )
+    assert found.name == f"units/{UNIT_B}/equipment/eb1", "the answer carries the real parent"
+    with pytest.raises(grpc.RpcError) as hidden:  # the wildcard does not widen anyone's scope
+        ledger.GetEquipment(
+            ledger_pb2.GetEquipmentRequest(name="units/-/equipment/eb1"),
+            metadata=bearer(tokens[PrincipalKind.REGULATOR]),
+        )
+    assert hidden.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    mine = ledger.GetEquipment(
+        ledger_pb2.GetEquipmentRequest(name="units/-/equipment/ea1"), metadata=bearer(tokens[PrincipalKind.REGULATOR])
+    )
+    assert mine.name == f"units/{UNIT_A}/equipment/ea1"

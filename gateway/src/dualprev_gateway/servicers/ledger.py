@@ -77,14 +77,17 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         return load
 
     def _readable_equipment(self, principal: Principal, uscc: str, equipment_id: str) -> Equipment:
+        """``uscc`` may be ``-`` (AIP-159: equipment ids are unique across units), which lets a consumer of the
+        event feed (subjects ``equipment/{id}``) read the equipment without knowing its unit."""
         agencies = self._inspecting_agencies(equipment_id)
         try:
             equipment: Equipment = self._sdk.ledger.get_equipment(equipment_id)
-            if equipment.unit_uscc != uscc:
+            if uscc not in ("-", equipment.unit_uscc):
                 raise NotFound("equipment", convert.equipment_name(uscc, equipment_id))
         except NotFound:
             access.require_equipment_read(principal, uscc, None, equipment_id, inspecting_agencies=frozenset)
             raise
+        uscc = equipment.unit_uscc
         region = None
         if principal.kind is PrincipalKind.REGULATOR:
             region = self._sdk.ledger.get_unit(uscc).region_code

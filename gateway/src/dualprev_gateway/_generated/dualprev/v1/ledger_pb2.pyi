@@ -523,7 +523,7 @@ class GetEquipmentRequest(_message.Message):
 
     NAME_FIELD_NUMBER: _builtins.int
     name: _builtins.str
-    """`units/{uscc}/equipment/{equipment}`."""
+    """`units/{uscc}/equipment/{equipment}`, or `units/-/equipment/{equipment}`."""
     def __init__(
         self,
         *,

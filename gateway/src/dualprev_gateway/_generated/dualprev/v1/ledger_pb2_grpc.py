@@ -133,7 +133,8 @@ class LedgerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetEquipment(self, request, context):
-        """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`).
+        """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`; `units/-/equipment/{equipment}` finds it
+        in whichever unit holds it, AIP-159, and the response carries the full name).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

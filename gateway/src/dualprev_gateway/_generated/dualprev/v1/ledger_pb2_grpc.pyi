@@ -49,7 +49,9 @@ class LedgerServiceStub:
     DeleteUnit: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.DeleteUnitRequest, _empty_pb2.Empty]
     """Deletes a unit that has no equipment left."""
     GetEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.GetEquipmentRequest, _ledger_pb2.Equipment]
-    """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`)."""
+    """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`; `units/-/equipment/{equipment}` finds it
+    in whichever unit holds it, AIP-159, and the response carries the full name).
+    """
     ListEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.ListEquipmentRequest, _ledger_pb2.ListEquipmentResponse]
     """Lists the equipment of a unit, or of every visible unit with parent `units/-`."""
     CreateEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.CreateEquipmentRequest, _ledger_pb2.Equipment]
@@ -78,7 +80,9 @@ class LedgerServiceAsyncStub(LedgerServiceStub):
     DeleteUnit: _aio.UnaryUnaryMultiCallable[_ledger_pb2.DeleteUnitRequest, _empty_pb2.Empty]  # type: ignore[assignment]
     """Deletes a unit that has no equipment left."""
     GetEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.GetEquipmentRequest, _ledger_pb2.Equipment]  # type: ignore[assignment]
-    """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`)."""
+    """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`; `units/-/equipment/{equipment}` finds it
+    in whichever unit holds it, AIP-159, and the response carries the full name).
+    """
     ListEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.ListEquipmentRequest, _ledger_pb2.ListEquipmentResponse]  # type: ignore[assignment]
     """Lists the equipment of a unit, or of every visible unit with parent `units/-`."""
     CreateEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.CreateEquipmentRequest, _ledger_pb2.Equipment]  # type: ignore[assignment]
@@ -140,7 +144,9 @@ class LedgerServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _ledger_pb2.GetEquipmentRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_ledger_pb2.Equipment, _abc.Awaitable[_ledger_pb2.Equipment]]:
-        """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`)."""
+        """Gets one piece of equipment (`units/{uscc}/equipment/{equipment}`; `units/-/equipment/{equipment}` finds it
+        in whichever unit holds it, AIP-159, and the response carries the full name).
+        """
 
     @_abc_1.abstractmethod
     def ListEquipment(
