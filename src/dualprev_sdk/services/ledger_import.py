@@ -42,13 +42,12 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.unit import SizeClass
-from dualprev_sdk.equipment_classes import EquipmentClassRegistry
 from dualprev_sdk.importing.lookups import Lookups
 from dualprev_sdk.importing.readers import RejectedRowsWriter, open_ledger, open_rejected_writer
 from dualprev_sdk.importing.report import ImportReport, RowError, RowFlag
@@ -56,6 +55,9 @@ from dualprev_sdk.importing.validation import LedgerRow, RowValidator
 from dualprev_sdk.store.base import UTCDateTime
 from dualprev_sdk.store.equipment import EQUIPMENT
 from dualprev_sdk.store.units import UNITS
+
+if TYPE_CHECKING:
+    from dualprev_sdk.services.bootstrap import Dualprev
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "ImportProgress", "import_ledger"]
 
@@ -112,7 +114,7 @@ class ImportProgress(Protocol):
 
 
 def import_ledger(
-    sdk: Any,
+    sdk: Dualprev,
     path: str | os.PathLike[str],
     *,
     dry_run: bool = False,
@@ -140,7 +142,7 @@ def import_ledger(
             parameter_columns=tuple(h for _, h in reader.mapping.parameters),
             rejected_path=str(rejected_path) if rejected_path is not None else None,
         )
-        validator = RowValidator(reader.mapping, lookups=Lookups(), equipment_classes=_equipment_classes(sdk))
+        validator = RowValidator(reader.mapping, lookups=Lookups(), equipment_classes=sdk.host.equipment_classes)
         header_errors = validator.header_errors()
         if header_errors:
             for error in header_errors:
@@ -185,17 +187,6 @@ def import_ledger(
                 rejected.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _equipment_classes(sdk: Any) -> EquipmentClassRegistry | None:
-    for attribute in ("equipment_classes", "plugins", "host", "plugin_host"):
-        value = getattr(sdk, attribute, None)
-        if isinstance(value, EquipmentClassRegistry):
-            return value
-        registry = getattr(value, "equipment_classes", None)
-        if isinstance(registry, EquipmentClassRegistry):
-            return registry
-    return None
 
 
 def _forget_counts(report: ImportReport) -> None:
