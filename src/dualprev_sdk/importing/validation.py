@@ -62,7 +62,6 @@ class LedgerRow:
     equipment: dict[str, Any]
     key_kind: str
     key: str
-    cells: Sequence[Any] = ()
 
 
 # ---------------------------------------------------------------------------------------------------------------
