@@ -25,7 +25,7 @@ KINDS_BY_STEP = {
     "five_standards": {"five_standards_json"},
 }
 #: Steps whose services are part of this repository today: they must run, not be skipped.
-REQUIRED_STEPS = {"generate", "import", "grade", "lists", "duties", "hazards"}
+REQUIRED_STEPS = {"generate", "import", "grade", "lists", "duties", "hazards", "dossiers"}
 
 
 @pytest.fixture(scope="module")

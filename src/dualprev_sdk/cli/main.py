@@ -39,6 +39,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "risk",
     "inspections",
     "demo",
+    "simplified",
     "regulator",
 )
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
