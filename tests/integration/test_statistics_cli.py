@@ -86,6 +86,34 @@ def test_plan_draw_and_verify_from_the_command_line(
     )
     assert len(drawn["inputs_sha256"]) == 64
     assert "reproduced" in run(app, "supervision", "verify", drawn["draw_id"], "--db", db_url)
+    target = drawn["targets"][0]["uscc"]
+    run(
+        app,
+        "supervision",
+        "result",
+        drawn["draw_id"],
+        target,
+        "--outcome",
+        "no_problem",
+        "--date",
+        TODAY,
+        "--db",
+        db_url,
+    )
+    out = run(
+        app,
+        "supervision",
+        "publish",
+        drawn["draw_id"],
+        "--date",
+        TODAY,
+        "--db",
+        db_url,
+        "--export",
+        str(tmp_path / "results.csv"),
+    )
+    assert "published" in out
+    assert "未发现问题" in (tmp_path / "results.csv").read_text(encoding="utf-8-sig")
 
 
 def test_blacklist_sweep_and_list_with_export(app: typer.Typer, world: World, db_url: str, tmp_path: Path) -> None:

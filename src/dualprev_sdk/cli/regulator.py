@@ -382,6 +382,59 @@ def verify_command(draw_id: Annotated[str, typer.Argument()], db: DbOption = Non
     raise typer.Exit(1)
 
 
+@supervision_app.command("result")
+def result_command(  # noqa: PLR0917 - one parameter per option
+    draw_id: Annotated[str, typer.Argument()],
+    uscc: Annotated[str, typer.Argument(help="The target unit.")],
+    outcome: Annotated[str, typer.Option("--outcome", help="no_problem, problems_corrected, problems_found, …")],
+    inspected_on: Annotated[str, typer.Option("--date", help="Inspection date YYYY-MM-DD.")],
+    note: Annotated[str, typer.Option("--note")] = "",
+    actor: Annotated[str, typer.Option("--actor")] = "cli",
+    db: DbOption = None,
+) -> None:
+    """Record the inspection outcome of one drawn unit (its team becomes its "last inspectors")."""
+    from dualprev_sdk.domain.supervision import InspectionOutcome
+    from dualprev_sdk.services import supervision
+    from dualprev_sdk.services.bootstrap import Dualprev
+
+    try:
+        result_outcome = InspectionOutcome(outcome)
+    except ValueError:
+        allowed = ", ".join(o.value for o in InspectionOutcome)
+        raise typer.BadParameter(f"{outcome!r} is not one of {allowed}", param_hint="--outcome") from None
+    with Dualprev.open(db) as sdk:
+        supervision.record_draw_result(
+            sdk,
+            draw_id,
+            uscc=uscc,
+            outcome=result_outcome,
+            inspected_on=_required_day(inspected_on, "--date"),
+            note=note,
+            actor=actor,
+        )
+    console.print(f"{draw_id} {uscc}: {result_outcome.name_zh}")
+
+
+@supervision_app.command("publish")
+def publish_command(
+    draw_id: Annotated[str, typer.Argument()],
+    day: Annotated[str | None, typer.Option("--date", help="Publication date (default: today).")] = None,
+    actor: Annotated[str, typer.Option("--actor")] = "cli",
+    export: ExportOption = None,
+    db: DbOption = None,
+) -> None:
+    """Publish a draw's results (一公开), optionally exporting them."""
+    from dualprev_sdk import timeutil
+    from dualprev_sdk.services import supervision
+    from dualprev_sdk.services.bootstrap import Dualprev
+
+    with Dualprev.open(db) as sdk:
+        changed = supervision.publish_draw(sdk, draw_id, day=_day(day, "--date") or timeutil.today(), actor=actor)
+        if export is not None:
+            supervision.export_draw_results(sdk, draw_id, export)
+    console.print(f"{draw_id}: {'published' if changed else 'already published'}")
+
+
 @supervision_app.command("inspector")
 def inspector_command(  # noqa: PLR0917 - one parameter per option
     inspector_id: Annotated[str, typer.Argument()],

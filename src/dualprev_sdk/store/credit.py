@@ -321,23 +321,27 @@ class CreditRepository:
     # -- blacklist -------------------------------------------------------------------------------------------
 
     def add_blacklist_entry(self, entry: BlacklistEntry) -> BlacklistEntry:
-        """Insert a new entry with its trigger links; a trigger that already listed the unit is AlreadyExists."""
+        """Insert a new entry with its trigger links; a trigger that already listed the unit is AlreadyExists
+        (also when a concurrent sweep inserted it first: the primary keys decide)."""
         if self.session.execute(sa.select(BLACKLIST_ENTRIES.c.id).where(BLACKLIST_ENTRIES.c.id == entry.id)).first():
             raise AlreadyExists(ENTRY_KIND, entry.id)
-        now = timeutil.now()
-        self.session.execute(
-            sa.insert(BLACKLIST_ENTRIES).values(**_entry_to_row(entry), version=1, created_at=now, updated_at=now)
-        )
         taken = self.listed_record_ids(entry.trigger_record_ids)
         if taken:
             raise AlreadyExists(
                 "blacklist trigger", sorted(taken)[0], "the record already put its unit on the blacklist"
             )
-        if entry.trigger_record_ids:
+        now = timeutil.now()
+        try:
             self.session.execute(
-                sa.insert(BLACKLIST_ENTRY_RECORDS),
-                [{"record_id": r, "entry_id": entry.id} for r in entry.trigger_record_ids],
+                sa.insert(BLACKLIST_ENTRIES).values(**_entry_to_row(entry), version=1, created_at=now, updated_at=now)
             )
+            if entry.trigger_record_ids:
+                self.session.execute(
+                    sa.insert(BLACKLIST_ENTRY_RECORDS),
+                    [{"record_id": r, "entry_id": entry.id} for r in entry.trigger_record_ids],
+                )
+        except sa.exc.IntegrityError as exc:
+            raise AlreadyExists(ENTRY_KIND, entry.id, "a concurrent sweep listed the same records first") from exc
         self._write_repairs(entry)
         entry.version = 1
         return entry
