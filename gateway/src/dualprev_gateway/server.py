@@ -42,7 +42,9 @@ from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
 from dualprev_sdk.access import ApiKeySource
-from dualprev_sdk.plugins import PluginHost, default_host
+from dualprev_sdk.plugins import PluginHost
+from dualprev_sdk.services.bootstrap import Dualprev
+from dualprev_sdk.store.api_keys import StoreApiKeys
 
 __all__ = ["BUSINESS_SERVICES", "Gateway", "build_server", "serve"]
 
@@ -60,11 +62,14 @@ BUSINESS_SERVICES: tuple[str, ...] = (
 class Gateway:
     """A built server plus what serving it needs: the bound port and the health servicer to flip on drain."""
 
-    def __init__(self, server: grpc.Server, port: int, health_servicer: health.HealthServicer, sdk: Any) -> None:
+    def __init__(
+        self, server: grpc.Server, port: int, health_servicer: health.HealthServicer, sdk: Dualprev, *, owns_sdk: bool
+    ) -> None:
         self.server = server
         self.port = port
         self.health = health_servicer
         self.sdk = sdk
+        self.owns_sdk = owns_sdk  # opened by build_gateway, so closed by serve()
 
     def start(self) -> None:
         self.server.start()
@@ -81,32 +86,21 @@ class Gateway:
             self.health.set(name, status)
 
 
-def _open_sdk(config: GatewayConfig) -> Any:
-    from dualprev_sdk.services.bootstrap import Dualprev
-
-    return Dualprev.open(config.db)
-
-
-def _default_keys(sdk: Any) -> ApiKeySource:
-    from dualprev_sdk.store.api_keys import StoreApiKeys
-
-    return StoreApiKeys(sdk.uow)
-
-
 def build_gateway(
     config: GatewayConfig,
     *,
-    sdk: Any = None,
+    sdk: Dualprev | None = None,
     keys: ApiKeySource | None = None,
     plugin_host: PluginHost | None = None,
     extra_interceptors: Sequence[grpc.ServerInterceptor] = (),
 ) -> Gateway:
-    """Wire and bind (not start) a server. ``sdk`` defaults to ``Dualprev.open(config.db)``; ``keys`` to the
-    API keys stored in that database."""
+    """Wire and bind (not start) a server. ``sdk`` defaults to ``Dualprev.open(config.db)`` (then closed by
+    ``serve``); ``keys`` to the API keys stored in that database; ``plugin_host`` to the SDK's."""
+    owns_sdk = sdk is None
     if sdk is None:
-        sdk = _open_sdk(config)
+        sdk = Dualprev.open(config.db)
     if keys is None:
-        keys = _default_keys(sdk)
+        keys = StoreApiKeys(sdk.uow)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="dualprev-grpc"),
         interceptors=[RequestIdInterceptor(), AuthInterceptor(keys), *extra_interceptors],
@@ -117,7 +111,7 @@ def build_gateway(
         ],
         maximum_concurrent_rpcs=config.concurrent_rpcs,
     )
-    plugins_pb2_grpc.add_PluginServiceServicer_to_server(PluginServicer(plugin_host or default_host()), server)
+    plugins_pb2_grpc.add_PluginServiceServicer_to_server(PluginServicer(plugin_host or sdk.host), server)
     ledger_pb2_grpc.add_LedgerServiceServicer_to_server(LedgerServicer(sdk), server)
     hazards_pb2_grpc.add_HazardServiceServicer_to_server(HazardServicer(sdk), server)
     events_pb2_grpc.add_EventServiceServicer_to_server(
@@ -136,7 +130,7 @@ def build_gateway(
         server,
     )
     port = _bind(server, config)
-    return Gateway(server, port, health_servicer, sdk)
+    return Gateway(server, port, health_servicer, sdk, owns_sdk=owns_sdk)
 
 
 def _bind(server: grpc.Server, config: GatewayConfig) -> int:
@@ -190,6 +184,5 @@ def serve(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        close = getattr(gateway.sdk, "close", None)
-        if callable(close):
-            close()
+        if gateway.owns_sdk:
+            gateway.sdk.close()

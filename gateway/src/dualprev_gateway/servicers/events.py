@@ -21,6 +21,7 @@ from dualprev_gateway.auth import current_principal
 from dualprev_gateway.status import ResourceExhausted
 from dualprev_sdk.access import require_datacenter
 from dualprev_sdk.errors import InvalidArgument
+from dualprev_sdk.services.bootstrap import Dualprev
 
 __all__ = ["EventServicer", "decode_cursor", "encode_cursor"]
 
@@ -61,7 +62,7 @@ def _to_proto(event: Any) -> events_pb2.Event:
 class EventServicer(events_pb2_grpc.EventServiceServicer):
     """Only the data centre may watch the whole feed (it carries every unit's changes)."""
 
-    def __init__(self, sdk: Any, *, poll_seconds: float = 0.2, batch: int = 200, max_followers: int = 1) -> None:
+    def __init__(self, sdk: Dualprev, *, poll_seconds: float = 0.2, batch: int = 200, max_followers: int = 1) -> None:
         self._sdk = sdk
         self._poll = poll_seconds
         self._batch = batch

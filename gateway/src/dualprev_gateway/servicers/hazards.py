@@ -9,7 +9,6 @@ Hazard names do not carry the unit, so a missing hazard looks exactly like an ou
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import grpc
 
@@ -22,6 +21,7 @@ from dualprev_sdk.access import Principal, PrincipalKind
 from dualprev_sdk.domain.hazard import Hazard, HazardCommand
 from dualprev_sdk.errors import InvalidArgument, NotFound, PermissionDenied
 from dualprev_sdk.services import hazards as use_cases
+from dualprev_sdk.services.bootstrap import Dualprev
 
 __all__ = ["HazardServicer"]
 
@@ -33,7 +33,7 @@ def _actor(principal: Principal) -> str:
 
 
 class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
-    def __init__(self, sdk: Any) -> None:
+    def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
 
     # -- access helpers ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ returned to callers whose scope would include the resource.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import grpc
 from google.protobuf import empty_pb2
@@ -22,6 +22,7 @@ from dualprev_sdk.access import Principal, PrincipalKind
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.domain.unit import UseUnit
 from dualprev_sdk.errors import InvalidArgument, NotFound
+from dualprev_sdk.services.bootstrap import Dualprev
 
 __all__ = ["LedgerServicer"]
 
@@ -54,7 +55,7 @@ def _status(value: str) -> EquipmentStatus:
 
 
 class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
-    def __init__(self, sdk: Any, *, idempotency: IdempotencyCache | None = None) -> None:
+    def __init__(self, sdk: Dualprev, *, idempotency: IdempotencyCache | None = None) -> None:
         self._sdk = sdk
         self._idempotency = idempotency or IdempotencyCache()
 
