@@ -186,36 +186,44 @@ def generate_tasks(
     """
     calendar = calendar or HolidayCalendar()
     warnings: list[str] = []
-    created = total = 0
     with sdk.uow() as uow:
         plans = [p for p in uow.duties.list_plans(unit_uscc=unit_uscc) if plan_ids is None or p.id in plan_ids]
         if plan_ids is not None:
             unknown = sorted(set(plan_ids) - {p.id for p in plans})
             if unknown:
                 raise NotFound("active duty plan", ", ".join(unknown))
+        units: dict[str, UseUnit] = {}
+        planned: list[DutyTask] = []
+        scope: dict[str, list[str]] = {}
         for plan in plans:
-            units = [uow.units.get(u) for u in plan.unit_usccs if unit_uscc is None or u == unit_uscc]
-            assignees = {u.uscc: _assignee(u, plan.effective_role, plan.equipment_kind) for u in units}
-            scoped = attrs.evolve(plan, unit_usccs=tuple(u.uscc for u in units)) if units else None
-            if scoped is None:
+            usccs = [u for u in plan.unit_usccs if unit_uscc is None or u == unit_uscc]
+            for u in usccs:
+                if u not in units:
+                    units[u] = uow.units.get(u)
+            if not usccs:
                 continue
-            result = plan_tasks(scoped, start, end, assignees=assignees, calendar=calendar)
+            assignees = {u: _assignee(units[u], plan.effective_role, plan.equipment_kind) for u in usccs}
+            result = plan_tasks(
+                attrs.evolve(plan, unit_usccs=tuple(usccs)), start, end, assignees=assignees, calendar=calendar
+            )
             warnings.extend(w for w in result.warnings if w not in warnings)
-            new = uow.duties.add_tasks(result.tasks)
-            created += new
-            total += len(result.tasks)
-            if new:
-                uow.emit(
-                    "duty_tasks.generated",
-                    _plan_resource(plan.id),
-                    {
-                        "plan_id": plan.id,
-                        "from": start.isoformat(),
-                        "to": end.isoformat(),
-                        "created": new,
-                        "units": [u.uscc for u in units],
-                    },
-                )
+            planned.extend(result.tasks)
+            scope[plan.id] = usccs
+        created_by_plan = uow.duties.add_tasks(planned)
+        total = len(planned)
+        created = sum(created_by_plan.values())
+        for plan_id, new in sorted(created_by_plan.items()):
+            uow.emit(
+                "duty_tasks.generated",
+                _plan_resource(plan_id),
+                {
+                    "plan_id": plan_id,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "created": new,
+                    "units": scope[plan_id],
+                },
+            )
         uow.commit()
     return GenerationResult(created=created, total=total, warnings=tuple(warnings))
 
