@@ -149,3 +149,9 @@ def test_two_sweeps_at_once_create_each_case_and_hazard_once(sdk: Dualprev) -> N
     assert hz.hazard_statistics(sdk, today=TODAY).total == 5
     with sdk.uow() as uow:
         assert all(c.hazard_opened for c in uow.inspections.cases())
+
+
+def test_the_counts_cover_every_overdue_item_even_when_the_rows_are_limited(sdk: Dualprev) -> None:
+    build(sdk)
+    listing = ins.list_overdue(sdk, today=TODAY, limit=2)
+    assert (len(listing.items), listing.total, listing.by_kind) == (2, 5, {"3000": 2, "4000": 2, "5000": 1})

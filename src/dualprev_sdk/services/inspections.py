@@ -324,16 +324,20 @@ def list_overdue(
     unit_uscc: str | None = None,
     limit: int | None = None,
 ) -> OverdueListing:
-    """Equipment in use past its due date, by unit, region and class: one indexed query for the rows and one
-    GROUP BY for the counts (the counts cover everything even when ``limit`` cuts the rows)."""
+    """Equipment in use past its due date, by unit, region and class: one indexed range query for the rows; the
+    counts are folded from those rows, or — when ``limit`` cuts the rows — come from one GROUP BY in the database
+    so they still cover everything."""
     today = today or timeutil.today()
     with sdk.uow() as uow:
         items = uow.inspections.overdue(
             today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc, limit=limit
         )
-        counts = uow.inspections.overdue_counts(
-            today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc
-        )
+        if limit is not None and len(items) >= limit:
+            counts = uow.inspections.overdue_counts(
+                today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc
+            )
+        else:
+            counts = [(i.region_code, i.unit_uscc, i.catalog_code, 1) for i in items]
     by_region: Counter[str] = Counter()
     by_unit: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()

@@ -431,16 +431,17 @@ class InspectionRepository:
         )
         if limit is not None:
             stmt = stmt.limit(limit)
+        # Core execution on the session's connection: the ORM layer adds nothing to a plain column select
         return [
             OverdueItem(
-                equipment_id=r[0],
-                unit_uscc=r[1],
-                region_code=r[2],
-                catalog_code=r[3],
-                next_inspection_due=r[4],
-                stopped=bool(r[5]),
+                equipment_id=eid,
+                unit_uscc=uscc,
+                region_code=region,
+                catalog_code=catalog,
+                next_inspection_due=due,
+                stopped=bool(stopped),
             )
-            for r in self.session.execute(stmt)
+            for eid, uscc, region, catalog, due, stopped in self.session.connection().execute(stmt)
         ]
 
     def overdue_counts(
