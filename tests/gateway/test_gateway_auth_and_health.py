@@ -130,3 +130,21 @@ def test_an_unexpected_failure_is_internal_with_the_request_id_and_no_traceback(
     logged = [r for r in caplog.records if getattr(r, "fields", {}).get("request_id") == "req-boom"]
     assert logged
     assert logged[0].exc_info is not None, "the traceback goes to the log instead"
+
+
+def test_every_call_leaves_one_access_log_line_saying_who_called_what_and_how_it_ended(
+    channel: grpc.Channel, tokens: dict[PrincipalKind, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    stub = ledger_pb2_grpc.LedgerServiceStub(channel)
+    token = tokens[PrincipalKind.REGULATOR]
+    with caplog.at_level(logging.INFO, logger="dualprev_gateway"):
+        stub.GetUnit(
+            ledger_pb2.GetUnitRequest(name=f"units/{UNIT_A}"), metadata=(*bearer(token), ("x-request-id", "audit-1"))
+        )
+    lines = [getattr(r, "fields", {}) for r in caplog.records if r.getMessage() == "call"]
+    audit = [f for f in lines if f.get("request_id") == "audit-1"]
+    assert len(audit) == 1
+    assert audit[0]["method"] == "/dualprev.v1.LedgerService/GetUnit"
+    assert audit[0]["code"] == "OK"
+    assert audit[0]["principal"] == "regulator:4101"
+    assert audit[0]["key_id"] == token.split("_")[1]

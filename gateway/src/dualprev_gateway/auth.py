@@ -14,7 +14,7 @@ from typing import Any
 
 import grpc
 
-from dualprev_gateway.interceptors import Behavior, metadata_value, wrap_handler
+from dualprev_gateway.interceptors import Behavior, annotate_call, metadata_value, wrap_handler
 from dualprev_gateway.status import Unauthenticated
 from dualprev_sdk.access import ApiKeySource, Principal, authenticate
 
@@ -62,6 +62,7 @@ class AuthInterceptor(grpc.ServerInterceptor):
         principal = authenticate(token.strip(), self._keys)
         if principal is None:
             raise Unauthenticated("the API key is not valid (unknown, revoked or mistyped)")
+        annotate_call(principal=str(principal), key_id=principal.key_id)  # who did it, in the access log
         return principal
 
     def intercept_service(

@@ -19,15 +19,25 @@ import grpc
 
 from dualprev_gateway.status import REQUEST_ID_KEY, status_for_exception
 
-__all__ = ["RequestIdInterceptor", "current_request_id", "metadata_value", "wrap_handler"]
+__all__ = ["RequestIdInterceptor", "annotate_call", "current_request_id", "metadata_value", "wrap_handler"]
 
 log = logging.getLogger("dualprev_gateway.access")
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("dualprev_request_id", default="")
+_call_fields: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "dualprev_call_fields", default=None
+)
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 Behavior = Callable[[Any, grpc.ServicerContext], Any]
 Wrapper = Callable[[Behavior, bool], Behavior]
+
+
+def annotate_call(**fields: Any) -> None:
+    """Add fields to the current call's access-log line (the auth interceptor records who called)."""
+    current = _call_fields.get()
+    if current is not None:
+        current.update(fields)
 
 
 def current_request_id() -> str:
@@ -87,6 +97,8 @@ class RequestIdInterceptor(grpc.ServerInterceptor):
 
                 def stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
                     token = _request_id.set(request_id)
+                    fields: dict[str, Any] = {}
+                    fields_token = _call_fields.set(fields)
                     started = time.perf_counter()
                     sent = 0
                     context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
@@ -95,27 +107,31 @@ class RequestIdInterceptor(grpc.ServerInterceptor):
                             sent += 1
                             yield item
                     except Exception as exc:
-                        _fail(context, exc, request_id, method, started)
+                        _fail(context, exc, request_id, method, started, extra=fields)
                     else:
-                        _done(context, request_id, method, started, sent)
+                        _done(request_id, method, started, sent, fields)
                     finally:
+                        _call_fields.reset(fields_token)
                         _request_id.reset(token)
 
                 return stream
 
             def unary(request: Any, context: grpc.ServicerContext) -> Any:
                 token = _request_id.set(request_id)
+                fields: dict[str, Any] = {}
+                fields_token = _call_fields.set(fields)
                 started = time.perf_counter()
                 context.set_trailing_metadata(((REQUEST_ID_KEY, request_id),))
                 try:
                     response = behavior(request, context)
                 except Exception as exc:
-                    _fail(context, exc, request_id, method, started)
+                    _fail(context, exc, request_id, method, started, extra=fields)
                     return None
                 else:
-                    _done(context, request_id, method, started, None)
+                    _done(request_id, method, started, None, fields)
                     return response
                 finally:
+                    _call_fields.reset(fields_token)
                     _request_id.reset(token)
 
             return unary
@@ -128,24 +144,36 @@ def _already_aborted(context: grpc.ServicerContext) -> bool:
     return code is not None and code != grpc.StatusCode.OK
 
 
-def _fail(context: grpc.ServicerContext, exc: Exception, request_id: str, method: str, started: float) -> None:
+def _fail(
+    context: grpc.ServicerContext,
+    exc: Exception,
+    request_id: str,
+    method: str,
+    started: float,
+    *,
+    extra: dict[str, Any],
+) -> None:
     if _already_aborted(context):  # a handler (e.g. grpc's own reflection) aborted on purpose
         raise exc
     status = status_for_exception(exc, request_id=request_id, method=method)
-    log.info(
-        "call",
-        extra={"fields": {"request_id": request_id, "method": method, "code": status.code.name,
-                          "duration_ms": round((time.perf_counter() - started) * 1000, 2)}},
-    )
+    fields: dict[str, Any] = {
+        "request_id": request_id,
+        "method": method,
+        "code": status.code.name,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        **extra,
+    }
+    log.info("call", extra={"fields": fields})
     context.abort_with_status(status)
 
 
-def _done(context: grpc.ServicerContext, request_id: str, method: str, started: float, sent: int | None) -> None:
+def _done(request_id: str, method: str, started: float, sent: int | None, extra: dict[str, Any]) -> None:
     fields: dict[str, Any] = {
         "request_id": request_id,
         "method": method,
         "code": "OK",
         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        **extra,
     }
     if sent is not None:
         fields["messages_sent"] = sent

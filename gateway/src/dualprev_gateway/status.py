@@ -35,7 +35,6 @@ from dualprev_sdk.errors import (
 __all__ = [
     "ERROR_DOMAIN",
     "REQUEST_ID_KEY",
-    "DeadlineExceeded",
     "ResourceExhausted",
     "Unauthenticated",
     "grpc_code_for",
@@ -64,12 +63,6 @@ class ResourceExhausted(DualprevError):
     reason = "RESOURCE_EXHAUSTED"
 
 
-class DeadlineExceeded(DualprevError):
-    """A long operation or stream noticed that the client's deadline has passed."""
-
-    reason = "DEADLINE_EXCEEDED"
-
-
 # Order matters: the first matching class wins, so subclasses come before their bases.
 _CODES: Sequence[tuple[type[DualprevError], code_pb2.Code.ValueType]] = (
     (InvalidArgument, code_pb2.INVALID_ARGUMENT),
@@ -79,7 +72,6 @@ _CODES: Sequence[tuple[type[DualprevError], code_pb2.Code.ValueType]] = (
     (FailedPrecondition, code_pb2.FAILED_PRECONDITION),
     (PermissionDenied, code_pb2.PERMISSION_DENIED),
     (Unauthenticated, code_pb2.UNAUTHENTICATED),
-    (DeadlineExceeded, code_pb2.DEADLINE_EXCEEDED),
     (ResourceExhausted, code_pb2.RESOURCE_EXHAUSTED),
 )
 
