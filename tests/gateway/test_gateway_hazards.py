@@ -153,3 +153,24 @@ def test_hazard_lists_are_scoped_filtered_and_paged(
         hazards_pb2.ListHazardsRequest(parent="units/-", filter='region_code = "4102*"'), metadata=regulator
     )
     assert list(elsewhere.hazards) == []
+
+
+def test_a_report_missing_what_the_domain_requires_names_the_request_fields(
+    hazards: hazards_pb2_grpc.HazardServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    with pytest.raises(grpc.RpcError) as invalid:
+        hazards.ReportHazard(
+            hazards_pb2.ReportHazardRequest(
+                parent=f"units/{UNIT_A}",
+                source=hazards_pb2.HAZARD_SOURCE_DAILY_CHECK,
+                description="护栏松动",
+                found_on="2026-03-07",
+            ),
+            metadata=bearer(tokens[PrincipalKind.ENTERPRISE]),
+        )
+    assert invalid.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    status = rpc_status.from_call(invalid.value)  # type: ignore[arg-type]
+    assert status is not None
+    bad = error_details_pb2.BadRequest()
+    assert any(d.Unpack(bad) for d in status.details if d.Is(error_details_pb2.BadRequest.DESCRIPTOR))
+    assert "source_reference" in {v.field for v in bad.field_violations}

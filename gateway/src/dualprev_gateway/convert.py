@@ -68,7 +68,8 @@ def in_proto_terms(exc: InvalidArgument, prefix: str, fields: Mapping[str, str])
         head, sep, rest = v.field.partition(".")
         bracket = head.find("[")
         key, index = (head[:bracket], head[bracket:]) if bracket > 0 else (head, "")
-        field = f"{prefix}.{to_proto.get(key, key)}{index}{sep}{rest}" if v.field else prefix
+        renamed_field = f"{to_proto.get(key, key)}{index}{sep}{rest}"
+        field = (f"{prefix}.{renamed_field}" if prefix else renamed_field) if v.field else prefix
         renamed.append(attrs.evolve(v, field=field))
     return InvalidArgument(renamed, reason=exc.reason, metadata=exc.metadata)
 

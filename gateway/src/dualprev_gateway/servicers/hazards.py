@@ -8,6 +8,7 @@ Hazard names do not carry the unit, so a missing hazard looks exactly like an ou
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import grpc
@@ -24,6 +25,9 @@ from dualprev_sdk.services import hazards as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
 __all__ = ["HazardServicer"]
+
+#: ReportHazardRequest field → report_hazard argument, to restate SDK violations in the client's terms.
+_REPORT_FIELDS = {"parent": "unit_uscc", "equipment": "equipment_id", "hazard_id": "hazard_id"}
 
 
 def _actor(principal: Principal) -> str:
@@ -119,7 +123,8 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             equipment_id=equipment_id,
             inspecting_agencies=self._agencies(equipment_id),
         )
-        result = use_cases.report_hazard(
+        report = functools.partial(
+            use_cases.report_hazard,
             self._sdk,
             unit_uscc=uscc,
             equipment_id=equipment_id,
@@ -135,6 +140,10 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             legal_basis=request.legal_basis,
             request_id=request.request_id or None,
         )
+        try:
+            result = report()
+        except InvalidArgument as exc:  # the SDK names its arguments; the client sent proto fields
+            raise convert.in_proto_terms(exc, "", _REPORT_FIELDS) from None
         return hc.hazard_to_proto(result.hazard)
 
     def RegisterHazard(
