@@ -650,27 +650,25 @@ def submit_agency_findings(
     opened: list[OpenedHazard] = []
     for i, finding in enumerate(findings):
         key = f"agency:{record.id}:{i}"
-        opened.append(
-            _open_hazard(
-                sdk,
-                key=key,
-                hazard_id=_stable_id("HZ-IA", key),
-                unit_uscc=equipment.unit_uscc,
-                equipment_id=equipment.id,
-                source=HazardSource.INSPECTION_AGENCY,
-                source_reference=record.report_number,
-                description=finding.description,
-                found_on=min(record.inspected_on, at.astimezone(timeutil.SHANGHAI).date()),
-                finder=submission.inspector or record.agency,
-                actor=actor,
-                at=at,
-                findings=(finding.code,),
-                last_conclusion=last_conclusion,
-                last_safety_grade=record.safety_grade,
-                inspection_overdue=False,
-                location=finding.location,
-            )
-        )
+        arguments: dict[str, Any] = {
+            "key": key,
+            "hazard_id": _stable_id("HZ-IA", key),
+            "unit_uscc": equipment.unit_uscc,
+            "equipment_id": equipment.id,
+            "source": HazardSource.INSPECTION_AGENCY,
+            "source_reference": record.report_number,
+            "description": finding.description,
+            "found_on": min(record.inspected_on, at.astimezone(timeutil.SHANGHAI).date()),
+            "finder": submission.inspector or record.agency,
+            "actor": actor,
+            "at": at,
+            "findings": (finding.code,),
+            "last_conclusion": last_conclusion,
+            "last_safety_grade": record.safety_grade,
+            "inspection_overdue": False,
+            "location": finding.location,
+        }
+        opened.append(_open_with_retries(sdk, arguments))
     with sdk.uow() as uow:
         for i, hazard in enumerate(opened):
             uow.inspections.link_finding(record.id, i, hazard.hazard_id)
