@@ -456,12 +456,15 @@ def credit_classes(
     for record in uow.credit.for_region(region_prefix, since=timeutil.add_years(day, -model.window_years), until=day):
         records.setdefault(record.unit_uscc, []).append(record)
     issued = uow.credit.issued_classes_in_force(region_prefix, day)
+    without_records = classify("", (), day=day, model=model).credit_class  # most units: classified once
     out = {}
     for uscc in usccs:
         if uscc in issued:
             out[uscc] = issued[uscc].credit_class
+        elif uscc in records:
+            out[uscc] = classify(uscc, records[uscc], day=day, model=model).credit_class
         else:
-            out[uscc] = classify(uscc, records.get(uscc, ()), day=day, model=model).credit_class
+            out[uscc] = without_records
     return out
 
 

@@ -130,6 +130,7 @@ def supervision_facts(
     from dualprev_sdk.store.units import UNITS
 
     u, e, h, rp = UNITS.c, EQUIPMENT.c, HAZARDS.c, RISK_POINTS.c
+    risk_rules = risk_rules or RiskBasisRules()  # once, not per unit
     units = list(
         uow.session.execute(
             sa.select(u.uscc, u.name, u.region_code, u.industry)
