@@ -534,7 +534,7 @@ def generate_city(
         county_zh = county_name.name if county_name is not None else ""
         uscc = _uscc(rng, county, seen)
         size_class = rng.choices(_SIZES, _SIZE_WEIGHTS)[0]
-        park = parks[number % len(parks)] if industry.in_park and rng.random() < 0.8 else None
+        park = parks[number % len(parks)] if (industry.in_park and rng.random() < 0.9) or rng.random() < 0.15 else None
         name = f"{city_name[:-1]}{county_zh[:2]}{_TRADE_NAMES[number % len(_TRADE_NAMES)]}{industry.name_zh}有限公司"
         if industry.code in ("Q84", "P83"):
             name = f"{city_name[:-1]}{_TRADE_NAMES[number % len(_TRADE_NAMES)]}{industry.name_zh}"
@@ -698,15 +698,14 @@ def _flag_demonstrations(units: list[UnitSpec], rng: random.Random) -> list[Unit
     """The seed asks for 1–2 demonstration enterprises per city and equipment class: flag one medium or large
     unit per kind present (a unit may demonstrate several kinds)."""
     flagged: set[str] = set()
-    kinds = sorted({e.catalog_code[0] for u in units for e in u.equipment})
-    for kind in kinds:
-        candidates = [
-            u
-            for u in units
-            if u.size_class in ("large", "medium") and any(e.catalog_code[0] == kind for e in u.equipment)
-        ] or [u for u in units if any(e.catalog_code[0] == kind for e in u.equipment)]
-        if candidates:
-            flagged.add(candidates[rng.randrange(len(candidates))].uscc)
+
+    def group(code: str) -> str:  # the equipment classes: gas cylinders (23xx) are their own class within 2000
+        return code[:2] if code.startswith("23") else code[0]
+
+    for kind in sorted({group(e.catalog_code) for u in units for e in u.equipment}):
+        users = [u for u in units if any(group(e.catalog_code) == kind for e in u.equipment)]
+        candidates = [u for u in users if u.size_class in ("large", "medium")] or users
+        flagged.add(candidates[rng.randrange(len(candidates))].uscc)
     return [attrs.evolve(u, demonstration=u.uscc in flagged) for u in units]
 
 

@@ -1,0 +1,330 @@
+"""Parks (一园一策) and demonstration enterprises (示范企业).
+
+The seed asks regulators to build dual prevention park by park ("一园一策") and to set up, in every city, one or
+two demonstration enterprises for each class of special equipment ("每个地市按照每类特种设备分别建立 1 至 2 家示范
+试点企业"). Units carry ``park`` and ``demonstration`` in the ledger; this module reads them back as
+
+* a park report: the park's units on a four-colour map (each unit coloured by its highest risk), their open and
+  overdue hazards, overdue inspections and missed duties;
+* the demonstration coverage per city × equipment class, each cell marked missing (0), met (1–2) or above the
+  plan's range (>2, not wrong — just more than the plan asks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from dualprev_sdk import timeutil
+from dualprev_sdk.domain.common import RiskLevel
+from dualprev_sdk.domain.unit import UseUnit
+
+if TYPE_CHECKING:
+    from dualprev_sdk.reports.svg import SvgDocument
+    from dualprev_sdk.services.bootstrap import Dualprev
+
+__all__ = [
+    "DEMONSTRATION_RANGE",
+    "CoverageRow",
+    "DemonstrationCoverage",
+    "ParkReport",
+    "ParkUnit",
+    "demonstration_coverage",
+    "list_parks",
+    "park_report",
+    "render_park_map",
+    "set_demonstration",
+    "set_park",
+    "write_coverage_xlsx",
+    "write_park_report_html",
+]
+
+_ALL = 1_000_000
+#: "1 至 2 家" per city and class (豫市监办〔2021〕55号 二（四）).
+DEMONSTRATION_RANGE = (1, 2)
+
+
+def _all_units(sdk: Dualprev, region_prefix: str | None) -> list[UseUnit]:
+    units: list[UseUnit] = []
+    after: str | None = None
+    with sdk.uow() as uow:
+        while True:
+            page = uow.units.list(region_prefix=region_prefix, after=after, limit=1000)
+            units.extend(page)
+            if len(page) < 1000:
+                return units
+            after = page[-1].uscc
+
+
+def list_parks(sdk: Dualprev, *, region_prefix: str | None = None) -> dict[str, int]:
+    """Park name → number of units in it (under ``region_prefix``)."""
+    counts: dict[str, int] = {}
+    for unit in _all_units(sdk, region_prefix):
+        if unit.park:
+            counts[unit.park] = counts.get(unit.park, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def set_park(sdk: Dualprev, uscc: str, park: str | None) -> UseUnit:
+    """Put a unit in a park (or take it out with ``None``)."""
+    unit = sdk.ledger.get_unit(uscc)
+    return sdk.ledger.update_unit(attrs.evolve(unit, park=(park or "").strip() or None))
+
+
+def set_demonstration(sdk: Dualprev, uscc: str, demonstration: bool) -> UseUnit:
+    """Flag (or unflag) a unit as a demonstration enterprise."""
+    unit = sdk.ledger.get_unit(uscc)
+    return sdk.ledger.update_unit(attrs.evolve(unit, demonstration=demonstration))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# park report
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ParkUnit:
+    unit: UseUnit
+    equipment: int
+    highest_risk: RiskLevel | None
+    level_counts: dict[RiskLevel, int]
+    open_hazards: int
+    major_open_hazards: int
+    overdue_hazards: int
+    overdue_inspections: int
+    missed_duties: int | None  # None when the duties service is not installed
+
+
+@attrs.frozen(kw_only=True)
+class ParkReport:
+    park: str
+    as_of: dt.date
+    units: tuple[ParkUnit, ...]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {
+            "units": len(self.units),
+            "equipment": sum(u.equipment for u in self.units),
+            "open_hazards": sum(u.open_hazards for u in self.units),
+            "major_open_hazards": sum(u.major_open_hazards for u in self.units),
+            "overdue_hazards": sum(u.overdue_hazards for u in self.units),
+            "overdue_inspections": sum(u.overdue_inspections for u in self.units),
+            "missed_duties": sum(u.missed_duties or 0 for u in self.units),
+        }
+
+
+def park_report(
+    sdk: Dualprev, park: str, *, today: dt.date | None = None, region_prefix: str | None = None
+) -> ParkReport:
+    """The park's units with their risk, hazards, overdue inspections and missed duties on ``today``."""
+    from dualprev_sdk.domain.hazard import HazardLevel
+
+    today = today or timeutil.today()
+    members = [u for u in _all_units(sdk, region_prefix) if u.park == park]
+    try:
+        from dualprev_sdk.services import duties
+    except ImportError:  # pragma: no cover - the duties service ships with the SDK
+        duties = None  # type: ignore[assignment]
+    rows: list[ParkUnit] = []
+    for unit in members:
+        with sdk.uow() as uow:
+            equipment = [e for e in uow.equipment.list(unit_uscc=unit.uscc, limit=_ALL) if e.status.value == "in_use"]
+            points = uow.risk_points.list_all(unit_uscc=unit.uscc)
+            hazards = [uow.hazards.get(i) for i in uow.hazards.ids(unit_uscc=unit.uscc, limit=_ALL)]
+        open_ = [h for h in hazards if not h.state.is_terminal]
+        counts = dict.fromkeys(RiskLevel, 0)
+        for point in points:
+            counts[point.level] += 1
+        missed = None
+        if duties is not None:
+            missed = len(duties.missed_duties(sdk, as_of=today, unit_uscc=unit.uscc).items)
+        rows.append(
+            ParkUnit(
+                unit=unit,
+                equipment=len(equipment),
+                highest_risk=min((p.level for p in points), default=None),
+                level_counts=counts,
+                open_hazards=len(open_),
+                major_open_hazards=sum(1 for h in open_ if h.level is HazardLevel.MAJOR),
+                overdue_hazards=sum(
+                    1 for h in open_ if h.plan is not None and h.plan.deadline is not None and h.plan.deadline < today
+                ),
+                overdue_inspections=sum(
+                    1 for e in equipment if e.next_inspection_due is not None and e.next_inspection_due < today
+                ),
+                missed_duties=missed,
+            )
+        )
+    rows.sort(key=lambda r: (int(r.highest_risk or 5), -r.open_hazards, r.unit.uscc))
+    return ParkReport(park=park, as_of=today, units=tuple(rows))
+
+
+def render_park_map(report: ParkReport) -> SvgDocument:
+    """The park's four-colour map: one tile per unit, coloured by its highest risk level, with its counts."""
+    from dualprev_sdk.reports.svg import SvgDocument
+
+    columns = 4
+    tile_w, tile_h, gap, top = 230.0, 92.0, 12.0, 64.0
+    rows = max(1, (len(report.units) + columns - 1) // columns)
+    width = columns * tile_w + (columns + 1) * gap
+    doc = SvgDocument(width, top + rows * (tile_h + gap) + 48, title=f"{report.park} 安全风险四色分布图")
+    doc.text(gap, 30, f"{report.park} 特种设备安全风险四色分布图", size=20, **{"font-weight": "bold"})
+    doc.text(gap, 52, f"截至 {report.as_of.isoformat()}，{len(report.units)} 家单位（按单位最高风险等级着色）", size=12)
+    for index, row in enumerate(report.units):
+        x = gap + (index % columns) * (tile_w + gap)
+        y = top + (index // columns) * (tile_h + gap)
+        level = row.highest_risk
+        fill = f"#{level.hex_color}" if level is not None else "#DDDDDD"
+        ink = "#FFFFFF" if level in (RiskLevel.MAJOR, RiskLevel.LOW) else "#000000"
+        doc.rect(x, y, tile_w, tile_h, fill=fill, stroke="#333333", **{"stroke-width": 1})
+        doc.text(x + 8, y + 22, row.unit.name[:16], size=13, fill=ink, **{"font-weight": "bold"})
+        doc.text(x + 8, y + 42, level.name_zh if level is not None else "未辨识", size=12, fill=ink)
+        doc.text(x + 8, y + 62, f"设备 {row.equipment} 台 · 未销号隐患 {row.open_hazards}", size=11, fill=ink)
+        doc.text(
+            x + 8, y + 80, f"逾期隐患 {row.overdue_hazards} · 逾期未检 {row.overdue_inspections}", size=11, fill=ink
+        )
+    legend_y = top + rows * (tile_h + gap) + 20
+    for n, level in enumerate(RiskLevel):
+        doc.rect(gap + n * 120, legend_y, 18, 14, fill=f"#{level.hex_color}", stroke="#333333")
+        doc.text(gap + n * 120 + 24, legend_y + 12, level.name_zh, size=12)
+    return doc
+
+
+def render_park_report_html(report: ParkReport) -> str:
+    import importlib.resources
+
+    import jinja2
+
+    text = importlib.resources.files("dualprev_sdk.reports").joinpath("templates/park.html.j2").read_text("utf-8")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    svg = render_park_map(report).to_string()
+    svg = svg[svg.find("<svg") :]  # inline: drop the XML declaration
+    return env.from_string(text).render(r=report, t=report.totals, svg=svg)
+
+
+def write_park_report_html(report: ParkReport, path: str | Path) -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_park_report_html(report), encoding="utf-8")
+    return target
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# demonstration coverage
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CoverageRow:
+    city_code: str  # prefecture-level GB/T 2260 code (410100)
+    city_name: str
+    class_key: str
+    class_name_zh: str
+    units_with_class: int
+    demonstration_units: tuple[str, ...]  # USCCs
+
+    @property
+    def status(self) -> str:
+        """ "missing" (0), "met" (1–2) or "above" (>2) against the plan's 1–2 per city and class."""
+        low, high = DEMONSTRATION_RANGE
+        n = len(self.demonstration_units)
+        return "missing" if n < low else "met" if n <= high else "above"
+
+    @property
+    def status_zh(self) -> str:
+        return {"missing": "缺示范企业", "met": "已覆盖", "above": "多于2家"}[self.status]
+
+
+@attrs.frozen(kw_only=True)
+class DemonstrationCoverage:
+    rows: tuple[CoverageRow, ...]
+
+    @property
+    def covered_classes(self) -> int:
+        return sum(1 for r in self.rows if r.status != "missing")
+
+
+def _city_of(region_code: str) -> str:
+    return "419001" if region_code.startswith("4190") else region_code[:4] + "00"
+
+
+def demonstration_coverage(sdk: Dualprev, *, region_prefix: str | None = "41") -> DemonstrationCoverage:
+    """For every city × equipment class that has units using that class: how many demonstration units use it."""
+    from dualprev_sdk.regions import default_region_table
+
+    table = default_region_table()
+    cells: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    names: dict[str, str] = {}
+    for unit in _all_units(sdk, region_prefix):
+        with sdk.uow() as uow:
+            codes = {e.catalog_code for e in uow.equipment.list(unit_uscc=unit.uscc, limit=_ALL)}
+        for code in codes:
+            cls = sdk.host.equipment_classes.for_code(code)
+            if cls is None:
+                continue
+            names[cls.key] = cls.name_zh
+            users, demos = cells.setdefault((_city_of(unit.region_code), cls.key), (set(), set()))
+            users.add(unit.uscc)
+            if unit.demonstration:
+                demos.add(unit.uscc)
+    rows = []
+    for (city, key), (users, demos) in sorted(cells.items()):
+        region = table.get(city)
+        rows.append(
+            CoverageRow(
+                city_code=city,
+                city_name=region.name if region is not None else city,
+                class_key=key,
+                class_name_zh=names[key],
+                units_with_class=len(users),
+                demonstration_units=tuple(sorted(demos)),
+            )
+        )
+    return DemonstrationCoverage(rows=tuple(rows))
+
+
+def write_coverage_xlsx(coverage: DemonstrationCoverage, path: str | Path) -> Path:
+    """The coverage table (地市 × 设备类别) with a fill per status."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    ws: Any = workbook.active
+    ws.title = "示范企业覆盖"
+    headers: Sequence[str] = (
+        "地市",
+        "行政区划代码",
+        "设备类别",
+        "使用该类设备的单位",
+        "示范企业数",
+        "示范企业",
+        "状态",
+    )
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    fills = {"missing": "FFC7CE", "met": "C6EFCE", "above": "FFEB9C"}
+    for row in coverage.rows:
+        ws.append(
+            [
+                row.city_name,
+                row.city_code,
+                row.class_name_zh,
+                row.units_with_class,
+                len(row.demonstration_units),
+                "\n".join(row.demonstration_units),
+                row.status_zh,
+            ]
+        )
+        ws.cell(row=ws.max_row, column=7).fill = PatternFill("solid", fgColor=fills[row.status])
+    for letter, width in zip("ABCDEFG", (12, 14, 22, 18, 12, 24, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    return target
