@@ -158,6 +158,12 @@ MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
         lambda: hazards_pb2.LiftSupervisionRequest(name="hazards/hz-listed", reason="整改完成"),
         {E: DENIED, R: OK, A: DENIED, D: DENIED},
     ),
+    "/dualprev.v1.HazardService/AddHazardNote": (
+        lambda: hazards_pb2.AddHazardNoteRequest(
+            name="hazards/hz-planned", text="已订购钢丝绳", attachments=["po.pdf"]
+        ),
+        {E: OK, R: OK, A: DENIED, D: DENIED},
+    ),
     "/dualprev.v1.HazardService/GetHazard": (
         lambda: hazards_pb2.GetHazardRequest(name="hazards/hz-reported"),
         {E: OK, R: OK, A: OK, D: OK},  # the agency reads hazards on equipment it inspects

@@ -327,6 +327,19 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             request.request_id,
         )
 
+    def AddHazardNote(
+        self, request: hazards_pb2.AddHazardNoteRequest, context: grpc.ServicerContext
+    ) -> hazards_pb2.Hazard:
+        return self._command(
+            request.name,
+            HazardCommand.ADD_NOTE,
+            lambda hazard_id, actor, rid: use_cases.add_hazard_note(
+                self._sdk, hazard_id, text=request.text, actor=actor, attachments=tuple(request.attachments),
+                request_id=rid,
+            ),
+            request.request_id,
+        )
+
     # -- reads ------------------------------------------------------------------------------------------------
 
     def _require_read(self, principal: Principal, hazard: Hazard) -> None:

@@ -1023,6 +1023,42 @@ class LiftSupervisionRequest(_message.Message):
 Global___LiftSupervisionRequest: _TypeAlias = LiftSupervisionRequest  # noqa: Y015
 
 @_typing.final
+class AddHazardNoteRequest(_message.Message):
+    """Request for HazardService.AddHazardNote."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
+    ATTACHMENTS_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """`hazards/{hazard}`."""
+    text: _builtins.str
+    """The note."""
+    request_id: _builtins.str
+    """Optional idempotency key (AIP-155)."""
+    @_builtins.property
+    def attachments(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Attachment references (file ids, URIs)."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        text: _builtins.str = ...,
+        attachments: _abc.Iterable[_builtins.str] | None = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attachments", b"attachments", "name", b"name", "request_id", b"request_id", "text", b"text"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AddHazardNoteRequest: _TypeAlias = AddHazardNoteRequest  # noqa: Y015
+
+@_typing.final
 class GetHazardRequest(_message.Message):
     """Request for HazardService.GetHazard."""
 

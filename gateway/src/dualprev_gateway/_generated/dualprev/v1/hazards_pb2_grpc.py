@@ -103,6 +103,11 @@ class HazardServiceStub:
                 request_serializer=dualprev_dot_v1_dot_hazards__pb2.LiftSupervisionRequest.SerializeToString,
                 response_deserializer=dualprev_dot_v1_dot_hazards__pb2.Hazard.FromString,
                 _registered_method=True)
+        self.AddHazardNote = channel.unary_unary(
+                '/dualprev.v1.HazardService/AddHazardNote',
+                request_serializer=dualprev_dot_v1_dot_hazards__pb2.AddHazardNoteRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_hazards__pb2.Hazard.FromString,
+                _registered_method=True)
         self.GetHazard = channel.unary_unary(
                 '/dualprev.v1.HazardService/GetHazard',
                 request_serializer=dualprev_dot_v1_dot_hazards__pb2.GetHazardRequest.SerializeToString,
@@ -217,6 +222,13 @@ class HazardServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddHazardNote(self, request, context):
+        """Adds a note with attachments to the hazard's record (补充记录); the state does not change.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetHazard(self, request, context):
         """Gets a hazard (`hazards/{hazard}`).
         """
@@ -304,6 +316,11 @@ def add_HazardServiceServicer_to_server(servicer, server):
             'LiftSupervision': grpc.unary_unary_rpc_method_handler(
                     servicer.LiftSupervision,
                     request_deserializer=dualprev_dot_v1_dot_hazards__pb2.LiftSupervisionRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_hazards__pb2.Hazard.SerializeToString,
+            ),
+            'AddHazardNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddHazardNote,
+                    request_deserializer=dualprev_dot_v1_dot_hazards__pb2.AddHazardNoteRequest.FromString,
                     response_serializer=dualprev_dot_v1_dot_hazards__pb2.Hazard.SerializeToString,
             ),
             'GetHazard': grpc.unary_unary_rpc_method_handler(
@@ -675,6 +692,33 @@ class HazardService:
             target,
             '/dualprev.v1.HazardService/LiftSupervision',
             dualprev_dot_v1_dot_hazards__pb2.LiftSupervisionRequest.SerializeToString,
+            dualprev_dot_v1_dot_hazards__pb2.Hazard.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddHazardNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.HazardService/AddHazardNote',
+            dualprev_dot_v1_dot_hazards__pb2.AddHazardNoteRequest.SerializeToString,
             dualprev_dot_v1_dot_hazards__pb2.Hazard.FromString,
             options,
             channel_credentials,

@@ -69,6 +69,8 @@ class HazardServiceStub:
     """Lists a major hazard for regulator supervision (挂牌督办)."""
     LiftSupervision: _grpc.UnaryUnaryMultiCallable[_hazards_pb2.LiftSupervisionRequest, _hazards_pb2.Hazard]
     """Lifts the supervision listing (摘牌)."""
+    AddHazardNote: _grpc.UnaryUnaryMultiCallable[_hazards_pb2.AddHazardNoteRequest, _hazards_pb2.Hazard]
+    """Adds a note with attachments to the hazard's record (补充记录); the state does not change."""
     GetHazard: _grpc.UnaryUnaryMultiCallable[_hazards_pb2.GetHazardRequest, _hazards_pb2.Hazard]
     """Gets a hazard (`hazards/{hazard}`)."""
     ListHazards: _grpc.UnaryUnaryMultiCallable[_hazards_pb2.ListHazardsRequest, _hazards_pb2.ListHazardsResponse]
@@ -110,6 +112,8 @@ class HazardServiceAsyncStub(HazardServiceStub):
     """Lists a major hazard for regulator supervision (挂牌督办)."""
     LiftSupervision: _aio.UnaryUnaryMultiCallable[_hazards_pb2.LiftSupervisionRequest, _hazards_pb2.Hazard]  # type: ignore[assignment]
     """Lifts the supervision listing (摘牌)."""
+    AddHazardNote: _aio.UnaryUnaryMultiCallable[_hazards_pb2.AddHazardNoteRequest, _hazards_pb2.Hazard]  # type: ignore[assignment]
+    """Adds a note with attachments to the hazard's record (补充记录); the state does not change."""
     GetHazard: _aio.UnaryUnaryMultiCallable[_hazards_pb2.GetHazardRequest, _hazards_pb2.Hazard]  # type: ignore[assignment]
     """Gets a hazard (`hazards/{hazard}`)."""
     ListHazards: _aio.UnaryUnaryMultiCallable[_hazards_pb2.ListHazardsRequest, _hazards_pb2.ListHazardsResponse]  # type: ignore[assignment]
@@ -226,6 +230,14 @@ class HazardServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_hazards_pb2.Hazard, _abc.Awaitable[_hazards_pb2.Hazard]]:
         """Lifts the supervision listing (摘牌)."""
+
+    @_abc_1.abstractmethod
+    def AddHazardNote(
+        self,
+        request: _hazards_pb2.AddHazardNoteRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_hazards_pb2.Hazard, _abc.Awaitable[_hazards_pb2.Hazard]]:
+        """Adds a note with attachments to the hazard's record (补充记录); the state does not change."""
 
     @_abc_1.abstractmethod
     def GetHazard(
