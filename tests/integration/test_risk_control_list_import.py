@@ -158,3 +158,33 @@ def test_a_dry_run_counts_the_changes_and_writes_nothing(sdk: Dualprev, unit: st
     report = risk.import_control_list(sdk, path, unit_uscc=unit, actor="安全总监李四", dry_run=True)
     assert (report.dry_run, report.committed, report.points_updated, report.error_count) == (True, False, changed, 0)
     assert all_points(sdk, unit) == before
+
+
+def test_a_point_named_twice_or_a_new_row_repeated_is_a_row_error(sdk: Dualprev, unit: str, tmp_path: Path) -> None:
+    path = export(sdk, unit, tmp_path / "l.xlsx")
+    before = all_points(sdk, unit)
+    wb = load_workbook(path)
+    cranes = wb["起重机械"]
+    first_id = cranes.cell(row=4, column=1).value
+    copy_row = cranes.max_row + 1
+    for col in range(1, len(HEADERS) + 1):
+        cranes.cell(row=copy_row, column=col, value=cranes.cell(row=4, column=col).value)
+    new_rows = (copy_row + 1, copy_row + 2)
+    for row in new_rows:
+        for heading, value in {
+            "设备ID": CRANE,
+            "部位/作业活动": "吊钩",
+            "危险有害因素": "吊钩变形",
+            "管理措施": "每日检查",
+        }.items():
+            cranes.cell(row=row, column=COL[heading], value=value)
+        cranes.cell(row=row, column=COL["风险等级"], value="一般风险")
+    wb.save(path)
+    report = risk.import_control_list(sdk, path, unit_uscc=unit, actor="安全总监李四")
+    assert {(e.row, e.rule) for e in report.errors} == {
+        (copy_row, "control_list.point.duplicate"),
+        (new_rows[1], "control_list.point.duplicate"),
+    }
+    assert f"第{new_rows[0]}行" in next(e.reason for e in report.errors if e.row == new_rows[1])
+    assert first_id in before
+    assert all_points(sdk, unit) == before

@@ -584,6 +584,7 @@ def import_control_list(
         equipment = {e.id: e for e in uow.equipment.list(unit_uscc=unit_uscc, limit=_ALL)}
         current = {p.id: p for p in uow.risk_points.list_all(unit_uscc=unit_uscc)}
         plans: list[tuple[EditedRow, RiskPoint | None, RiskPoint | None]] = []  # row, before, after
+        seen: dict[str, EditedRow] = {}  # point id → the row that first named it
         for row in parsed.rows:
             row_errors = _check_row(row, current, equipment)
             if row_errors:
@@ -604,6 +605,20 @@ def import_control_list(
                         value="",
                         rule="risk.regrade.reason",
                         reason="修改了评价方法、评价因子或风险等级，须填写变更原因",
+                    )
+                )
+                bad_rows.add(row.row)
+                continue
+            point_id = row.point_id or (after.id if after is not None else "")
+            first = seen.setdefault(point_id, row)
+            if first is not row:
+                report.add_error(
+                    RowError(
+                        row=row.row,
+                        column=row.column("风险点编号"),
+                        value=row.point_id or "",
+                        rule="control_list.point.duplicate",
+                        reason=f"与{first.sheet + '表' if first.sheet else ''}第{first.row}行是同一风险点",
                     )
                 )
                 bad_rows.add(row.row)
