@@ -283,3 +283,18 @@ def test_the_map_and_the_card_show_each_places_highest_level(sdk: Dualprev, mont
     emergency = card.find(".//*[@id='emergency']")
     assert emergency is not None
     assert "96333" in (emergency.text or "")
+
+
+def test_a_report_drafted_before_the_week_ends_does_not_count_coming_days_as_missed(
+    sdk: Dualprev, month: dict[str, object]
+) -> None:
+    unit = str(month["unit"])
+    assert weekly_report.build_weekly_report(sdk, unit, "2025-W48", as_of=dt.date(2025, 11, 25)).missed_days == ()
+    assert weekly_report.build_weekly_report(sdk, unit, "2025-W48", as_of=dt.date(2025, 12, 1)).missed_days == (
+        (dt.date(2025, 11, 25), dt.date(2025, 11, 25)),
+    )
+    early = monthly_minutes.build_monthly_minutes(sdk, unit, "2025-11", as_of=dt.date(2025, 11, 28))
+    assert (early.daily_gaps, early.weekly_missing) == (
+        ((dt.date(2025, 11, 12), dt.date(2025, 11, 14)), (dt.date(2025, 11, 25), dt.date(2025, 11, 25))),
+        (),
+    )

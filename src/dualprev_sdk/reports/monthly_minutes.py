@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from dualprev_sdk import timeutil
 from dualprev_sdk.domain.common import RiskLevel, SafetyRole
 from dualprev_sdk.domain.duty import DutyKind, gap_runs
 from dualprev_sdk.errors import InvalidArgument
@@ -73,8 +74,11 @@ class MonthlyMinutes:
 
 
 def build_monthly_minutes(
-    sdk: Dualprev, unit_uscc: str, month: str, *, equipment_kind: str | None = None
+    sdk: Dualprev, unit_uscc: str, month: str, *, equipment_kind: str | None = None, as_of: dt.date | None = None
 ) -> MonthlyMinutes:
+    """Gather the month for the dispatch meeting. Gaps count only periods already over on ``as_of`` (default
+    today): the meeting is often held before the month ends."""
+    as_of = as_of or timeutil.today()
     start, end = month_bounds(month)
     with sdk.uow() as uow:
         unit = uow.units.get(unit_uscc)
@@ -111,10 +115,10 @@ def build_monthly_minutes(
         attendees=monthly_record.attendees if monthly_record else (),
         daily_expected=len(daily),
         daily_recorded=sum(t.id in records for t in daily),
-        daily_gaps=tuple(gap_runs(t.due_on for t in daily if t.id not in records)),
+        daily_gaps=tuple(gap_runs(t.due_on for t in daily if t.id not in records and t.due_on < as_of)),
         weekly_expected=len(weekly),
         weekly_recorded=sum(t.id in records for t in weekly),
-        weekly_missing=tuple(t.period_key for t in weekly if t.id not in records),
+        weekly_missing=tuple(t.period_key for t in weekly if t.id not in records and t.due_on < as_of),
         findings=tuple(findings),
         level_counts={int(lvl): sum(p.level is lvl for p in points) for lvl in RiskLevel},
         points_needing_review=sum(p.needs_review for p in points),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from dualprev_sdk import timeutil
 from dualprev_sdk.domain.common import SafetyRole
 from dualprev_sdk.domain.duty import CheckResult, DutyKind, gap_runs
 from dualprev_sdk.domain.hazard import HazardState
@@ -128,8 +129,14 @@ def collect_findings(
     return out
 
 
-def build_weekly_report(sdk: Dualprev, unit_uscc: str, week: str, *, equipment_kind: str | None = None) -> WeeklyReport:
-    """Gather the week's daily records, the weekly record and the findings for one unit."""
+def build_weekly_report(
+    sdk: Dualprev, unit_uscc: str, week: str, *, equipment_kind: str | None = None, as_of: dt.date | None = None
+) -> WeeklyReport:
+    """Gather the week's daily records, the weekly record and the findings for one unit.
+
+    A day counts as missed only once it is over (due before ``as_of``, default today in Asia/Shanghai), so a
+    report drafted on Friday does not list Saturday and Sunday as gaps."""
+    as_of = as_of or timeutil.today()
     start, end = week_bounds(week)
     with sdk.uow() as uow:
         unit = uow.units.get(unit_uscc)
@@ -164,7 +171,7 @@ def build_weekly_report(sdk: Dualprev, unit_uscc: str, week: str, *, equipment_k
         daily_expected=len(daily),
         daily_recorded=sum(t.id in records for t in daily),
         daily_zero_finding=sum(records[t.id].zero_findings for t in daily if t.id in records),
-        missed_days=tuple(gap_runs(t.due_on for t in daily if t.id not in records)),
+        missed_days=tuple(gap_runs(t.due_on for t in daily if t.id not in records and t.due_on < as_of)),
         results=results,
         findings=tuple(findings),
         weekly_recorded=weekly_record is not None,
