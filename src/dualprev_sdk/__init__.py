@@ -17,6 +17,15 @@ from dualprev_sdk.domain.common import (
     Source,
     SourceStatus,
 )
+from dualprev_sdk.domain.duty import (
+    CheckResult,
+    DutyKind,
+    DutyPlan,
+    DutyRecord,
+    DutyTask,
+    ItemResult,
+    evidence_sha256,
+)
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.domain.hazard import (
     AcceptanceRecord,
@@ -29,6 +38,7 @@ from dualprev_sdk.domain.hazard import (
     RectificationPlan,
     ensure_in_use,
 )
+from dualprev_sdk.domain.risk import ControlMeasures, ReviewTrigger, RiskPoint
 from dualprev_sdk.domain.unit import RoleAssignment, SizeClass, UseUnit
 from dualprev_sdk.errors import (
     AlreadyExists,
@@ -67,13 +77,19 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "AcceptanceRecord",
     "AlreadyExists",
+    "CheckResult",
     "ConcurrencyConflict",
     "ControlLevel",
+    "ControlMeasures",
     "CrowdedPlaceType",
     "DirectFacts",
     "DirectRule",
     "Dualprev",
     "DualprevError",
+    "DutyKind",
+    "DutyPlan",
+    "DutyRecord",
+    "DutyTask",
     "Equipment",
     "EquipmentRiskInput",
     "EquipmentStatus",
@@ -91,11 +107,14 @@ __all__ = [
     "HazardState",
     "ImportReport",
     "InvalidArgument",
+    "ItemResult",
     "Location",
     "NotFound",
     "PermissionDenied",
     "RectificationPlan",
+    "ReviewTrigger",
     "RiskLevel",
+    "RiskPoint",
     "RoleAssignment",
     "SafetyRole",
     "SizeClass",
@@ -104,6 +123,7 @@ __all__ = [
     "UseUnit",
     "__version__",
     "ensure_in_use",
+    "evidence_sha256",
     "grade_equipment",
     "grade_lec",
     "grade_ls",
