@@ -250,3 +250,35 @@ def test_uncertified_operators_from_the_personnel_check_are_recorded_once_a_year
     assert all(r.id.endswith("-2026") for r in uncertified)
     again = cc.derive_credit_records(sdk, today=TODAY, region_prefix="410102", personnel=True).added
     assert again == ()
+
+
+def test_two_blacklist_sweeps_at_once_list_each_unit_once(sdk: Dualprev, world: World, db_url: str) -> None:
+    """PostgreSQL: the loser of the race waits for the winner's primary keys and gets AlreadyExists; a retry finds
+    nothing left to list. (SQLite serialises writers, so there is no race to test.)"""
+    import threading
+
+    from dualprev_sdk.errors import AlreadyExists
+
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer at a time")
+    cc.derive_credit_records(sdk, today=TODAY)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def sweep() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(len(cc.sweep_blacklist(sdk, today=TODAY).listed))
+        except AlreadyExists as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 2, "a sweep died with an unexpected error"
+    assert 3 in outcomes
+    assert all(o in (0, 3) or isinstance(o, AlreadyExists) for o in outcomes), outcomes
+    assert cc.sweep_blacklist(sdk, today=TODAY).listed == ()
+    assert len(cc.list_blacklist(sdk)) == 3
