@@ -332,24 +332,30 @@ def list_overdue(
         items = uow.inspections.overdue(
             today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc, limit=limit
         )
-        if limit is not None and len(items) >= limit:
-            counts = uow.inspections.overdue_counts(
+        counts = (
+            uow.inspections.overdue_counts(
                 today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc
             )
-        else:
-            counts = [(i.region_code, i.unit_uscc, i.catalog_code, 1) for i in items]
+            if limit is not None and len(items) >= limit
+            else None
+        )
     by_region: Counter[str] = Counter()
     by_unit: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
-    for region, unit, catalog, n in counts:
-        by_region[region] += n
-        by_unit[unit] += n
-        by_kind[catalog[:1] + "000"] += n
-    return OverdueListing(
+    if counts is None:  # every row is here: count in C over the rows (no second query)
+        by_region.update(i.region_code for i in items)
+        by_unit.update(i.unit_uscc for i in items)
+        by_kind.update(i.catalog_code[:1] + "000" for i in items)
+    else:
+        for region, unit, catalog, n in counts:
+            by_region[region] += n
+            by_unit[unit] += n
+            by_kind[catalog[:1] + "000"] += n
+    return OverdueListing(  # rows and counts come ordered by region, unit, class already
         as_of=today,
         items=tuple(items),
-        by_region=dict(sorted(by_region.items())),
-        by_unit=dict(sorted(by_unit.items())),
+        by_region=dict(by_region),
+        by_unit=dict(by_unit),
         by_kind=dict(sorted(by_kind.items())),
         total=sum(by_region.values()),
     )
