@@ -18,6 +18,7 @@ KINDS_BY_STEP = {
     "generate": {"ledger_xlsx"},
     "lists": {"control_list_xlsx", "checklist_xlsx", "risk_map_svg", "notification_card_svg"},
     "hazards": {"hazard_history_json"},
+    "traceability": {"cylinder_trace_json", "rescue_kpis_json"},
     "supervision": {"supervision_plan_xlsx", "key_units_xlsx", "sampling_draw_xlsx"},
     "statistics": {"statistics_xlsx"},
     "dossiers": {"dossier_html", "dossier_xlsx", "qr_png"},

@@ -694,14 +694,17 @@ def _people(rng: random.Random, equipment: Sequence[EquipmentSpec], today: dt.da
     return people
 
 
+def class_group(catalog_code: str) -> str:
+    """The equipment class a catalogue code belongs to, as the nine plugins divide them: the kind digit, except
+    that gas cylinders (23xx) are a class of their own within pressure vessels (2000)."""
+    return catalog_code[:2] if catalog_code.startswith("23") else catalog_code[0]
+
+
 def _flag_demonstrations(units: list[UnitSpec], rng: random.Random) -> list[UnitSpec]:
     """The seed asks for 1–2 demonstration enterprises per city and equipment class: flag one medium or large
     unit per kind present (a unit may demonstrate several kinds)."""
     flagged: set[str] = set()
-
-    def group(code: str) -> str:  # the equipment classes: gas cylinders (23xx) are their own class within 2000
-        return code[:2] if code.startswith("23") else code[0]
-
+    group = class_group
     for kind in sorted({group(e.catalog_code) for u in units for e in u.equipment}):
         users = [u for u in units if any(group(e.catalog_code) == kind for e in u.equipment)]
         candidates = [u for u in users if u.size_class in ("large", "medium")] or users

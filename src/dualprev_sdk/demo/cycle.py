@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from dualprev_sdk.demo.city import City, generate_city, write_ledger
+from dualprev_sdk.demo.city import City, class_group, generate_city, write_ledger
 from dualprev_sdk.demo.manifest import Manifest
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -143,7 +143,7 @@ Step = Callable[[DemoContext], tuple[str, dict[str, int]]]
 
 def step_generate(ctx: DemoContext) -> tuple[str, dict[str, int]]:
     path = ctx.manifest.add(write_ledger(ctx.city, ctx.out / "ledger.xlsx"), "ledger_xlsx")
-    classes = {e.catalog_code[0] for u in ctx.city.units for e in u.equipment}
+    classes = {class_group(e.catalog_code) for u in ctx.city.units for e in u.equipment}
     parked = sum(1 for u in ctx.city.units if u.park)
     return (
         f"{ctx.city.name_zh}: {len(ctx.city.units)} 家单位（{parked} 家在园区）, {ctx.city.equipment_count} 台设备, "
@@ -676,6 +676,132 @@ def step_five_standards(ctx: DemoContext) -> tuple[str, dict[str, int]]:
     return f"{len(scores)} 家单位自评, 平均 {average:.1f} 分", {"assessed": len(scores)}
 
 
+def step_cylinders_and_lifts(ctx: DemoContext) -> tuple[str, dict[str, int]]:
+    """Cylinder traceability at the city's gas suppliers (建档, fills through the interlock, a trace) and the
+    elevator 96333 platform (rescue codes, a few calls with their timings, the city's response KPIs)."""
+    trace = _service("services.traceability", "register_cylinders", "record_fills", "trace_cylinder")
+    rescue = _service("services.elevator_emergency", "register_rescue_code", "open_incident", "region_kpis")
+    personnel = _service("services.personnel", "add_person")
+    import json
+
+    from dualprev_sdk.domain.cylinder import Cylinder, FillRequest
+    from dualprev_sdk.domain.elevator_emergency import IncidentCause
+    from dualprev_sdk.domain.personnel import Certificate, Person
+
+    rng = random.Random(ctx.city.seed * 17 + 7)
+    start, end = ctx.month
+    folder = ctx.out / "traceability"
+    folder.mkdir(parents=True, exist_ok=True)
+    stations = [u for u in ctx.city.units if u.industry == "D45"]
+    registered = fills = refused = 0
+    for station in stations:
+        filler = f"F-{station.uscc[-8:]}"
+        personnel.add_person(
+            ctx.sdk,
+            Person(
+                id=filler,
+                unit_uscc=station.uscc,
+                name=f"充装工{station.safety_officer}",
+                certificates=(
+                    Certificate(
+                        number=f"TS-P-{station.uscc[-6:]}",
+                        category_code="P",
+                        expires_on=ctx.today.replace(year=ctx.today.year + 3),
+                    ),
+                ),
+            ),
+            today=ctx.today,
+        )
+        cylinders = []
+        for n in range(1, 31):
+            overdue = n % 15 == 0  # two in thirty are past their inspection date: the interlock refuses them
+            last = start - dt.timedelta(days=rng.randint(200, 1200))
+            cylinders.append(
+                Cylinder(
+                    id=f"CY-{station.uscc[-6:]}-{n:03d}",
+                    tag=f"{station.uscc[-6:]}{n:06d}",
+                    filling_station_uscc=station.uscc,
+                    medium="液化石油气",
+                    catalog_code="2320",
+                    manufactured_on=last - dt.timedelta(days=rng.randint(100, 900)),
+                    design_life_years=8,
+                    last_inspection_on=last,
+                    next_inspection_due=start - dt.timedelta(days=3) if overdue else last.replace(year=last.year + 4),
+                )
+            )
+        registered += trace.register_cylinders(ctx.sdk, cylinders, at=ctx.at(start, 8))
+        requests = [
+            FillRequest(
+                tag=c.tag,
+                station_uscc=station.uscc,
+                filler_id=filler,
+                medium="液化石油气",
+                at=ctx.at(start + dt.timedelta(days=d), 9) + dt.timedelta(minutes=i),
+                quantity_kg=14.5,
+                pre_checks=("外观", "瓶阀", "检验有效期"),
+                post_checks=("泄漏", "重量复检"),
+            )
+            for d in (2, 16)
+            for i, c in enumerate(cylinders)
+        ]
+        summary = trace.record_fills(ctx.sdk, requests)
+        fills += summary.fills
+        refused += summary.refused
+        history = trace.trace_cylinder(ctx.sdk, cylinders[0].tag)
+        path = folder / f"气瓶追溯-{cylinders[0].tag}.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "tag": history.cylinder.tag,
+                    "station": station.uscc,
+                    "events": [{"kind": str(e.kind), "at": e.at.isoformat()} for e in history.events],
+                },
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
+        ctx.manifest.add(path, "cylinder_trace_json", unit_uscc=station.uscc)
+    lifts = [
+        (spec, ctx.equipment_ids[spec.uscc][item.internal_number], item)
+        for spec in ctx.city.units
+        for item in spec.equipment
+        if item.rescue_code and item.internal_number in ctx.equipment_ids.get(spec.uscc, {})
+    ]
+    codes = 0
+    for _, equipment_id, item in lifts:
+        rescue.register_rescue_code(ctx.sdk, equipment_id, item.rescue_code or "")
+        codes += 1
+    calls = 0
+    for spec, _, item in lifts:
+        if rng.random() >= 0.12:
+            continue
+        called = ctx.at(start + dt.timedelta(days=rng.randint(0, 27)), rng.randint(8, 20))
+        incident = rescue.open_incident(
+            ctx.sdk,
+            rescue_code=item.rescue_code or "",
+            region_code=spec.region_code,
+            called_at=called,
+            cause=IncidentCause.ENTRAPMENT if rng.random() < 0.6 else IncidentCause.FAULT,
+            trapped_persons=rng.randint(1, 4),
+            maintenance_unit="郑州示例电梯维保有限公司",
+        )
+        rescue.record_dispatch(ctx.sdk, incident.id, at=called + dt.timedelta(minutes=2))
+        rescue.record_arrival(ctx.sdk, incident.id, at=called + dt.timedelta(minutes=rng.randint(12, 40)))
+        rescue.record_release(ctx.sdk, incident.id, at=called + dt.timedelta(minutes=rng.randint(42, 70)))
+        calls += 1
+    kpis = rescue.region_kpis(
+        ctx.sdk, region_prefix=ctx.city.region_code[:4], since=ctx.at(start, 0), until=ctx.at(end, 23)
+    )
+    path = folder / "96333-响应指标.json"
+    path.write_text(json.dumps(attrs.asdict(kpis), ensure_ascii=False, indent=2), encoding="utf-8")
+    ctx.manifest.add(path, "rescue_kpis_json")
+    return (
+        f"气瓶 {registered} 只建档, 充装 {fills} 次（拒充 {refused} 次）; 96333 救援码 {codes} 个, 接警 {calls} 起",
+        {"cylinders": registered, "fills": fills, "refused": refused, "rescue_codes": codes, "calls": calls},
+    )
+
+
 #: (key, Chinese title, step, progress total from the city) in run order.
 STEPS: tuple[tuple[str, str, Step, Callable[[City], int | None]], ...] = (
     ("generate", "生成城市与台账", step_generate, lambda c: None),
@@ -686,6 +812,7 @@ STEPS: tuple[tuple[str, str, Step, Callable[[City], int | None]], ...] = (
     ("lists", "清单、四色图与告知卡", step_lists, lambda c: len(c.units)),
     ("duties", "日管控·周排查·月调度", step_duties, lambda c: len(c.units)),
     ("overdue", "逾期未检扫描", step_overdue, lambda c: None),
+    ("traceability", "气瓶追溯与电梯96333", step_cylinders_and_lifts, lambda c: None),
     ("hazards", "隐患闭环治理", step_hazards, lambda c: None),
     ("credit", "信用记录与分类", step_credit, lambda c: len(c.units)),
     ("supervision", "监督检查计划与双随机", step_supervision, lambda c: None),
