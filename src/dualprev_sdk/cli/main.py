@@ -41,6 +41,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "demo",
     "simplified",
     "regulator",
+    "hazards",
 )
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
 
@@ -102,14 +103,16 @@ def main() -> None:
         raise SystemExit(exc.exit_code) from None
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors come through here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Abort):
-            raise SystemExit(130) from None
-        raise
+    except typer.Abort:
+        raise SystemExit(130) from None
+    except typer.TyperException as exc:
+        # usage errors (a missing option, a BadParameter) arrive here in non-standalone mode; typer >= 0.29 bundles
+        # its own click, so the public typer.TyperException is the type to catch, not click's
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"[red]error:[/red] {exc}")
+        raise SystemExit(getattr(exc, "exit_code", 2)) from None
     if isinstance(exit_code, int) and exit_code:
         raise SystemExit(exit_code)
