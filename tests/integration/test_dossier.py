@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -182,7 +183,7 @@ def _run_chromium(binary: str, profile: Path, *args: str) -> subprocess.Complete
     )
 
 
-def test_the_dossier_renders_in_headless_chromium_with_its_key_content(
+def test_the_dossier_renders_in_headless_chromium_with_its_key_content_and_prints_on_a4(
     sdk: Dualprev, unit: str, tmp_path: Path
 ) -> None:
     binary = _chromium()
@@ -201,6 +202,12 @@ def test_the_dossier_renders_in_headless_chromium_with_its_key_content(
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (1240, 1754)
     assert len(png) > 50_000  # a page of text, tables and QR codes, not a blank sheet
+    pdf = tmp_path / "dossier.pdf"
+    printed = _run_chromium(binary, tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url)
+    assert printed.returncode == 0, printed.stderr.decode(errors="replace")[-2000:]
+    document = pdf.read_bytes()
+    assert document.startswith(b"%PDF-")
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45](\.\d+)? 841(\.\d+)?\s*\]", document), "not printed on A4"
     keep = os.environ.get("DUALPREV_KEEP_DOSSIER_PNG")
     if keep:
         shutil.copy(shot, keep)
