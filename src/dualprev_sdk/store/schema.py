@@ -7,6 +7,7 @@ you add ``store/<aggregate>.py`` with tables, add one import line below.
 from __future__ import annotations
 
 from dualprev_sdk.store import api_keys as _api_keys  # noqa: F401
+from dualprev_sdk.store import connector_cursors as _connector_cursors  # noqa: F401
 from dualprev_sdk.store import credit as _credit  # noqa: F401
 from dualprev_sdk.store import duties as _duties  # noqa: F401
 from dualprev_sdk.store import elevator_emergency as _elevator_emergency  # noqa: F401

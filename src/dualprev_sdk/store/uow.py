@@ -17,6 +17,7 @@ from typing import Any, Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from dualprev_sdk.store.api_keys import ApiKeyRepository
+from dualprev_sdk.store.connector_cursors import ConnectorCursorRepository
 from dualprev_sdk.store.credit import CreditRepository
 from dualprev_sdk.store.duties import DutyRepository
 from dualprev_sdk.store.elevator_emergency import ElevatorEmergencyRepository
@@ -53,6 +54,7 @@ class UnitOfWork:
     rescue: ElevatorEmergencyRepository
     outbox: OutboxRepository
     api_keys: ApiKeyRepository
+    connector_cursors: ConnectorCursorRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, parameters_codec: ParametersCodec | None = None):
         self._session_factory = session_factory
@@ -82,6 +84,7 @@ class UnitOfWork:
         self.rescue = ElevatorEmergencyRepository(session)
         self.outbox = OutboxRepository(session)
         self.api_keys = ApiKeyRepository(session)
+        self.connector_cursors = ConnectorCursorRepository(session)
 
     def __enter__(self) -> Self:
         if self._session is not None:
