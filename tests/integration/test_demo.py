@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,39 @@ def test_the_summary_table_names_every_step_and_how_to_serve_the_database(
         assert step["title_zh"] in stdout
     assert "dualprev gateway serve" in stdout
     assert (out / "demo.sqlite").is_file()
+
+
+def test_the_demo_database_is_served_by_the_gateway(demo: tuple[Path, dict[str, Any], str]) -> None:
+    """``dualprev gateway serve`` on the demo's database answers a regulator's ListUnits with the city's units."""
+    client_module = pytest.importorskip("dualprev_gateway.client", reason="the gateway distribution is not installed")
+    ledger_pb2 = pytest.importorskip("dualprev_gateway._generated.dualprev.v1.ledger_pb2")
+    out, manifest, _ = demo
+    url = f"sqlite:///{out / 'demo.sqlite'}"
+    cli = [sys.executable, "-c", "from dualprev_sdk.cli.main import main; main()"]
+    created = subprocess.run(
+        [*cli, "gateway", "key", "create", "--role", "regulator", "--scope", manifest["region_code"][:4], "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    key = next(line.split()[-1] for line in created.stdout.splitlines() if line.startswith("key:"))
+    server = subprocess.Popen(
+        [*cli, "gateway", "serve", "--db", url, "--address", "127.0.0.1:0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DUALPREV_GATEWAY_GRACE_SECONDS": "1"},
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        assert line, server.stderr.read() if server.stderr else "no output"
+        port = int(json.loads(line)["port"])
+        with client_module.connect(f"127.0.0.1:{port}", key) as client:
+            page = client.ledger.ListUnits(ledger_pb2.ListUnitsRequest(page_size=100))
+        units = {e["unit_uscc"] for e in manifest["files"] if e["kind"] == "control_list_xlsx"}
+        assert {u.name.removeprefix("units/") for u in page.units} == units
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
