@@ -18,6 +18,7 @@ import pytest
 KINDS_BY_STEP = {
     "generate": {"ledger_xlsx"},
     "lists": {"control_list_xlsx", "checklist_xlsx", "risk_map_svg", "notification_card_svg"},
+    "duties": {"monthly_minutes_html"},
     "hazards": {"hazard_history_json"},
     "traceability": {"cylinder_trace_json", "rescue_kpis_json"},
     "supervision": {"supervision_plan_xlsx", "key_units_xlsx", "sampling_draw_xlsx"},

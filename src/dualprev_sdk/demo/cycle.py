@@ -398,11 +398,29 @@ def step_duties(ctx: DemoContext) -> tuple[str, dict[str, int]]:
             recorded += 1
         ctx.progress.advance()
     ctx.hazard_ids.extend(opened)
+    minutes_written = 0
+    try:
+        minutes = _service("reports.monthly_minutes", "build_monthly_minutes", "render_html")
+    except _Unavailable:
+        minutes = None
+    if minutes is not None:  # 月调度会议纪要: the month each unit's principal reviews
+        for spec in ctx.city.units:
+            document = minutes.build_monthly_minutes(ctx.sdk, spec.uscc, f"{start:%Y-%m}", as_of=ctx.today)
+            path = ctx.unit_dir(spec.uscc) / f"月调度纪要-{start:%Y-%m}.html"
+            path.write_text(minutes.render_html(document), encoding="utf-8")
+            ctx.manifest.add(path, "monthly_minutes_html", unit_uscc=spec.uscc)
+            minutes_written += 1
     report = duties.missed_duties(ctx.sdk, as_of=ctx.today, region_prefix=ctx.city.region_code[:4])
     return (
         f"{generated.created} 项任务（{start:%Y-%m}）, {recorded} 份记录, {missed} 次漏检, 不合格项 {failed_items} → "
-        f"{len(opened)} 条隐患; 漏报提醒 {len(report.items)} 条",
-        {"tasks": generated.created, "records": recorded, "missed": len(report.items), "hazards": len(opened)},
+        f"{len(opened)} 条隐患; 漏报提醒 {len(report.items)} 条; 月调度纪要 {minutes_written} 份",
+        {
+            "tasks": generated.created,
+            "records": recorded,
+            "missed": len(report.items),
+            "hazards": len(opened),
+            "minutes": minutes_written,
+        },
     )
 
 
