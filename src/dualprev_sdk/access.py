@@ -45,10 +45,13 @@ from dualprev_sdk.domain.hazard import HazardCommand
 from dualprev_sdk.errors import FieldViolation, InvalidArgument, PermissionDenied
 
 __all__ = [
+    "CAPABILITY_ACTORS",
     "HAZARD_COMMAND_ACTORS",
     "KEY_PREFIX",
+    "PUBLIC_CAPABILITIES",
     "ApiKey",
     "ApiKeySource",
+    "Capability",
     "InMemoryApiKeys",
     "IssuedApiKey",
     "Principal",
@@ -58,7 +61,9 @@ __all__ = [
     "can_read_unit",
     "hash_secret",
     "issue_api_key",
+    "may_use",
     "parse_api_key",
+    "require_capability",
     "require_datacenter",
     "require_equipment_read",
     "require_finding_submission",
@@ -287,6 +292,134 @@ def require_datacenter(principal: Principal, action: str) -> None:
     """Feeds over everything (the event stream) are for the data centre only."""
     if principal.kind is not PrincipalKind.DATACENTER:
         raise _deny(principal, action, "*")
+
+
+# -- traceability, 96333, credit and supervision (capability policy) -------------------------------------------
+
+
+class Capability(enum.StrEnum):
+    """Commands and reads of the traceability, elevator-emergency, credit and supervision services."""
+
+    # traceability (气瓶/移动式压力容器追溯)
+    REGISTER_CYLINDERS = "register cylinders of"
+    READ_CYLINDER = "read cylinders of"
+    RECORD_FILL = "record fills at"
+    RECORD_CYLINDER_FLOW = "record the flow of cylinders of"
+    RECORD_CYLINDER_INSPECTION = "record inspections of cylinders of"
+    SCRAP_CYLINDER = "scrap cylinders of"
+    READ_CYLINDER_WARNINGS = "read cylinder warnings of"
+    RECORD_LOADING = "record mobile-vessel loadings at"
+    # elevator 96333 (电梯应急处置)
+    REGISTER_RESCUE_CODE = "register rescue codes of"
+    OPEN_RESCUE_INCIDENT = "open 96333 incidents in"
+    RECORD_RESCUE_PROGRESS = "record rescue progress in"
+    READ_RESCUE_INCIDENT = "read 96333 incidents of"
+    READ_RESCUE_KPIS = "read 96333 figures of"
+    SWEEP_RESCUE = "sweep 96333 incidents of"
+    RECORD_MAINTENANCE = "record lift maintenance of"
+    READ_FAULT_COUNTS = "read lift fault counts of"
+    # credit (信用监管)
+    RECORD_CREDIT_EVENT = "record credit facts of"
+    READ_CREDIT = "read credit of"
+    ISSUE_CREDIT_CLASS = "issue credit classes to"
+    SWEEP_CREDIT = "sweep credit records and the blacklist of"
+    READ_BLACKLIST = "read blacklist entries of"
+    APPLY_FOR_CREDIT_REPAIR = "apply for credit repair for"
+    DECIDE_CREDIT_REPAIR = "decide credit repair of"
+    READ_PUBLICATION = "read the public lists of"
+    # supervision (差异化监管、双随机、一公开、统计)
+    PLAN_SUPERVISION = "plan supervision of"
+    READ_SUPERVISION = "read supervision plans and draws of"
+    MANAGE_INSPECTORS = "manage the inspectors of"
+    DRAW_INSPECTIONS = "draw inspections in"
+    RECORD_DRAW_RESULT = "record and publish draw results in"
+    DETECT_WIDESPREAD = "detect widespread hazards in"
+    READ_STATISTICS = "read statistics of"
+
+
+_E, _R, _A, _D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
+
+#: Who may use each capability, as data (the project's access policy, not a regulatory value). The scope test is
+#: the same for all: an enterprise acts on its own unit (a filling station on the cylinders it owns or is
+#: contracted for), a regulator on what lies in its region, an agency on what it inspected, the data centre reads.
+#: Regulators record penalties and accidents, issue classes, decide repairs, plan, draw, sweep and read figures;
+#: the 96333 platform is run by the regulator's region, so it opens incidents and records their progress.
+CAPABILITY_ACTORS: Mapping[Capability, frozenset[PrincipalKind]] = {
+    Capability.REGISTER_CYLINDERS: frozenset({_E}),
+    Capability.READ_CYLINDER: frozenset({_E, _R, _A, _D}),
+    Capability.RECORD_FILL: frozenset({_E}),
+    Capability.RECORD_CYLINDER_FLOW: frozenset({_E}),
+    Capability.RECORD_CYLINDER_INSPECTION: frozenset({_A}),
+    Capability.SCRAP_CYLINDER: frozenset({_E}),
+    Capability.READ_CYLINDER_WARNINGS: frozenset({_E, _R, _D}),
+    Capability.RECORD_LOADING: frozenset({_E}),
+    Capability.REGISTER_RESCUE_CODE: frozenset({_E, _R}),
+    Capability.OPEN_RESCUE_INCIDENT: frozenset({_R}),
+    Capability.RECORD_RESCUE_PROGRESS: frozenset({_R}),
+    Capability.READ_RESCUE_INCIDENT: frozenset({_E, _R, _D}),
+    Capability.READ_RESCUE_KPIS: frozenset({_R, _D}),
+    Capability.SWEEP_RESCUE: frozenset({_R}),
+    Capability.RECORD_MAINTENANCE: frozenset({_E}),
+    Capability.READ_FAULT_COUNTS: frozenset({_E, _R, _A, _D}),
+    Capability.RECORD_CREDIT_EVENT: frozenset({_R}),
+    Capability.READ_CREDIT: frozenset({_E, _R, _D}),
+    Capability.ISSUE_CREDIT_CLASS: frozenset({_R}),
+    Capability.SWEEP_CREDIT: frozenset({_R}),
+    Capability.READ_BLACKLIST: frozenset({_E, _R, _D}),
+    Capability.APPLY_FOR_CREDIT_REPAIR: frozenset({_E}),
+    Capability.DECIDE_CREDIT_REPAIR: frozenset({_R}),
+    Capability.READ_PUBLICATION: frozenset({_E, _R, _A, _D}),
+    Capability.PLAN_SUPERVISION: frozenset({_R}),
+    Capability.READ_SUPERVISION: frozenset({_R, _D}),
+    Capability.MANAGE_INSPECTORS: frozenset({_R}),
+    Capability.DRAW_INSPECTIONS: frozenset({_R}),
+    Capability.RECORD_DRAW_RESULT: frozenset({_R}),
+    Capability.DETECT_WIDESPREAD: frozenset({_R}),
+    Capability.READ_STATISTICS: frozenset({_R, _D}),
+}
+
+#: Capabilities whose data is public once published (一公开, 黑名单公示): any authenticated caller, any region.
+PUBLIC_CAPABILITIES: frozenset[Capability] = frozenset({Capability.READ_PUBLICATION})
+
+
+def may_use(
+    principal: Principal,
+    capability: Capability,
+    *,
+    uscc: str = "",
+    region_code: str | None = None,
+    agency_involved: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Whether ``principal`` may use ``capability`` on a resource of unit ``uscc`` in ``region_code`` (for
+    region-wide commands: ``uscc=""`` and the target region). ``agency_involved()`` (called only for agencies)
+    says whether the calling agency inspected the resource."""
+    if principal.kind not in CAPABILITY_ACTORS.get(capability, frozenset()):
+        return False
+    if capability in PUBLIC_CAPABILITIES:
+        return True
+    match principal.kind:
+        case PrincipalKind.ENTERPRISE:
+            return bool(uscc) and uscc == principal.scope
+        case PrincipalKind.REGULATOR:
+            return region_code is not None and region_code.startswith(principal.scope)
+        case PrincipalKind.AGENCY:
+            return agency_involved()
+        case PrincipalKind.DATACENTER:
+            return True
+
+
+def require_capability(
+    principal: Principal,
+    capability: Capability,
+    resource: str,
+    *,
+    uscc: str = "",
+    region_code: str | None = None,
+    agency_involved: Callable[[], bool] = lambda: False,
+) -> None:
+    """Raise PermissionDenied naming ``resource`` unless :func:`may_use` allows it."""
+    if not may_use(principal, capability, uscc=uscc, region_code=region_code, agency_involved=agency_involved):
+        raise _deny(principal, capability.value, resource)
 
 
 # -- API keys -------------------------------------------------------------------------------------------------

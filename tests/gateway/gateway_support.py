@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import pkgutil
+from collections.abc import Callable
 
 import dualprev_gateway._generated.dualprev.v1 as contract
-from google.protobuf import message, message_factory
+import grpc
+from dualprev_gateway._generated.dualprev.v1 import traceability_pb2
+from google.protobuf import message, message_factory, timestamp_pb2
 
 from dualprev_sdk.access import PrincipalKind
 
@@ -45,3 +49,79 @@ def _contract_methods() -> dict[str, tuple[type[message.Message], type[message.M
 
 #: Every RPC of the contract: ``/package.Service/Method`` → (request class, response class, server streaming).
 CONTRACT = _contract_methods()
+
+
+# -- authorization matrix rows of the traceability, 96333, credit and supervision services -----------------------
+#: method → (request, expected code per principal kind); test_gateway_authorization_matrix adds these to its
+#: MATRIX. The seed has no cylinders, incidents or blacklist entries: a name outside the seed is answered
+#: PERMISSION_DENIED to everyone but the data centre (NOT_FOUND), exactly as for an out-of-scope one (AIP-211);
+#: the per-service tests prove the allowed paths on real records of each kind.
+
+_OK, _DENIED, _NOT_FOUND = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND
+_E, _R, _A, _D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
+_UNIT = f"units/{UNIT_A}"
+_ONLY_DATACENTER_SEES_ABSENCE = {_E: _DENIED, _R: _DENIED, _A: _DENIED, _D: _NOT_FOUND}
+
+
+def _now() -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(dt.datetime.now(dt.UTC))
+    return stamp
+
+
+def _fill() -> traceability_pb2.Fill:
+    return traceability_pb2.Fill(
+        cylinder="cylinders/M-1", station=_UNIT, filler_id="f-1", medium="液化石油气", fill_time=_now()
+    )
+
+
+CAPABILITY_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[PrincipalKind, grpc.StatusCode]]] = {
+    "/dualprev.v1.TraceabilityService/RegisterCylinders": (
+        lambda: traceability_pb2.RegisterCylindersRequest(
+            parent=_UNIT, cylinders=[traceability_pb2.Cylinder(tag="M-1", medium="液化石油气", catalog_code="2320")]
+        ),
+        {_E: _OK, _R: _DENIED, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.TraceabilityService/GetCylinder": (
+        lambda: traceability_pb2.GetCylinderRequest(name="cylinders/M-1"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.TraceabilityService/TraceCylinder": (
+        lambda: traceability_pb2.TraceCylinderRequest(name="cylinders/M-1"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.TraceabilityService/RecordFill": (  # refused (not registered): an answer, not an error
+        lambda: traceability_pb2.RecordFillRequest(fill=_fill()),
+        {_E: _OK, _R: _DENIED, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.TraceabilityService/RecordFills": (  # one message on the client stream
+        lambda: traceability_pb2.RecordFillsRequest(fill=_fill()),
+        {_E: _OK, _R: _DENIED, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.TraceabilityService/RecordCylinderFlow": (
+        lambda: traceability_pb2.RecordCylinderFlowRequest(
+            name="cylinders/M-1", kind=traceability_pb2.CYLINDER_EVENT_KIND_DISPATCHED, event_time=_now()
+        ),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.TraceabilityService/RecordCylinderInspection": (
+        lambda: traceability_pb2.RecordCylinderInspectionRequest(
+            name="cylinders/M-1", inspected_on="2026-03-01", conclusion="合格", next_due="2030-03-01"
+        ),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.TraceabilityService/ScrapCylinder": (
+        lambda: traceability_pb2.ScrapCylinderRequest(name="cylinders/M-1", scrapped_on="2026-03-01", reason="腐蚀"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.TraceabilityService/ListCylinderWarnings": (
+        lambda: traceability_pb2.ListCylinderWarningsRequest(parent=_UNIT),
+        {_E: _OK, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.TraceabilityService/RecordLoading": (  # ea1 is a lift, not a 22xx vessel: past authorization
+        lambda: traceability_pb2.RecordLoadingRequest(
+            equipment=f"{_UNIT}/equipment/ea1", station=_UNIT, operator_id="op-1", medium="LNG", loading_time=_now()
+        ),
+        {_E: grpc.StatusCode.INVALID_ARGUMENT, _R: _DENIED, _A: _DENIED, _D: _DENIED},
+    ),
+}

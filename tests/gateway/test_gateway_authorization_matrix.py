@@ -15,7 +15,7 @@ from collections.abc import Callable
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, ledger_pb2, plugins_pb2
-from gateway_support import CONTRACT, UNIT_A, bearer
+from gateway_support import CAPABILITY_MATRIX, CONTRACT, UNIT_A, bearer
 from google.protobuf import field_mask_pb2, message
 
 from dualprev_sdk.access import PrincipalKind
@@ -181,6 +181,7 @@ MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
         {E: DENIED, R: DENIED, A: DENIED, D: OK},
     ),
 }
+MATRIX.update(CAPABILITY_MATRIX)  # traceability, 96333, credit, supervision (see gateway_support)
 
 
 

@@ -33,14 +33,17 @@ from dualprev_gateway._generated.dualprev.v1 import (
     ledger_pb2_grpc,
     plugins_pb2,
     plugins_pb2_grpc,
+    traceability_pb2,
+    traceability_pb2_grpc,
 )
-from dualprev_gateway.auth import AuthInterceptor
+from dualprev_gateway.auth import AuthInterceptor, CachedApiKeys
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.interceptors import RequestIdInterceptor
 from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
+from dualprev_gateway.servicers.traceability import TraceabilityServicer
 from dualprev_sdk.access import ApiKeySource
 from dualprev_sdk.plugins import PluginHost
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -56,6 +59,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"].full_name,
     hazards_pb2.DESCRIPTOR.services_by_name["HazardService"].full_name,
     events_pb2.DESCRIPTOR.services_by_name["EventService"].full_name,
+    traceability_pb2.DESCRIPTOR.services_by_name["TraceabilityService"].full_name,
 )
 
 
@@ -101,6 +105,8 @@ def build_gateway(
         sdk = Dualprev.open(config.db)
     if keys is None:
         keys = StoreApiKeys(sdk.uow)
+    if config.api_key_cache_seconds > 0:
+        keys = CachedApiKeys(keys, ttl=config.api_key_cache_seconds)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="dualprev-grpc"),
         interceptors=[RequestIdInterceptor(), AuthInterceptor(keys), *extra_interceptors],
@@ -123,6 +129,7 @@ def build_gateway(
         ),
         server,
     )
+    traceability_pb2_grpc.add_TraceabilityServiceServicer_to_server(TraceabilityServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(

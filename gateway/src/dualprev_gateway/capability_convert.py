@@ -1,0 +1,142 @@
+"""Translation helpers shared by the traceability, 96333, credit and supervision servicers.
+
+Pure translation, like :mod:`dualprev_gateway.convert`: dates, timestamps, enums by name, region names and the
+actor string written into records. Every problem is collected into a :class:`~dualprev_gateway.convert.Violations`
+so one INVALID_ARGUMENT lists every bad field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from google.protobuf import struct_pb2, timestamp_pb2
+
+from dualprev_gateway.convert import Violations
+from dualprev_sdk import timeutil
+from dualprev_sdk.access import Principal
+from dualprev_sdk.errors import InvalidArgument
+
+__all__ = [
+    "actor",
+    "date_or_none",
+    "enum_from_proto",
+    "enum_to_proto",
+    "iso",
+    "parse_date",
+    "parse_region",
+    "parse_simple_name",
+    "struct_of",
+    "timestamp",
+    "to_datetime",
+]
+
+E = TypeVar("E", bound=enum.Enum)
+
+_REGION = re.compile(r"^\d{2}(\d{2}){0,2}$")
+
+
+def actor(principal: Principal) -> str:
+    """Who the records name as acting: kind, scope, label and the key (so an audit finds the credential)."""
+    label = f" {principal.label}" if principal.label else ""
+    return f"{principal.kind.value}:{principal.scope}{label} (key {principal.key_id or '-'})"
+
+
+def iso(value: dt.date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def parse_date(problems: Violations, field: str, text: str, *, required: bool = False) -> dt.date | None:
+    if not text:
+        if required:
+            problems.add(field, text, "required", "an ISO 8601 date YYYY-MM-DD is required")
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.add(field, text, "date.iso8601", "expected an ISO 8601 date YYYY-MM-DD")
+        return None
+
+
+def date_or_none(text: str, field: str) -> dt.date | None:
+    """A single optional date, raising at once (for requests with one date field)."""
+    problems = Violations()
+    value = parse_date(problems, field, text)
+    problems.raise_if_any()
+    return value
+
+
+def timestamp(value: dt.datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value.astimezone(dt.UTC))
+    return stamp
+
+
+def to_datetime(
+    problems: Violations, field: str, stamp: timestamp_pb2.Timestamp, present: bool, *, required: bool = True
+) -> dt.datetime | None:
+    """An aware UTC datetime from a Timestamp field (``present`` = ``HasField``); out-of-range values are a
+    violation, not a crash."""
+    if not present:
+        if required:
+            problems.add(field, None, "required", "a timestamp is required")
+        return None
+    try:
+        return stamp.ToDatetime(tzinfo=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        problems.add(field, f"{stamp.seconds}s {stamp.nanos}ns", "timestamp.range", "outside the supported range")
+        return None
+
+
+def enum_from_proto(
+    problems: Violations, field: str, number: int, spec: tuple[Any, type[E], str], *, required: bool
+) -> E | None:
+    """Proto enum number → domain enum by name (``CYLINDER_EVENT_KIND_FILLED`` → ``FILLED``); 0 = None.
+    ``spec`` = (proto enum wrapper, domain enum, proto value prefix)."""
+    proto_enum, domain, prefix = spec
+    if number == 0:
+        if required:
+            problems.add(field, 0, "required", f"set a {proto_enum.DESCRIPTOR.name} value")
+        return None
+    try:
+        name = proto_enum.Name(number).removeprefix(prefix)
+        return domain[name]
+    except (ValueError, KeyError):
+        problems.add(field, number, "enum.known", f"unknown {proto_enum.DESCRIPTOR.name} value")
+        return None
+
+
+def enum_to_proto(value: enum.Enum | None, proto_enum: Any, prefix: str) -> int:
+    return 0 if value is None else int(proto_enum.Value(prefix + value.name))
+
+
+def parse_region(text: str, field: str) -> str:
+    """A GB/T 2260 region code or prefix of 2, 4 or 6 digits (``regions/{code}`` accepted too)."""
+    code = text.removeprefix("regions/")
+    if not _REGION.match(code):
+        raise InvalidArgument.single(field, text, "region.prefix", "a GB/T 2260 region code of 2, 4 or 6 digits")
+    return code
+
+
+def parse_simple_name(name: str, collection: str, field: str = "name") -> str:
+    """The id of ``{collection}/{id}`` (one segment, no slashes)."""
+    head, sep, rest = name.partition("/")
+    if head != collection or not sep or not rest or "/" in rest or rest == "-":
+        raise InvalidArgument.single(field, name, f"resource_name.{collection}", f"expected `{collection}/{{id}}`")
+    return rest
+
+
+def struct_of(data: Mapping[str, Any]) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    message.update(json.loads(json.dumps(dict(data), default=str)))
+    return message
+
+
+def today() -> dt.date:
+    return timeutil.today()

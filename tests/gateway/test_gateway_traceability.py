@@ -1,0 +1,246 @@
+"""TraceabilityService over a real channel: a station registers cylinders, the interlock accepts and refuses
+fills (a refusal is an answer listing every reason, never an error), the scale streams its fills, the agency
+records an inspection, and the trace reads the whole life back — each caller only within its scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from dualprev_gateway._generated.dualprev.v1 import traceability_pb2 as tp
+from dualprev_gateway._generated.dualprev.v1 import traceability_pb2_grpc
+from gateway_support import AGENCY, UNIT_A, UNIT_B, bearer
+from google.protobuf import timestamp_pb2
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from dualprev_sdk.access import PrincipalKind, issue_api_key
+from dualprev_sdk.domain.personnel import Certificate, Person
+from dualprev_sdk.services.bootstrap import Dualprev
+
+STATION = f"units/{UNIT_A}"
+FILL_TIME = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)  # after registration (which is stamped now)
+TODAY = FILL_TIME.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+
+
+@pytest.fixture
+def trace(channel: grpc.Channel) -> traceability_pb2_grpc.TraceabilityServiceStub:
+    return traceability_pb2_grpc.TraceabilityServiceStub(channel)
+
+
+@pytest.fixture
+def filler(sdk: Dualprev) -> str:
+    """A filler of UNIT_A holding a valid TSG Z6001 P (气瓶充装) certificate."""
+    with sdk.uow() as uow:
+        uow.people.add(
+            Person(
+                id="filler-1",
+                unit_uscc=UNIT_A,
+                name="充装工赵六",
+                certificates=(Certificate(number="P-001", category_code="P", expires_on=dt.date(2029, 12, 31)),),
+            )
+        )
+        uow.commit()
+    return "filler-1"
+
+
+def _stamp(value: dt.datetime) -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+def _fill(tag: str, filler: str, *, medium: str = "液化石油气", minutes: int = 0) -> tp.Fill:
+    return tp.Fill(
+        cylinder=f"cylinders/{tag}",
+        station=STATION,
+        filler_id=filler,
+        medium=medium,
+        fill_time=_stamp(FILL_TIME + dt.timedelta(minutes=minutes)),
+        quantity_kg=14.5,
+        pre_checks=["外观", "阀门"],
+    )
+
+
+def _register(trace: traceability_pb2_grpc.TraceabilityServiceStub, token: str, *tags: str) -> None:
+    trace.RegisterCylinders(
+        tp.RegisterCylindersRequest(
+            parent=STATION,
+            cylinders=[
+                tp.Cylinder(
+                    tag=tag,
+                    medium="液化石油气",
+                    catalog_code="2320",
+                    manufactured_on="2022-01-10",
+                    design_life_years=8,
+                    last_inspection_on="2025-06-01",
+                    next_inspection_due="2029-06-01",
+                )
+                for tag in tags
+            ],
+        ),
+        metadata=bearer(token),
+    )
+
+
+def test_a_station_registers_a_cylinder_fills_it_and_a_wrong_medium_is_refused_with_its_reason(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str], filler: str
+) -> None:
+    me = tokens[PrincipalKind.ENTERPRISE]
+    _register(trace, me, "LPG-0001")
+
+    accepted = trace.RecordFill(tp.RecordFillRequest(fill=_fill("LPG-0001", filler)), metadata=bearer(me))
+    assert accepted.accepted
+    assert list(accepted.refusals) == []
+
+    refused = trace.RecordFill(
+        tp.RecordFillRequest(fill=_fill("LPG-0001", filler, medium="二甲醚", minutes=5)), metadata=bearer(me)
+    )
+    assert not refused.accepted
+    assert [r.reason for r in refused.refusals] == [tp.REFUSAL_REASON_MEDIUM_MISMATCH]
+    assert refused.refusals[0].message_zh == "充装介质与登记介质不符"
+
+    unknown = trace.RecordFill(tp.RecordFillRequest(fill=_fill("NOPE-9", "nobody")), metadata=bearer(me))
+    assert {r.reason for r in unknown.refusals} == {
+        tp.REFUSAL_REASON_NOT_REGISTERED,
+        tp.REFUSAL_REASON_FILLER_NOT_CERTIFIED,
+    }
+
+
+def test_the_scale_streams_its_fills_and_gets_one_summary_with_refusals_by_reason(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str], filler: str
+) -> None:
+    me = tokens[PrincipalKind.ENTERPRISE]
+    _register(trace, me, "LPG-0100", "LPG-0101")
+
+    def feed() -> Iterator[tp.RecordFillsRequest]:
+        for minute, tag in enumerate(["LPG-0100", "LPG-0101", "LPG-0100", "UNREGISTERED-1"]):
+            yield tp.RecordFillsRequest(fill=_fill(tag, filler, minutes=minute))
+
+    summary = trace.RecordFills(feed(), metadata=bearer(me))
+    assert (summary.filled_count, summary.refused_count, summary.chunk_count) == (3, 1, 1)
+    assert dict(summary.refusals_by_reason) == {"not_registered": 1}
+
+    life = trace.TraceCylinder(tp.TraceCylinderRequest(name="cylinders/LPG-0100"), metadata=bearer(me))
+    kinds = [e.kind for e in life.events]
+    assert kinds == [tp.CYLINDER_EVENT_KIND_REGISTERED, tp.CYLINDER_EVENT_KIND_FILLED, tp.CYLINDER_EVENT_KIND_FILLED]
+    assert life.events[1].detail["quantity_kg"] == 14.5
+
+
+def test_a_stream_with_another_stations_fill_is_refused_as_permission_denied(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str], filler: str
+) -> None:
+    foreign = _fill("LPG-0200", filler)
+    foreign.station = f"units/{UNIT_B}"
+    with pytest.raises(grpc.RpcError) as caught:
+        trace.RecordFills(
+            iter([tp.RecordFillsRequest(fill=foreign)]), metadata=bearer(tokens[PrincipalKind.ENTERPRISE])
+        )
+    assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_flow_inspection_by_the_agency_and_the_trace_read_by_each_kind_within_its_scope(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub,
+    tokens: dict[PrincipalKind, str],
+    filler: str,
+    sdk: Dualprev,
+) -> None:
+    me = tokens[PrincipalKind.ENTERPRISE]
+    _register(trace, me, "LPG-0300")
+    name = "cylinders/LPG-0300"
+    flow = trace.RecordCylinderFlow(
+        tp.RecordCylinderFlowRequest(
+            name=name,
+            kind=tp.CYLINDER_EVENT_KIND_DELIVERED,
+            event_time=_stamp(FILL_TIME),
+            party="household:郑州市中原区建设路1号",
+        ),
+        metadata=bearer(me),
+    )
+    assert flow.station == STATION
+
+    agency = tokens[PrincipalKind.AGENCY]
+    # before inspecting it, the agency cannot read the cylinder
+    with pytest.raises(grpc.RpcError) as before:
+        trace.GetCylinder(tp.GetCylinderRequest(name=name), metadata=bearer(agency))
+    assert before.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    inspected = trace.RecordCylinderInspection(
+        tp.RecordCylinderInspectionRequest(
+            name=name, inspected_on="2026-03-01", conclusion="合格", next_due="2030-03-01", report_number="QP-9"
+        ),
+        metadata=bearer(agency),
+    )
+    assert inspected.next_inspection_due == "2030-03-01"
+    assert trace.GetCylinder(tp.GetCylinderRequest(name=name), metadata=bearer(agency)).tag == "LPG-0300"
+
+    for kind in (PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.DATACENTER):
+        life = trace.TraceCylinder(tp.TraceCylinderRequest(name=name), metadata=bearer(tokens[kind]))
+        by_kind = {e.kind: e for e in life.events}
+        assert set(by_kind) == {
+            tp.CYLINDER_EVENT_KIND_REGISTERED,
+            tp.CYLINDER_EVENT_KIND_DELIVERED,
+            tp.CYLINDER_EVENT_KIND_INSPECTED,
+        }
+        assert by_kind[tp.CYLINDER_EVENT_KIND_INSPECTED].detail["agency"] == AGENCY
+
+    # a regulator of 开封 and the 开封 unit see nothing of a 郑州 station's cylinder, nor whether it exists
+    with sdk.uow() as uow:
+        kaifeng = issue_api_key(PrincipalKind.REGULATOR, "4102")
+        other_unit = issue_api_key(PrincipalKind.ENTERPRISE, UNIT_B)
+        uow.api_keys.add(kaifeng.key)
+        uow.api_keys.add(other_unit.key)
+        uow.commit()
+    for token in (kaifeng.token, other_unit.token):
+        for target in (name, "cylinders/NO-SUCH"):
+            with pytest.raises(grpc.RpcError) as caught:
+                trace.TraceCylinder(tp.TraceCylinderRequest(name=target), metadata=bearer(token))
+            assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+        with pytest.raises(grpc.RpcError) as caught:
+            trace.ScrapCylinder(
+                tp.ScrapCylinderRequest(name=name, scrapped_on="2026-03-02", reason="腐蚀"), metadata=bearer(token)
+            )
+        assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_scrapped_cylinder_is_refused_and_warnings_list_it_for_the_station_and_its_regulator(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str], filler: str
+) -> None:
+    me = tokens[PrincipalKind.ENTERPRISE]
+    _register(trace, me, "LPG-0400")
+    trace.ScrapCylinder(
+        tp.ScrapCylinderRequest(name="cylinders/LPG-0400", scrapped_on=TODAY, reason="腐蚀严重"),
+        metadata=bearer(me),
+    )
+    for minute in range(3):
+        outcome = trace.RecordFill(
+            tp.RecordFillRequest(fill=_fill("LPG-0400", filler, minutes=minute)), metadata=bearer(me)
+        )
+        assert [r.reason for r in outcome.refusals] == [tp.REFUSAL_REASON_SCRAPPED]
+    for kind in (PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR):
+        listed = trace.ListCylinderWarnings(
+            tp.ListCylinderWarningsRequest(parent=STATION, day=TODAY), metadata=bearer(tokens[kind])
+        )
+        assert [(w.kind, w.cylinder) for w in listed.warnings] == [
+            (tp.CYLINDER_WARNING_KIND_REPEATED_REFUSALS, "cylinders/LPG-0400")
+        ]
+
+
+def test_registration_lists_every_bad_field_in_one_bad_request(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    with pytest.raises(grpc.RpcError) as caught:
+        trace.RegisterCylinders(
+            tp.RegisterCylindersRequest(
+                parent=STATION,
+                cylinders=[tp.Cylinder(tag="", medium="氧气", manufactured_on="2026-02-30", catalog_code="2320")],
+            ),
+            metadata=bearer(tokens[PrincipalKind.ENTERPRISE]),
+        )
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    status = rpc_status.from_call(caught.value)
+    assert status is not None
+    bad = error_details_pb2.BadRequest()
+    status.details[1].Unpack(bad)  # details[0] is the ErrorInfo
+    assert {v.field for v in bad.field_violations} == {"cylinders[0].tag", "cylinders[0].manufactured_on"}
