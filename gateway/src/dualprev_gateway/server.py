@@ -36,7 +36,7 @@ from dualprev_gateway._generated.dualprev.v1 import (
     traceability_pb2,
     traceability_pb2_grpc,
 )
-from dualprev_gateway.auth import AuthInterceptor, CachedApiKeys
+from dualprev_gateway.auth import AuthInterceptor
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.interceptors import RequestIdInterceptor
 from dualprev_gateway.servicers.events import EventServicer
@@ -105,8 +105,6 @@ def build_gateway(
         sdk = Dualprev.open(config.db)
     if keys is None:
         keys = StoreApiKeys(sdk.uow)
-    if config.api_key_cache_seconds > 0:
-        keys = CachedApiKeys(keys, ttl=config.api_key_cache_seconds)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="dualprev-grpc"),
         interceptors=[RequestIdInterceptor(), AuthInterceptor(keys), *extra_interceptors],
