@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import dualprev_gateway._generated.dualprev.v1 as contract
 import grpc
-from dualprev_gateway._generated.dualprev.v1 import traceability_pb2
+from dualprev_gateway._generated.dualprev.v1 import elevator_emergency_pb2, traceability_pb2
 from google.protobuf import message, message_factory, timestamp_pb2
 
 from dualprev_sdk.access import PrincipalKind
@@ -123,5 +123,57 @@ CAPABILITY_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
             equipment=f"{_UNIT}/equipment/ea1", station=_UNIT, operator_id="op-1", medium="LNG", loading_time=_now()
         ),
         {_E: grpc.StatusCode.INVALID_ARGUMENT, _R: _DENIED, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/RegisterRescueCode": (
+        lambda: elevator_emergency_pb2.RegisterRescueCodeRequest(
+            equipment=f"{_UNIT}/equipment/ea1", rescue_code="410123"
+        ),
+        {_E: _OK, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/OpenRescueIncident": (  # the seed's lift has no code yet
+        lambda: elevator_emergency_pb2.OpenRescueIncidentRequest(
+            region_code="410102", rescue_code="410123", call_time=_now()
+        ),
+        {_E: _DENIED, _R: _NOT_FOUND, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/RecordRescueProgress": (
+        lambda: elevator_emergency_pb2.RecordRescueProgressRequest(
+            name="rescueIncidents/ri-1", step=elevator_emergency_pb2.RESCUE_STEP_ARRIVED, step_time=_now()
+        ),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/GetRescueIncident": (
+        lambda: elevator_emergency_pb2.GetRescueIncidentRequest(name="rescueIncidents/ri-1"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/ListIncidentsAwaitingRedispatch": (
+        lambda: elevator_emergency_pb2.ListIncidentsAwaitingRedispatchRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/GetRescueKpis": (
+        lambda: elevator_emergency_pb2.GetRescueKpisRequest(
+            region_code="410102", start_time=timestamp_pb2.Timestamp(seconds=1_767_225_600), end_time=_now()
+        ),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/GetFaultCounts": (
+        lambda: elevator_emergency_pb2.GetFaultCountsRequest(equipment=f"{_UNIT}/equipment/ea1"),
+        {_E: _OK, _R: _OK, _A: _OK, _D: _OK},  # the agency inspects ea1
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/SweepFaults": (
+        lambda: elevator_emergency_pb2.SweepFaultsRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/RecordMaintenance": (
+        lambda: elevator_emergency_pb2.RecordMaintenanceRequest(
+            record=elevator_emergency_pb2.MaintenanceRecord(
+                equipment=f"{_UNIT}/equipment/ea1", performed_on="2026-03-01", maintenance_unit="维保公司"
+            )
+        ),
+        {_E: _OK, _R: _DENIED, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.ElevatorEmergencyService/ListOverdueMaintenance": (
+        lambda: elevator_emergency_pb2.ListOverdueMaintenanceRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _OK},
     ),
 }
