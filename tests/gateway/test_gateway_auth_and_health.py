@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc, plugins_pb2, plugins_pb2_grpc
-from dualprev_gateway.server import BUSINESS_SERVICES, Gateway
+from dualprev_gateway.config import GatewayConfig
+from dualprev_gateway.server import BUSINESS_SERVICES, Gateway, build_gateway
 from gateway_support import UNIT_A, bearer
 from google.protobuf.descriptor_pool import DescriptorPool
 from google.rpc import error_details_pb2
@@ -46,16 +48,53 @@ def test_a_business_call_without_a_valid_key_is_unauthenticated(
     assert info.reason == "UNAUTHENTICATED"
 
 
-def test_a_revoked_key_stops_working_at_once(
-    channel: grpc.Channel, sdk: Dualprev, tokens: dict[PrincipalKind, str]
-) -> None:
-    token = tokens[PrincipalKind.DATACENTER]
+def _revoke_after_use(sdk: Dualprev, cache_seconds: float, token: str) -> tuple[Gateway, grpc.Channel]:
+    built = build_gateway(GatewayConfig(address="127.0.0.1:0", api_key_cache_seconds=cache_seconds), sdk=sdk)
+    built.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{built.port}")
     assert _list_plugins(channel, bearer(token)).plugins
     with sdk.uow() as uow:
         uow.api_keys.revoke(token.split("_")[1])
         uow.commit()
+    return built, channel
+
+
+def test_with_the_key_cache_off_a_revoked_key_stops_working_at_once(
+    sdk: Dualprev, tokens: dict[PrincipalKind, str]
+) -> None:
+    built, channel = _revoke_after_use(sdk, 0, tokens[PrincipalKind.DATACENTER])
+    try:
+        with pytest.raises(grpc.RpcError) as refused:
+            _list_plugins(channel, bearer(tokens[PrincipalKind.DATACENTER]))
+        assert refused.value.code() is grpc.StatusCode.UNAUTHENTICATED
+    finally:
+        channel.close()
+        built.stop(None).wait()
+
+
+def test_a_revoked_key_stops_working_once_the_key_cache_time_has_passed(
+    sdk: Dualprev, tokens: dict[PrincipalKind, str]
+) -> None:
+    token = tokens[PrincipalKind.DATACENTER]
+    built, channel = _revoke_after_use(sdk, 0.5, token)
+    try:
+        assert _list_plugins(channel, bearer(token)).plugins, "the cached key record is reused for up to 0.5 s"
+        time.sleep(0.6)
+        with pytest.raises(grpc.RpcError) as refused:
+            _list_plugins(channel, bearer(token))
+        assert refused.value.code() is grpc.StatusCode.UNAUTHENTICATED
+    finally:
+        channel.close()
+        built.stop(None).wait()
+
+
+def test_a_cached_key_still_needs_its_secret(channel: grpc.Channel, tokens: dict[PrincipalKind, str]) -> None:
+    token = tokens[PrincipalKind.DATACENTER]
+    assert _list_plugins(channel, bearer(token)).plugins  # the key record is now cached
+    prefix, key_id, secret = token.split("_", 2)
+    forged = f"{prefix}_{key_id}_{'A' * len(secret)}"
     with pytest.raises(grpc.RpcError) as refused:
-        _list_plugins(channel, bearer(token))
+        _list_plugins(channel, bearer(forged))
     assert refused.value.code() is grpc.StatusCode.UNAUTHENTICATED
 
 

@@ -9,6 +9,9 @@ and tools like grpcurl work without a key.
 from __future__ import annotations
 
 import contextvars
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
@@ -16,9 +19,9 @@ import grpc
 
 from dualprev_gateway.interceptors import Behavior, annotate_call, metadata_value, wrap_handler
 from dualprev_gateway.status import Unauthenticated
-from dualprev_sdk.access import ApiKeySource, Principal, authenticate
+from dualprev_sdk.access import ApiKey, ApiKeySource, Principal, authenticate
 
-__all__ = ["PUBLIC_SERVICES", "AuthInterceptor", "current_principal"]
+__all__ = ["PUBLIC_SERVICES", "AuthInterceptor", "CachedApiKeys", "current_principal"]
 
 #: Services callable without a key.
 PUBLIC_SERVICES: frozenset[str] = frozenset(
@@ -38,6 +41,42 @@ def current_principal() -> Principal:
     if principal is None:  # only reachable if a business service were registered as public by mistake
         raise Unauthenticated("this call needs an API key: send metadata `authorization: Bearer <key>`")
     return principal
+
+
+class CachedApiKeys:
+    """An :class:`ApiKeySource` that remembers found keys for ``ttl`` seconds.
+
+    Every call authenticates, and a store lookup (a unit of work and a query) cost as much as the business read
+    itself under load (bench/bench_gateway_load.py). Only the stored *record* is cached, never the decision: the
+    secret is still hashed and compared on every call, so a wrong secret for a cached key id fails as before.
+    Unknown ids are not cached (a key issued a moment ago works at once); a revoked key stops working within
+    ``ttl`` seconds. Bounded: the least recently used ids are forgotten first.
+    """
+
+    def __init__(self, keys: ApiKeySource, *, ttl: float = 5.0, capacity: int = 10_000) -> None:
+        self._keys = keys
+        self._ttl = ttl
+        self._capacity = capacity
+        self._items: OrderedDict[str, tuple[float, ApiKey]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, key_id: str) -> ApiKey | None:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._items.get(key_id)
+            if cached is not None and cached[0] > now:
+                self._items.move_to_end(key_id)
+                return cached[1]
+        key = self._keys.find(key_id)
+        with self._lock:
+            if key is None:
+                self._items.pop(key_id, None)
+                return None
+            self._items[key_id] = (now + self._ttl, key)
+            self._items.move_to_end(key_id)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return key
 
 
 def _service_of(method: str) -> str:

@@ -77,6 +77,9 @@ class GatewayConfig:
     #: Server keepalive pings find clients that vanished without closing (a following stream would otherwise
     #: hold its worker until the next write fails).
     keepalive_seconds: float = attrs.field(default=30.0, validator=attrs.validators.gt(0))
+    #: How long a found API key record is reused before the store is asked again (a revoked key keeps working at
+    #: most this long); 0 = look every key up on every call.
+    api_key_cache_seconds: float = attrs.field(default=5.0, validator=attrs.validators.ge(0))
     tls: TlsConfig | None = None
 
     @property
@@ -98,6 +101,7 @@ _ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "MAX_EVENT_FOLLOWERS": ("max_event_followers",),
     "MAX_CONCURRENT_RPCS": ("max_concurrent_rpcs",),
     "KEEPALIVE_SECONDS": ("keepalive_seconds",),
+    "API_KEY_CACHE_SECONDS": ("api_key_cache_seconds",),
     "TLS_CERT_FILE": ("tls", "cert_file"),
     "TLS_KEY_FILE": ("tls", "key_file"),
     "TLS_CLIENT_CA_FILE": ("tls", "client_ca_file"),

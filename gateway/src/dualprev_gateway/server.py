@@ -38,7 +38,7 @@ from dualprev_gateway._generated.dualprev.v1 import (
     traceability_pb2,
     traceability_pb2_grpc,
 )
-from dualprev_gateway.auth import AuthInterceptor
+from dualprev_gateway.auth import AuthInterceptor, CachedApiKeys
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.interceptors import RequestIdInterceptor
 from dualprev_gateway.servicers.elevator_emergency import ElevatorEmergencyServicer
@@ -106,9 +106,13 @@ def build_gateway(
     ``serve``); ``keys`` to the API keys stored in that database; ``plugin_host`` to the SDK's."""
     owns_sdk = sdk is None
     if sdk is None:
-        sdk = Dualprev.open(config.db)
+        # One pooled connection per worker: with the default pool (5) busy workers open and close connections
+        # (and re-run the SQLite PRAGMAs) on every call beyond it.
+        sdk = Dualprev.open(config.db, engine_options={"pool_size": config.max_workers})
     if keys is None:
         keys = StoreApiKeys(sdk.uow)
+    if config.api_key_cache_seconds > 0:
+        keys = CachedApiKeys(keys, ttl=config.api_key_cache_seconds)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=config.max_workers, thread_name_prefix="dualprev-grpc"),
         interceptors=[RequestIdInterceptor(), AuthInterceptor(keys), *extra_interceptors],
