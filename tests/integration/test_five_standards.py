@@ -12,7 +12,8 @@ import attrs
 import pytest
 
 from dualprev_sdk import Equipment, RoleAssignment, SafetyRole, UseUnit
-from dualprev_sdk.services import duties, five_standards, risk
+from dualprev_sdk.domain.emergency import EmergencyPlan
+from dualprev_sdk.services import duties, emergency, five_standards, risk
 from dualprev_sdk.services.bootstrap import Dualprev
 
 TODAY = dt.date(2025, 12, 1)
@@ -74,6 +75,18 @@ def test_identifying_risks_and_planning_duties_raise_the_matching_standards(sdk:
     risk.identify_unit_risks(sdk, bare_unit, actor="张三")
     for plan in duties.order74_plans(bare_unit, equipment_kind=None, starts_on=dt.date(2025, 11, 1)):
         duties.create_plan(sdk, plan, actor="李四")
+    middle = five_standards.assess_unit(sdk, bare_unit, today=TODAY)
+    assert any(e.check == "emergency_plans" and e.found == 0 for e in middle.score("mechanism").evidence)
+    emergency.add_plan(
+        sdk,
+        EmergencyPlan(
+            id="EP-1",
+            unit_uscc=bare_unit,
+            title="场（厂）内专用机动车辆事故应急专项预案",
+            equipment_kind="5000",
+            approved_on=dt.date(2025, 6, 1),
+        ),
+    )
     after = five_standards.assess_unit(sdk, bare_unit, today=TODAY)
     assert after.score("mechanism").score == 100
     assert after.score("risk_control").score == 100

@@ -221,7 +221,63 @@ def step_people(ctx: DemoContext) -> tuple[str, dict[str, int]]:
             added += 1
         findings += len(personnel.check_personnel(ctx.sdk, spec.uscc, today=ctx.today).findings)
         ctx.progress.advance()
-    return f"{added} 名持证作业人员; 人员合规检查 {findings} 项发现", {"people": added, "findings": findings}
+    plans, drills, gaps = _emergency(ctx)
+    return (
+        f"{added} 名持证作业人员; 人员合规检查 {findings} 项发现; 应急预案 {plans} 份, 演练 {drills} 次, "
+        f"应急检查 {gaps} 项发现",
+        {"people": added, "findings": findings, "emergency_plans": plans, "drills": drills},
+    )
+
+
+def _emergency(ctx: DemoContext) -> tuple[int, int, int]:
+    """TSG 08-2017 emergency plans per equipment kind in use, most drilled within the year (some not: a finding)."""
+    try:
+        emergency = _service("services.emergency", "add_plan", "add_drill", "check_unit_emergency")
+    except _Unavailable:
+        return 0, 0, 0
+    from dualprev_sdk.domain.emergency import EmergencyDrill, EmergencyPlan
+
+    rng = random.Random(ctx.city.seed * 19 + 11)
+    plans = drills = gaps = 0
+    names = {
+        "1": "锅炉",
+        "2": "压力容器",
+        "3": "电梯",
+        "4": "起重机械",
+        "5": "场（厂）内专用机动车辆",
+        "6": "大型游乐设施",
+        "8": "压力管道",
+        "9": "客运索道",
+    }
+    for spec in ctx.city.units:
+        for kind in sorted({e.catalog_code[0] for e in spec.equipment}):
+            plan = emergency.add_plan(
+                ctx.sdk,
+                EmergencyPlan(
+                    id=f"EP-{spec.uscc[-8:]}-{kind}000",
+                    unit_uscc=spec.uscc,
+                    title=f"{names[kind]}事故应急专项预案",
+                    equipment_kind=f"{kind}000",
+                    approved_on=ctx.today - dt.timedelta(days=rng.randint(60, 700)),
+                ),
+            )
+            plans += 1
+            if rng.random() < 0.85:
+                emergency.add_drill(
+                    ctx.sdk,
+                    EmergencyDrill(
+                        id=f"ED-{spec.uscc[-8:]}-{kind}000",
+                        unit_uscc=spec.uscc,
+                        plan_id=plan.id,
+                        held_on=ctx.today - dt.timedelta(days=rng.randint(10, 300)),
+                        scenario=f"{names[kind]}应急处置演练",
+                        participants=(spec.safety_director, spec.safety_officer),
+                    ),
+                    today=ctx.today,
+                )
+                drills += 1
+        gaps += len(emergency.check_unit_emergency(ctx.sdk, spec.uscc, today=ctx.today))
+    return plans, drills, gaps
 
 
 def step_inspections(ctx: DemoContext) -> tuple[str, dict[str, int]]:
@@ -824,7 +880,7 @@ def step_cylinders_and_lifts(ctx: DemoContext) -> tuple[str, dict[str, int]]:
 STEPS: tuple[tuple[str, str, Step, Callable[[City], int | None]], ...] = (
     ("generate", "生成城市与台账", step_generate, lambda c: None),
     ("import", "导入台账", step_import, lambda c: len(c.units)),
-    ("people", "人员与持证", step_people, lambda c: len(c.units)),
+    ("people", "人员、持证与应急预案", step_people, lambda c: len(c.units)),
     ("inspections", "定期检验记录", step_inspections, lambda c: len(c.units)),
     ("grade", "风险辨识与分级", step_grade, lambda c: len(c.units)),
     ("lists", "清单、四色图与告知卡", step_lists, lambda c: len(c.units)),

@@ -159,6 +159,7 @@ def assess_unit(
         )
         people = uow.people.for_unit(uscc)
         credit = uow.credit.for_unit(uscc, until=today)
+        emergency_plans = uow.emergency.plans(uscc)
     scores: list[StandardScore] = []
 
     # 1 完善的工作推进机制: the Order 74 roles are appointed and the duty plans exist.
@@ -180,6 +181,18 @@ def assess_unit(
             text_zh=f"日管控/周排查/月调度计划 {len(kinds)}/3 项已建立",
         ),
     ]
+    kinds_in_use = {e.kind_code for e in equipment}
+    planned_kinds = {p.equipment_kind for p in emergency_plans}
+    covered_kinds = kinds_in_use if None in planned_kinds else kinds_in_use & planned_kinds
+    if kinds_in_use:
+        mechanism.append(
+            Evidence(
+                check="emergency_plans",
+                found=len(covered_kinds),
+                expected=len(kinds_in_use),
+                text_zh=f"在用设备种类 {len(kinds_in_use)} 类，已有应急预案 {len(covered_kinds)} 类（TSG 08-2017）",
+            )
+        )
     scores.append(
         StandardScore(standard=_standard(model, "mechanism"), score=_score(mechanism), evidence=tuple(mechanism))
     )
