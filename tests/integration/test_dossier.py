@@ -10,6 +10,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -211,3 +212,29 @@ def test_the_dossier_renders_in_headless_chromium_with_its_key_content_and_print
     keep = os.environ.get("DUALPREV_KEEP_DOSSIER_PNG")
     if keep:
         shutil.copy(shot, keep)
+
+
+def test_the_dossier_command_regenerates_the_files_from_the_records(db_url: str, unit: str, tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dualprev_sdk.cli.main import main; main()",
+            "dossier",
+            unit,
+            "--db",
+            db_url,
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            TODAY.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["一企一档.html", "一企一档.xlsx", "一企一码.png", "设备码-KT-01.png", "设备码-QZ-01.png"]
+    assert "未销号隐患 1 条" in completed.stdout

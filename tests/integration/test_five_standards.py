@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,3 +105,28 @@ def test_the_assessment_is_written_as_json_with_scores_weights_and_evidence(
     assert len(document["standards"]) == 5
     assert all(s["evidence"] for s in document["standards"])
     assert document["total"] == pytest.approx(sum(s["score"] * s["weight"] for s in document["standards"]), abs=0.1)
+
+
+def test_the_five_standards_command_prints_the_scores_with_their_evidence(db_url: str, bare_unit: str) -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from dualprev_sdk.cli.main import main; main()",
+            "five-standards",
+            bare_unit,
+            "--db",
+            db_url,
+            "--as-of",
+            TODAY.isoformat(),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    document = json.loads(completed.stdout)
+    assert document["unit_uscc"] == bare_unit
+    assert [s["key"] for s in document["standards"]] == [s.key for s in five_standards.DEFAULT_MODEL.standards]

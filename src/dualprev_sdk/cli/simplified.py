@@ -123,3 +123,59 @@ def register(app: typer.Typer) -> None:
         for note in package.notes:
             typer.echo(f"注意: {note}")
         typer.echo(f"{len(package.files)} 个文件写入 {out}")
+
+    @app.command("dossier")
+    def dossier_command(
+        uscc: Annotated[str, typer.Argument(help="The unit's 统一社会信用代码.")],
+        out: Annotated[Path, typer.Option("--out", help="Directory for the dossier and QR codes.")] = Path("dossier"),
+        base_url: Annotated[
+            str | None, typer.Option("--base-url", help="https base URL for QR codes (default dualprev://).")
+        ] = None,
+        db: Annotated[str | None, typer.Option("--db", help="Database URL (default ./dualprev.sqlite).")] = None,
+        as_of: Annotated[
+            str | None, typer.Option("--as-of", help="Date of the dossier, YYYY-MM-DD (default today).")
+        ] = None,
+    ) -> None:
+        """一企一档一码：regenerate a unit's dossier (HTML + xlsx) and QR codes from the current records."""
+        from dualprev_sdk.reports import dossier
+        from dualprev_sdk.services.bootstrap import Dualprev
+
+        with Dualprev.open(db) as sdk:
+            data = dossier.build_dossier(
+                sdk, uscc.strip().upper(), base_url=base_url, today=dt.date.fromisoformat(as_of) if as_of else None
+            )
+        written = [
+            dossier.write_dossier_html(data, out / "一企一档.html"),
+            dossier.write_dossier_xlsx(data, out / "一企一档.xlsx"),
+            dossier.write_qr_png(data.unit_uri, out / "一企一码.png"),
+        ]
+        for row in data.equipment:
+            label = row.equipment.unit_internal_number or row.equipment.id
+            written.append(dossier.write_qr_png(row.uri, out / f"设备码-{label}.png"))
+        typer.echo(f"{data.unit.name}: {len(data.equipment)} 台设备, 未销号隐患 {len(data.open_hazards)} 条")
+        for path in written:
+            typer.echo(str(path))
+
+    @app.command("five-standards")
+    def five_standards_command(
+        uscc: Annotated[str, typer.Argument(help="The unit's 统一社会信用代码.")],
+        db: Annotated[str | None, typer.Option("--db", help="Database URL (default ./dualprev.sqlite).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+        as_of: Annotated[str | None, typer.Option("--as-of", help="Assess as of YYYY-MM-DD (default today).")] = None,
+    ) -> None:
+        """“五有”自评：score a unit against the five standards from its records, with the evidence."""
+        from dualprev_sdk.services.bootstrap import Dualprev
+        from dualprev_sdk.services.five_standards import assess_unit, assessment_document
+
+        with Dualprev.open(db) as sdk:
+            assessment = assess_unit(sdk, uscc.strip().upper(), today=dt.date.fromisoformat(as_of) if as_of else None)
+        if as_json:
+            typer.echo(json.dumps(assessment_document(assessment), ensure_ascii=False, indent=2))
+            return
+        verdict = "达标" if assessment.passed else "未达标"
+        typer.echo(f"{assessment.unit_name}: {assessment.total} 分（{verdict}，及格线 {assessment.model.pass_mark}）")
+        for score in assessment.scores:
+            typer.echo(f"  {score.standard.name_zh} {score.score:.0f} × {score.standard.weight}")
+            for evidence in score.evidence:
+                typer.echo(f"    - {evidence.text_zh}")
+        typer.echo("  （权重与评分方法为产品默认值，可配置 — product defaults）")
