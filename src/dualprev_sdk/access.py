@@ -298,7 +298,8 @@ def require_datacenter(principal: Principal, action: str) -> None:
 
 
 class Capability(enum.StrEnum):
-    """Commands and reads of the traceability, elevator-emergency, credit and supervision services."""
+    """Commands and reads of the traceability, elevator-emergency, credit, supervision, ledger-import, risk and
+    inspection services."""
 
     # traceability (气瓶/移动式压力容器追溯)
     REGISTER_CYLINDERS = "register cylinders of"
@@ -335,6 +336,16 @@ class Capability(enum.StrEnum):
     RECORD_DRAW_RESULT = "record and publish draw results in"
     DETECT_WIDESPREAD = "detect widespread hazards in"
     READ_STATISTICS = "read statistics of"
+    # ledger import, risk control, inspections (台账导入、风险分级管控、检验)
+    IMPORT_LEDGER = "import a ledger into"
+    CHANGE_RISK_POINTS = "identify, edit and grade the risk points of"
+    READ_RISK_POINTS = "read the risk points of"
+    RECORD_INSPECTION = "record inspections of"
+    READ_INSPECTIONS = "read inspections and due dates of"
+    LIST_OVERDUE_INSPECTIONS = "list overdue inspections of"
+    SWEEP_OVERDUE_INSPECTIONS = "sweep overdue inspections of"
+    SUBMIT_AGENCY_FINDINGS = "submit inspection findings on"
+    READ_REGULATOR_NOTICES = "read regulator notices of"
 
 
 _E, _R, _A, _D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
@@ -376,6 +387,18 @@ CAPABILITY_ACTORS: Mapping[Capability, frozenset[PrincipalKind]] = {
     Capability.RECORD_DRAW_RESULT: frozenset({_R}),
     Capability.DETECT_WIDESPREAD: frozenset({_R}),
     Capability.READ_STATISTICS: frozenset({_R, _D}),
+    # A unit imports and keeps its own ledger and risk points (自辨自控); an agency records inspections of, and
+    # submits findings on, equipment it inspects (and reads their risk points); regulators list and sweep
+    # overdue inspections in their region and read its notices.
+    Capability.IMPORT_LEDGER: frozenset({_E}),
+    Capability.CHANGE_RISK_POINTS: frozenset({_E}),
+    Capability.READ_RISK_POINTS: frozenset({_E, _R, _A, _D}),
+    Capability.RECORD_INSPECTION: frozenset({_E, _A}),
+    Capability.READ_INSPECTIONS: frozenset({_E, _R, _A, _D}),
+    Capability.LIST_OVERDUE_INSPECTIONS: frozenset({_E, _R, _D}),
+    Capability.SWEEP_OVERDUE_INSPECTIONS: frozenset({_R}),
+    Capability.SUBMIT_AGENCY_FINDINGS: frozenset({_A}),
+    Capability.READ_REGULATOR_NOTICES: frozenset({_R, _D}),
 }
 
 #: Capabilities whose data is public once published (一公开, 黑名单公示): any authenticated caller, any region.
