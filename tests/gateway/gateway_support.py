@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import dualprev_gateway._generated.dualprev.v1 as contract
 import grpc
-from dualprev_gateway._generated.dualprev.v1 import elevator_emergency_pb2, traceability_pb2
+from dualprev_gateway._generated.dualprev.v1 import credit_pb2, elevator_emergency_pb2, traceability_pb2
 from google.protobuf import message, message_factory, timestamp_pb2
 
 from dualprev_sdk.access import PrincipalKind
@@ -175,5 +175,56 @@ CAPABILITY_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
     "/dualprev.v1.ElevatorEmergencyService/ListOverdueMaintenance": (
         lambda: elevator_emergency_pb2.ListOverdueMaintenanceRequest(region_code="4101"),
         {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.CreditService/CreateCreditRecord": (
+        lambda: credit_pb2.CreateCreditRecordRequest(
+            parent=_UNIT,
+            record=credit_pb2.CreditRecord(
+                kind=credit_pb2.CREDIT_RECORD_KIND_ADMINISTRATIVE_PENALTY, occurred_on="2026-03-01", source="郑州市局"
+            ),
+        ),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.CreditService/ListCreditRecords": (
+        lambda: credit_pb2.ListCreditRecordsRequest(parent=_UNIT),
+        {_E: _OK, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.CreditService/ClassifyUnit": (
+        lambda: credit_pb2.ClassifyUnitRequest(name=_UNIT),
+        {_E: _OK, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.CreditService/IssueCreditClass": (
+        lambda: credit_pb2.IssueCreditClassRequest(
+            name=_UNIT, credit_class=credit_pb2.CREDIT_CLASS_B, issued_on="2026-03-01", authority="郑州市局"
+        ),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.CreditService/DeriveCreditRecords": (
+        lambda: credit_pb2.DeriveCreditRecordsRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.CreditService/SweepBlacklist": (
+        lambda: credit_pb2.SweepBlacklistRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.CreditService/GetBlacklistEntry": (
+        lambda: credit_pb2.GetBlacklistEntryRequest(name="blacklistEntries/BL-1"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.CreditService/ListBlacklistEntries": (
+        lambda: credit_pb2.ListBlacklistEntriesRequest(parent="units/-"),
+        {_E: _OK, _R: _OK, _A: _OK, _D: _OK},  # filtered to the scope (an agency's holds none), never refused
+    ),
+    "/dualprev.v1.CreditService/ApplyForCreditRepair": (
+        lambda: credit_pb2.ApplyForCreditRepairRequest(name="blacklistEntries/BL-1", applied_on="2026-03-01"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.CreditService/DecideCreditRepair": (
+        lambda: credit_pb2.DecideCreditRepairRequest(name="blacklistEntries/BL-1", approved=True),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.CreditService/ListBlacklistPublication": (  # public once published
+        lambda: credit_pb2.ListBlacklistPublicationRequest(region_code="41"),
+        {_E: _OK, _R: _OK, _A: _OK, _D: _OK},
     ),
 }

@@ -25,6 +25,8 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from dualprev_gateway._generated.dualprev.v1 import (
+    credit_pb2,
+    credit_pb2_grpc,
     elevator_emergency_pb2,
     elevator_emergency_pb2_grpc,
     events_pb2,
@@ -41,6 +43,7 @@ from dualprev_gateway._generated.dualprev.v1 import (
 from dualprev_gateway.auth import AuthInterceptor, CachedApiKeys
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.interceptors import RequestIdInterceptor
+from dualprev_gateway.servicers.credit import CreditServicer
 from dualprev_gateway.servicers.elevator_emergency import ElevatorEmergencyServicer
 from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
@@ -64,6 +67,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     events_pb2.DESCRIPTOR.services_by_name["EventService"].full_name,
     traceability_pb2.DESCRIPTOR.services_by_name["TraceabilityService"].full_name,
     elevator_emergency_pb2.DESCRIPTOR.services_by_name["ElevatorEmergencyService"].full_name,
+    credit_pb2.DESCRIPTOR.services_by_name["CreditService"].full_name,
 )
 
 
@@ -137,6 +141,7 @@ def build_gateway(
     )
     traceability_pb2_grpc.add_TraceabilityServiceServicer_to_server(TraceabilityServicer(sdk), server)
     elevator_emergency_pb2_grpc.add_ElevatorEmergencyServiceServicer_to_server(ElevatorEmergencyServicer(sdk), server)
+    credit_pb2_grpc.add_CreditServiceServicer_to_server(CreditServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
