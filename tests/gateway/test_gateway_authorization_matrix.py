@@ -17,6 +17,7 @@ import pytest
 from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, ledger_pb2, plugins_pb2
 from gateway_support import CAPABILITY_MATRIX, CONTRACT, UNIT_A, bearer
 from google.protobuf import field_mask_pb2, message
+from operations_matrix import OPERATIONS_MATRIX
 
 from dualprev_sdk.access import PrincipalKind
 
@@ -182,6 +183,7 @@ MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
     ),
 }
 MATRIX.update(CAPABILITY_MATRIX)  # traceability, 96333, credit, supervision (see gateway_support)
+MATRIX.update(OPERATIONS_MATRIX)  # ledger import, risk, inspections (see operations_matrix)
 
 
 

@@ -7,7 +7,7 @@ returned to callers whose scope would include the resource.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import grpc
@@ -17,6 +17,7 @@ from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.idempotency import IdempotencyCache, check_request_id
+from dualprev_gateway.servicers.ledger_import import import_ledger_call
 from dualprev_sdk import access
 from dualprev_sdk.access import Principal, PrincipalKind
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
@@ -275,3 +276,10 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         _, current = self._writable_equipment(principal, request.name, "name")
         self._sdk.ledger.delete_equipment(current.id, expected_version=convert.expected_version(request.etag))
         return empty_pb2.Empty()
+
+    # -- import -----------------------------------------------------------------------------------------------
+
+    def ImportLedger(
+        self, request_iterator: Iterator[ledger_pb2.ImportLedgerRequest], context: grpc.ServicerContext
+    ) -> ledger_pb2.ImportLedgerResponse:
+        return import_ledger_call(self._sdk, request_iterator)

@@ -692,3 +692,231 @@ class DeleteEquipmentRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DeleteEquipmentRequest: _TypeAlias = DeleteEquipmentRequest  # noqa: Y015
+
+@_typing.final
+class ImportLedgerRequest(_message.Message):
+    """One message of an ImportLedger upload. The fields other than `chunk` are read from the first message only
+    and must be left empty in the messages after it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PARENT_FIELD_NUMBER: _builtins.int
+    FILENAME_FIELD_NUMBER: _builtins.int
+    DRY_RUN_FIELD_NUMBER: _builtins.int
+    SKIP_INVALID_FIELD_NUMBER: _builtins.int
+    SHEET_FIELD_NUMBER: _builtins.int
+    CHUNK_FIELD_NUMBER: _builtins.int
+    parent: _builtins.str
+    """The unit whose ledger this is (`units/{uscc}`); every row of the file must belong to it."""
+    filename: _builtins.str
+    """The file's name; its extension (.csv, .txt, .xlsx, .xlsm) decides how it is read."""
+    dry_run: _builtins.bool
+    """Check and count every row without writing anything."""
+    skip_invalid: _builtins.bool
+    """Import the valid rows and report the others, instead of all or nothing."""
+    sheet: _builtins.str
+    """The xlsx sheet to read; empty = the first sheet."""
+    chunk: _builtins.bytes
+    """The next bytes of the file."""
+    def __init__(
+        self,
+        *,
+        parent: _builtins.str = ...,
+        filename: _builtins.str = ...,
+        dry_run: _builtins.bool = ...,
+        skip_invalid: _builtins.bool = ...,
+        sheet: _builtins.str = ...,
+        chunk: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "dry_run", b"dry_run", "filename", b"filename", "parent", b"parent", "sheet", b"sheet", "skip_invalid", b"skip_invalid"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportLedgerRequest: _TypeAlias = ImportLedgerRequest  # noqa: Y015
+
+@_typing.final
+class ImportRowError(_message.Message):
+    """A row the import refused, located in the caller's own file (like a BadRequest field violation)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROW_FIELD_NUMBER: _builtins.int
+    COLUMN_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    RULE_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    row: _builtins.int
+    """The row number as the user sees it in a spreadsheet or editor (1-based)."""
+    column: _builtins.str
+    """The column heading as written in the file."""
+    value: _builtins.str
+    """The value found there."""
+    rule: _builtins.str
+    """Machine-readable rule, e.g. "uscc.check_digit"."""
+    reason: _builtins.str
+    """The reason in plain words (Chinese)."""
+    def __init__(
+        self,
+        *,
+        row: _builtins.int = ...,
+        column: _builtins.str = ...,
+        value: _builtins.str = ...,
+        rule: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["column", b"column", "reason", b"reason", "row", b"row", "rule", b"rule", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportRowError: _TypeAlias = ImportRowError  # noqa: Y015
+
+@_typing.final
+class ImportRowFlag(_message.Message):
+    """A row that was imported but needs a person's attention (out-of-catalogue code, inferred legacy code...)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROW_FIELD_NUMBER: _builtins.int
+    COLUMN_FIELD_NUMBER: _builtins.int
+    VALUE_FIELD_NUMBER: _builtins.int
+    FLAG_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    row: _builtins.int
+    """The row number as the user sees it (1-based)."""
+    column: _builtins.str
+    """The column heading as written in the file."""
+    value: _builtins.str
+    """The value found there."""
+    flag: _builtins.str
+    """Machine-readable flag."""
+    note: _builtins.str
+    """What to look at, in plain words."""
+    def __init__(
+        self,
+        *,
+        row: _builtins.int = ...,
+        column: _builtins.str = ...,
+        value: _builtins.str = ...,
+        flag: _builtins.str = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["column", b"column", "flag", b"flag", "note", b"note", "row", b"row", "value", b"value"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportRowFlag: _TypeAlias = ImportRowFlag  # noqa: Y015
+
+@_typing.final
+class ImportLedgerResponse(_message.Message):
+    """What an import did: counts, and every refused row (up to a limit; `error_count` is the total)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FORMAT_FIELD_NUMBER: _builtins.int
+    DRY_RUN_FIELD_NUMBER: _builtins.int
+    SKIP_INVALID_FIELD_NUMBER: _builtins.int
+    COMMITTED_FIELD_NUMBER: _builtins.int
+    HEADER_ROW_FIELD_NUMBER: _builtins.int
+    ROWS_READ_FIELD_NUMBER: _builtins.int
+    ROWS_VALID_FIELD_NUMBER: _builtins.int
+    ROWS_REJECTED_FIELD_NUMBER: _builtins.int
+    UNITS_CREATED_FIELD_NUMBER: _builtins.int
+    UNITS_UPDATED_FIELD_NUMBER: _builtins.int
+    UNITS_UNCHANGED_FIELD_NUMBER: _builtins.int
+    EQUIPMENT_CREATED_FIELD_NUMBER: _builtins.int
+    EQUIPMENT_UPDATED_FIELD_NUMBER: _builtins.int
+    EQUIPMENT_UNCHANGED_FIELD_NUMBER: _builtins.int
+    EVENTS_EMITTED_FIELD_NUMBER: _builtins.int
+    PARAMETER_COLUMNS_FIELD_NUMBER: _builtins.int
+    ERRORS_FIELD_NUMBER: _builtins.int
+    ERROR_COUNT_FIELD_NUMBER: _builtins.int
+    FLAGS_FIELD_NUMBER: _builtins.int
+    FLAG_COUNT_FIELD_NUMBER: _builtins.int
+    SECONDS_FIELD_NUMBER: _builtins.int
+    format: _builtins.str
+    """"csv" or "xlsx"."""
+    dry_run: _builtins.bool
+    """The request's dry_run: nothing was written."""
+    skip_invalid: _builtins.bool
+    """The request's skip_invalid."""
+    committed: _builtins.bool
+    """Whether anything was written."""
+    header_row: _builtins.int
+    """The row holding the headings (1-based)."""
+    rows_read: _builtins.int
+    """Data rows read."""
+    rows_valid: _builtins.int
+    """Rows without errors."""
+    rows_rejected: _builtins.int
+    """Rows with at least one error."""
+    units_created: _builtins.int
+    """Units created."""
+    units_updated: _builtins.int
+    """Units changed."""
+    units_unchanged: _builtins.int
+    """Units already as in the file."""
+    equipment_created: _builtins.int
+    """Equipment created."""
+    equipment_updated: _builtins.int
+    """Equipment changed."""
+    equipment_unchanged: _builtins.int
+    """Equipment already as in the file."""
+    events_emitted: _builtins.int
+    """Outbox events written."""
+    error_count: _builtins.int
+    """Every problem found, listed or not."""
+    flag_count: _builtins.int
+    """Every flag raised, listed or not."""
+    seconds: _builtins.float
+    """Server time spent importing."""
+    @_builtins.property
+    def parameter_columns(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Headings no template column matched (kept as class-specific parameters)."""
+
+    @_builtins.property
+    def errors(self) -> _containers.RepeatedCompositeFieldContainer[Global___ImportRowError]:
+        """The refused rows' problems, at most a few thousand (see error_count)."""
+
+    @_builtins.property
+    def flags(self) -> _containers.RepeatedCompositeFieldContainer[Global___ImportRowFlag]:
+        """Rows flagged for review, at most a few thousand (see flag_count)."""
+
+    def __init__(
+        self,
+        *,
+        format: _builtins.str = ...,
+        dry_run: _builtins.bool = ...,
+        skip_invalid: _builtins.bool = ...,
+        committed: _builtins.bool = ...,
+        header_row: _builtins.int = ...,
+        rows_read: _builtins.int = ...,
+        rows_valid: _builtins.int = ...,
+        rows_rejected: _builtins.int = ...,
+        units_created: _builtins.int = ...,
+        units_updated: _builtins.int = ...,
+        units_unchanged: _builtins.int = ...,
+        equipment_created: _builtins.int = ...,
+        equipment_updated: _builtins.int = ...,
+        equipment_unchanged: _builtins.int = ...,
+        events_emitted: _builtins.int = ...,
+        parameter_columns: _abc.Iterable[_builtins.str] | None = ...,
+        errors: _abc.Iterable[Global___ImportRowError] | None = ...,
+        error_count: _builtins.int = ...,
+        flags: _abc.Iterable[Global___ImportRowFlag] | None = ...,
+        flag_count: _builtins.int = ...,
+        seconds: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["committed", b"committed", "dry_run", b"dry_run", "equipment_created", b"equipment_created", "equipment_unchanged", b"equipment_unchanged", "equipment_updated", b"equipment_updated", "error_count", b"error_count", "errors", b"errors", "events_emitted", b"events_emitted", "flag_count", b"flag_count", "flags", b"flags", "format", b"format", "header_row", b"header_row", "parameter_columns", b"parameter_columns", "rows_read", b"rows_read", "rows_rejected", b"rows_rejected", "rows_valid", b"rows_valid", "seconds", b"seconds", "skip_invalid", b"skip_invalid", "units_created", b"units_created", "units_unchanged", b"units_unchanged", "units_updated", b"units_updated"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportLedgerResponse: _TypeAlias = ImportLedgerResponse  # noqa: Y015

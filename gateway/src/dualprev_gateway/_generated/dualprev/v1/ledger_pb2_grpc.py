@@ -89,6 +89,11 @@ class LedgerServiceStub:
                 request_serializer=dualprev_dot_v1_dot_ledger__pb2.DeleteEquipmentRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
+        self.ImportLedger = channel.stream_unary(
+                '/dualprev.v1.LedgerService/ImportLedger',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerResponse.FromString,
+                _registered_method=True)
 
 
 class LedgerServiceServicer:
@@ -168,6 +173,17 @@ class LedgerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportLedger(self, request_iterator, context):
+        """Imports a ledger file (台账导入: csv or xlsx laid out as the ledger template) uploaded in chunks. The first
+        message names the unit and the file; every message carries the next bytes. Problems in rows do not fail
+        the call: each comes back in the response with its row, column, value and rule, and nothing is written
+        unless every row is valid (or `skip_invalid`). `dry_run` checks and counts without writing anything.
+        A file that cannot be read at all (unknown format, no heading row) is INVALID_ARGUMENT.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LedgerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -220,6 +236,11 @@ def add_LedgerServiceServicer_to_server(servicer, server):
                     servicer.DeleteEquipment,
                     request_deserializer=dualprev_dot_v1_dot_ledger__pb2.DeleteEquipmentRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'ImportLedger': grpc.stream_unary_rpc_method_handler(
+                    servicer.ImportLedger,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -495,6 +516,33 @@ class LedgerService:
             '/dualprev.v1.LedgerService/DeleteEquipment',
             dualprev_dot_v1_dot_ledger__pb2.DeleteEquipmentRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportLedger(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/dualprev.v1.LedgerService/ImportLedger',
+            dualprev_dot_v1_dot_ledger__pb2.ImportLedgerRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.ImportLedgerResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -60,6 +60,13 @@ class LedgerServiceStub:
     """Updates the fields named in `update_mask`."""
     DeleteEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.DeleteEquipmentRequest, _empty_pb2.Empty]
     """Removes a piece of equipment from the ledger."""
+    ImportLedger: _grpc.StreamUnaryMultiCallable[_ledger_pb2.ImportLedgerRequest, _ledger_pb2.ImportLedgerResponse]
+    """Imports a ledger file (台账导入: csv or xlsx laid out as the ledger template) uploaded in chunks. The first
+    message names the unit and the file; every message carries the next bytes. Problems in rows do not fail
+    the call: each comes back in the response with its row, column, value and rule, and nothing is written
+    unless every row is valid (or `skip_invalid`). `dry_run` checks and counts without writing anything.
+    A file that cannot be read at all (unknown format, no heading row) is INVALID_ARGUMENT.
+    """
 
 @_typing.type_check_only
 class LedgerServiceAsyncStub(LedgerServiceStub):
@@ -91,6 +98,13 @@ class LedgerServiceAsyncStub(LedgerServiceStub):
     """Updates the fields named in `update_mask`."""
     DeleteEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.DeleteEquipmentRequest, _empty_pb2.Empty]  # type: ignore[assignment]
     """Removes a piece of equipment from the ledger."""
+    ImportLedger: _aio.StreamUnaryMultiCallable[_ledger_pb2.ImportLedgerRequest, _ledger_pb2.ImportLedgerResponse]  # type: ignore[assignment]
+    """Imports a ledger file (台账导入: csv or xlsx laid out as the ledger template) uploaded in chunks. The first
+    message names the unit and the file; every message carries the next bytes. Problems in rows do not fail
+    the call: each comes back in the response with its row, column, value and rule, and nothing is written
+    unless every row is valid (or `skip_invalid`). `dry_run` checks and counts without writing anything.
+    A file that cannot be read at all (unknown format, no heading row) is INVALID_ARGUMENT.
+    """
 
 class LedgerServiceServicer(metaclass=_abc_1.ABCMeta):
     """Units and equipment. Every call needs `authorization: Bearer <api key>` metadata; what a caller sees is
@@ -179,5 +193,18 @@ class LedgerServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_empty_pb2.Empty, _abc.Awaitable[_empty_pb2.Empty]]:
         """Removes a piece of equipment from the ledger."""
+
+    @_abc_1.abstractmethod
+    def ImportLedger(
+        self,
+        request_iterator: _MaybeAsyncIterator[_ledger_pb2.ImportLedgerRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.ImportLedgerResponse, _abc.Awaitable[_ledger_pb2.ImportLedgerResponse]]:
+        """Imports a ledger file (台账导入: csv or xlsx laid out as the ledger template) uploaded in chunks. The first
+        message names the unit and the file; every message carries the next bytes. Problems in rows do not fail
+        the call: each comes back in the response with its row, column, value and rule, and nothing is written
+        unless every row is valid (or `skip_invalid`). `dry_run` checks and counts without writing anything.
+        A file that cannot be read at all (unknown format, no heading row) is INVALID_ARGUMENT.
+        """
 
 def add_LedgerServiceServicer_to_server(servicer: LedgerServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
