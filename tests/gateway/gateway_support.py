@@ -9,7 +9,12 @@ from collections.abc import Callable
 
 import dualprev_gateway._generated.dualprev.v1 as contract
 import grpc
-from dualprev_gateway._generated.dualprev.v1 import credit_pb2, elevator_emergency_pb2, traceability_pb2
+from dualprev_gateway._generated.dualprev.v1 import (
+    credit_pb2,
+    elevator_emergency_pb2,
+    supervision_pb2,
+    traceability_pb2,
+)
 from google.protobuf import message, message_factory, timestamp_pb2
 
 from dualprev_sdk.access import PrincipalKind
@@ -226,5 +231,64 @@ CAPABILITY_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
     "/dualprev.v1.CreditService/ListBlacklistPublication": (  # public once published
         lambda: credit_pb2.ListBlacklistPublicationRequest(region_code="41"),
         {_E: _OK, _R: _OK, _A: _OK, _D: _OK},
+    ),
+    "/dualprev.v1.SupervisionService/PlanSupervision": (
+        lambda: supervision_pb2.PlanSupervisionRequest(region_code="4101", year=2026),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.SupervisionService/GetSupervisionPlan": (  # none planned in the seed
+        lambda: supervision_pb2.GetSupervisionPlanRequest(name="regions/4101/supervisionPlans/2026"),
+        {_E: _DENIED, _R: _NOT_FOUND, _A: _DENIED, _D: _NOT_FOUND},
+    ),
+    "/dualprev.v1.SupervisionService/AddInspector": (
+        lambda: supervision_pb2.AddInspectorRequest(
+            region_code="4101", inspector_id="insp-1", inspector=supervision_pb2.Inspector(display_name="执法员甲")
+        ),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.SupervisionService/ListInspectors": (
+        lambda: supervision_pb2.ListInspectorsRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.SupervisionService/DrawInspections": (  # an empty roster cannot staff a team: past authorization
+        lambda: supervision_pb2.DrawInspectionsRequest(region_code="4101", seed=20260301),
+        {_E: _DENIED, _R: grpc.StatusCode.FAILED_PRECONDITION, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.SupervisionService/GetSamplingDraw": (
+        lambda: supervision_pb2.GetSamplingDrawRequest(name="samplingDraws/dr-1"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.SupervisionService/VerifySamplingDraw": (
+        lambda: supervision_pb2.VerifySamplingDrawRequest(name="samplingDraws/dr-1"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.SupervisionService/RecordDrawResult": (
+        lambda: supervision_pb2.RecordDrawResultRequest(
+            name="samplingDraws/dr-1",
+            result=supervision_pb2.DrawResult(
+                unit=_UNIT, outcome=supervision_pb2.INSPECTION_OUTCOME_NO_PROBLEM, inspected_on="2026-03-01"
+            ),
+        ),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.SupervisionService/PublishSamplingDraw": (
+        lambda: supervision_pb2.PublishSamplingDrawRequest(name="samplingDraws/dr-1"),
+        _ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.SupervisionService/ListPublishedResults": (  # public once published
+        lambda: supervision_pb2.ListPublishedResultsRequest(region_code="41"),
+        {_E: _OK, _R: _OK, _A: _OK, _D: _OK},
+    ),
+    "/dualprev.v1.SupervisionService/DetectWidespreadHazards": (
+        lambda: supervision_pb2.DetectWidespreadHazardsRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _DENIED},
+    ),
+    "/dualprev.v1.SupervisionService/ListWidespreadAlerts": (
+        lambda: supervision_pb2.ListWidespreadAlertsRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _OK},
+    ),
+    "/dualprev.v1.SupervisionService/GetRegionalStatistics": (
+        lambda: supervision_pb2.GetRegionalStatisticsRequest(region_code="4101"),
+        {_E: _DENIED, _R: _OK, _A: _DENIED, _D: _OK},
     ),
 }

@@ -37,6 +37,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
     ledger_pb2_grpc,
     plugins_pb2,
     plugins_pb2_grpc,
+    supervision_pb2,
+    supervision_pb2_grpc,
     traceability_pb2,
     traceability_pb2_grpc,
 )
@@ -49,6 +51,7 @@ from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
+from dualprev_gateway.servicers.supervision import SupervisionServicer
 from dualprev_gateway.servicers.traceability import TraceabilityServicer
 from dualprev_sdk.access import ApiKeySource
 from dualprev_sdk.plugins import PluginHost
@@ -68,6 +71,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     traceability_pb2.DESCRIPTOR.services_by_name["TraceabilityService"].full_name,
     elevator_emergency_pb2.DESCRIPTOR.services_by_name["ElevatorEmergencyService"].full_name,
     credit_pb2.DESCRIPTOR.services_by_name["CreditService"].full_name,
+    supervision_pb2.DESCRIPTOR.services_by_name["SupervisionService"].full_name,
 )
 
 
@@ -142,6 +146,7 @@ def build_gateway(
     traceability_pb2_grpc.add_TraceabilityServiceServicer_to_server(TraceabilityServicer(sdk), server)
     elevator_emergency_pb2_grpc.add_ElevatorEmergencyServiceServicer_to_server(ElevatorEmergencyServicer(sdk), server)
     credit_pb2_grpc.add_CreditServiceServicer_to_server(CreditServicer(sdk), server)
+    supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(SupervisionServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
