@@ -156,3 +156,17 @@ def test_reminders_cover_inspection_applications_registration_and_certificate_re
     assert [(r.kind.value, r.subject_id, r.act_by) for r in reminders] == [
         ("apply_for_inspection", "L1", dt.date(2027, 4, 1)),
     ]
+
+
+def test_a_lift_self_test_is_recorded_without_moving_the_periodic_due_date(sdk: Dualprev) -> None:
+    build(sdk)
+    periodic = ins.record_inspection(sdk, _record("L2", InspectionConclusion.PASSED), today=TODAY)
+    self_test = InspectionRecord(
+        id="ST-L2-2026",
+        equipment_id="L2",
+        kind=InspectionKind.SELF_TEST,
+        inspected_on=dt.date(2026, 11, 15),
+        conclusion=InspectionConclusion.PASSED,
+    )
+    ins.record_inspection(sdk, self_test, today=TODAY)
+    assert sdk.ledger.get_equipment("L2").next_inspection_due == periodic.record.next_due

@@ -189,3 +189,18 @@ def test_violations_are_errors_and_review_items_are_warnings(report: ComplianceR
     severities = {f.code: f.severity for f in report.findings}
     assert severities["certificate.expired"] is FindingSeverity.VIOLATION
     assert severities["certificate.legacy_review"] is FindingSeverity.WARNING
+
+
+def test_a_q2_limited_to_tower_cranes_does_not_qualify_for_a_bridge_crane(sdk: Dualprev) -> None:
+    build(sdk)
+    pers.add_person(sdk, Person(
+        id="PT", unit_uscc=FACTORY, name="塔吊司机", operates=("C2",),
+        certificates=(
+            Certificate(number="Q2-T", category_code="Q2", issued_on=dt.date(2025, 1, 1), limitation="限塔式起重机"),
+            Certificate(number="Q1-T", category_code="Q1", issued_on=dt.date(2025, 1, 1)),
+        ),
+    ), today=TODAY)  # fmt: skip
+    report = pers.check_personnel(sdk, FACTORY, today=TODAY)
+    posts = [f.message_zh for f in report.about("C2") if f.code == "operator.uncertified"]
+    assert len(posts) == 1
+    assert "起重机司机（限桥式起重机）" in posts[0]
