@@ -9,10 +9,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from dualprev_sdk import UseUnit
+from dualprev_sdk.demo import run_demo
+from dualprev_sdk.errors import FailedPrecondition
+from dualprev_sdk.services.bootstrap import Dualprev
 
 #: The kinds each step writes when it runs (a skipped step writes none, and must say why).
 KINDS_BY_STEP = {
@@ -143,3 +149,14 @@ def test_the_demo_database_is_served_by_the_gateway(demo: tuple[Path, dict[str, 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_demo_refuses_a_database_that_already_holds_units(
+    sdk: Dualprev, db_url: str, make_uscc: Callable[[int], str], tmp_path: Path
+) -> None:
+    sdk.ledger.create_unit(UseUnit(uscc=make_uscc(990), name="真实单位", region_code="410105"))
+    with pytest.raises(FailedPrecondition) as caught:
+        run_demo(tmp_path / "out", database_url=db_url, size="small")
+    assert caught.value.reason == "DEMO_DATABASE_NOT_EMPTY"
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert [u.name for u in sdk.ledger.list_units().items] == ["真实单位"]
