@@ -1,0 +1,1 @@
+"""Event connectors shipped with the gateway distribution (plugins of the ``dualprev_sdk`` entry-point group)."""
