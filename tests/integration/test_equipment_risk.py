@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import pytest
-from inspection_world import AT, FACTORY, MALL, TODAY, build
+from inspection_world import AT, FACTORY, MALL, TODAY, ZHENGZHOU, build
 
 from dualprev_sdk.domain.common import RiskLevel
+from dualprev_sdk.domain.elevator_emergency import IncidentCause, MaintenanceRecord, RescueIncident
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.grading.equipment_risk import EquipmentRiskGrade
 from dualprev_sdk.services import equipment_risk as er
@@ -86,3 +87,38 @@ def test_every_built_in_class_in_the_world_can_be_graded(sdk: Dualprev, equipmen
     build(sdk)
     grade = er.grade_equipment_risk(sdk, equipment_id, as_of=TODAY)
     assert grade.explain()
+
+
+def test_96333_entrapments_faults_and_maintenance_come_from_the_rescue_records(sdk: Dualprev) -> None:
+    build(sdk)
+    called = dt.datetime(2026, 10, 5, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with sdk.uow() as uow:
+        for n, cause in enumerate(
+            (IncidentCause.ENTRAPMENT, IncidentCause.ENTRAPMENT, IncidentCause.FAULT, IncidentCause.MISUSE)
+        ):
+            uow.rescue.add_incident(
+                RescueIncident(
+                    id=f"INC-{n}",
+                    equipment_id="L1",
+                    rescue_code="410001",
+                    called_at=called + dt.timedelta(days=n),
+                    cause=cause,
+                ),
+                region_code=ZHENGZHOU,
+            )
+        uow.rescue.add_maintenance(
+            MaintenanceRecord(
+                id="MT-1", equipment_id="L1", performed_on=dt.date(2026, 10, 1), maintenance_unit="某维保公司"
+            )
+        )
+        uow.commit()
+    with sdk.uow() as uow:
+        history = er.elevator_incident_source(uow, [uow.equipment.get("L1")], dt.date(2025, 11, 20), TODAY)
+    assert history["L1"] == er.IncidentHistory(
+        fault_dates=(dt.date(2026, 10, 7),),
+        entrapment_dates=(dt.date(2026, 10, 5), dt.date(2026, 10, 6)),
+        maintenance_due=dt.date(2026, 10, 16),
+    )
+    grade = er.grade_equipment_risk(sdk, "L1", as_of=TODAY)
+    assert _points(grade, "entrapments") > 0
+    assert _points(grade, "maintenance_overdue") > 0

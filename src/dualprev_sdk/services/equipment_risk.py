@@ -8,9 +8,9 @@ Where each fact comes from:
 * last conclusion / safety grade — the newest agency inspection (periodic, supervisory, first);
 * open hazards by level — the hazards projection (not closed, not cancelled; an ungraded open hazard counts as
   general until it is graded);
-* faults, entrapments and maintenance — the 96333 module (``store/elevator_emergency``) when it is installed,
-  through :func:`elevator_incident_source`; any other source can be passed as ``incidents=`` (the hook), and
-  ``incidents=None`` leaves those factors empty.
+* faults, entrapments and maintenance — the 96333 module's repository (``uow.rescue``) through
+  :func:`elevator_incident_source`, the default; any other source can be passed as ``incidents=`` (the hook),
+  and ``incidents=None`` leaves those factors empty.
 
 Reads only: the grade is computed, not stored, so it always reflects the current record.
 """
@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from dualprev_sdk import timeutil
+from dualprev_sdk.domain.elevator_emergency import IncidentCause, ResponsePolicy
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.domain.inspection import InspectionConclusion, InspectionKind
 from dualprev_sdk.errors import NotFound
@@ -51,7 +52,6 @@ __all__ = [
 ]
 
 _AGENCY_KINDS = (InspectionKind.PERIODIC, InspectionKind.SUPERVISORY, InspectionKind.FIRST)
-_MAINTENANCE_INTERVAL = dt.timedelta(days=15)  # 《特种设备安全监察条例》第31条 (Part C §3, V-2nd)
 
 
 @attrs.frozen(kw_only=True)
@@ -70,33 +70,32 @@ IncidentSource = Callable[[UnitOfWork, Sequence[Equipment], dt.date, dt.date], M
 def elevator_incident_source(
     uow: UnitOfWork, equipment: Sequence[Equipment], since: dt.date, as_of: dt.date
 ) -> Mapping[str, IncidentHistory]:
-    """96333 incidents and maintenance records of the lifts among ``equipment``, from the elevator-emergency
-    repository (``uow.elevator_emergency``) when the unit of work has it — i.e. when ``store/elevator_emergency``
-    is wired into the store and its tables are migrated; empty otherwise."""
-    repository: Any = getattr(uow, "elevator_emergency", None)
-    if repository is None:
-        return {}
+    """96333 incidents and maintenance records of the lifts among ``equipment`` from the elevator-emergency
+    repository (``uow.rescue``): entrapments (困人), faults and accidents in the window, and the next maintenance
+    due date (last visit + the 15-day interval of the 96333 module's :class:`ResponsePolicy`). A lift with no
+    maintenance record gets no due date (unknown, no points) rather than "overdue", so a ledger imported without
+    its maintenance history is not graded up wholesale."""
     lifts = [e for e in equipment if e.catalog_code.startswith("3")]
     if not lifts:
         return {}
+    interval = ResponsePolicy().maintenance_interval
     start = dt.datetime.combine(since, dt.time.min, tzinfo=timeutil.SHANGHAI)
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timeutil.SHANGHAI)
     out: dict[str, IncidentHistory] = {}
     for lift in lifts:
         faults: list[dt.date] = []
         entrapments: list[dt.date] = []
-        for incident in repository.incidents(since=start, until=end, equipment_id=lift.id):
+        for incident in uow.rescue.incidents(since=start, until=end, equipment_id=lift.id):
             day = incident.called_at.astimezone(timeutil.SHANGHAI).date()
-            cause = getattr(incident.cause, "value", incident.cause)
-            if cause == "entrapment":
+            if incident.cause is IncidentCause.ENTRAPMENT:
                 entrapments.append(day)
-            elif cause in ("fault", "accident"):
+            elif incident.cause in (IncidentCause.FAULT, IncidentCause.ACCIDENT):
                 faults.append(day)
-        last = repository.last_maintenance(lift.id)
+        last = uow.rescue.last_maintenance(lift.id)
         out[lift.id] = IncidentHistory(
             fault_dates=tuple(faults),
             entrapment_dates=tuple(entrapments),
-            maintenance_due=None if last is None else last + _MAINTENANCE_INTERVAL,
+            maintenance_due=None if last is None else last + interval,
         )
     return out
 
