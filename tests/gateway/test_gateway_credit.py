@@ -4,6 +4,8 @@ the regulator approves — and the public list shows exactly the entries listed 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import credit_pb2 as pb
@@ -24,9 +26,13 @@ def credit(channel: grpc.Channel) -> credit_pb2_grpc.CreditServiceStub:
 
 
 def _record(
-    credit: credit_pb2_grpc.CreditServiceStub, token: str, kind: int, on: str, severity: int = 0
+    credit: credit_pb2_grpc.CreditServiceStub,
+    token: str,
+    kind: pb.CreditRecordKind.ValueType,
+    on: str,
+    severity: pb.CreditSeverity.ValueType = pb.CREDIT_SEVERITY_UNSPECIFIED,
 ) -> pb.CreditRecord:
-    return credit.CreateCreditRecord(  # type: ignore[no-any-return]
+    return credit.CreateCreditRecord(
         pb.CreateCreditRecordRequest(
             parent=UNIT,
             record=pb.CreditRecord(
@@ -161,7 +167,7 @@ def test_outside_its_scope_nobody_reads_or_changes_credit(
         uow.api_keys.add(other_unit.key)
         uow.commit()
     for token in (kaifeng.token, other_unit.token):
-        calls = [
+        calls: list[Callable[[str], object]] = [
             lambda t: credit.ClassifyUnit(pb.ClassifyUnitRequest(name=UNIT), metadata=bearer(t)),
             lambda t: credit.ListCreditRecords(pb.ListCreditRecordsRequest(parent=UNIT), metadata=bearer(t)),
             lambda t: credit.GetBlacklistEntry(pb.GetBlacklistEntryRequest(name=entry.name), metadata=bearer(t)),

@@ -34,10 +34,21 @@ def _at(minutes: float) -> timestamp_pb2.Timestamp:
 
 
 def _open(
-    emergency: elevator_emergency_pb2_grpc.ElevatorEmergencyServiceStub, token: str, minutes: float = 0, **extra: object
+    emergency: elevator_emergency_pb2_grpc.ElevatorEmergencyServiceStub,
+    token: str,
+    minutes: float = 0,
+    *,
+    trapped_persons: int = 0,
+    maintenance_unit: str = "",
 ) -> pb.RescueIncident:
-    return emergency.OpenRescueIncident(  # type: ignore[no-any-return]
-        pb.OpenRescueIncidentRequest(region_code="410102", rescue_code="410123", call_time=_at(minutes), **extra),
+    return emergency.OpenRescueIncident(
+        pb.OpenRescueIncidentRequest(
+            region_code="410102",
+            rescue_code="410123",
+            call_time=_at(minutes),
+            trapped_persons=trapped_persons,
+            maintenance_unit=maintenance_unit,
+        ),
         metadata=bearer(token),
     )
 

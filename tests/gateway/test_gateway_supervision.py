@@ -4,6 +4,8 @@ their region and the data centre."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import supervision_pb2 as pb
@@ -78,11 +80,11 @@ def test_a_draw_is_reproduced_and_verified_and_its_published_results_are_public(
         assert verified.snapshot_sha256 == verified.stored_sha256 == drawn.inputs_sha256
         assert list(verified.problems) == []
 
-    target = drawn.targets[0].unit
+    first = drawn.targets[0].unit
     supervision.RecordDrawResult(
         pb.RecordDrawResultRequest(
             name=drawn.name,
-            result=pb.DrawResult(unit=target, outcome=pb.INSPECTION_OUTCOME_NO_PROBLEM, inspected_on="2026-03-20"),
+            result=pb.DrawResult(unit=first, outcome=pb.INSPECTION_OUTCOME_NO_PROBLEM, inspected_on="2026-03-20"),
         ),
         metadata=bearer(regulator),
     )
@@ -95,7 +97,7 @@ def test_a_draw_is_reproduced_and_verified_and_its_published_results_are_public(
             pb.ListPublishedResultsRequest(region_code="41"), metadata=bearer(tokens[kind])
         )
         assert [(r.draw, r.unit, r.outcome) for r in public.results] == [
-            (drawn.name, target, pb.INSPECTION_OUTCOME_NO_PROBLEM)
+            (drawn.name, first, pb.INSPECTION_OUTCOME_NO_PROBLEM)
         ]
 
 
@@ -164,7 +166,7 @@ def test_a_city_regulator_gets_neither_the_province_nor_another_city(
     supervision: supervision_pb2_grpc.SupervisionServiceStub, tokens: dict[PrincipalKind, str]
 ) -> None:
     regulator = bearer(tokens[PrincipalKind.REGULATOR])
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: supervision.GetRegionalStatistics(
             pb.GetRegionalStatisticsRequest(region_code="41"), metadata=regulator
         ),
