@@ -42,6 +42,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "simplified",
     "regulator",
     "hazards",
+    "events",
 )
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
 
@@ -83,7 +84,15 @@ def plugins_command(
     console.print(table)
 
 
+_loaded = False
+
+
 def _load_command_modules() -> None:
+    """Register every command group once per process (``main()`` may run many times, e.g. in tests)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
     for name in _COMMAND_MODULES:
         importlib.import_module(f"dualprev_sdk.cli.{name}").register(app)
     for ep in importlib.metadata.entry_points(group=CLI_ENTRY_POINT_GROUP):
