@@ -76,6 +76,17 @@ class ConnectorCursorRepository:
             return 0
         return min(stored.get(name, 0) for name in wanted)
 
+    def pending(self, name: str) -> int:
+        """How many outbox events ``name`` has not acknowledged yet."""
+        from dualprev_sdk.store.outbox import OUTBOX
+
+        cursor = self.get(name)
+        return int(
+            self.session.execute(
+                sa.select(sa.func.count()).select_from(OUTBOX).where(OUTBOX.c.id > cursor)
+            ).scalar_one()
+        )
+
     def advance(self, name: str, expected: int, new: int) -> None:
         """Move ``name`` from ``expected`` to ``new`` (``new > expected``) if nobody moved it meanwhile.
 
