@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -44,7 +45,7 @@ from dualprev_sdk.domain.inspection import (
 from dualprev_sdk.equipment_classes import DueDate, InspectionFacts
 from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, DualprevError, FailedPrecondition, InvalidArgument
 from dualprev_sdk.services import hazards as hazard_cases
-from dualprev_sdk.store.inspections import OverdueItem, link_notice
+from dualprev_sdk.store.inspections import OverdueItem, PendingCase, link_notice
 from dualprev_sdk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -463,6 +464,7 @@ def sweep_overdue_inspections(
     actor: str = SWEEP_ACTOR,
     policy: OverduePolicy | None = None,
     at: dt.datetime | None = None,
+    workers: int | None = None,
 ) -> OverdueSweepResult:
     """逾期未检 sweep over the whole ledger (or one region).
 
@@ -474,7 +476,8 @@ def sweep_overdue_inspections(
        crane never inspected, 4.7 a); an overdue item is otherwise a general hazard.
 
     Running it twice creates nothing new: the cases' unique (equipment, due date) key, and request ids
-    derived from it for every hazard command.
+    derived from it for every hazard command. ``workers`` hazards are opened at once (default 4 on
+    PostgreSQL, 1 on SQLite); each is its own transactions, so the order does not matter.
     """
     today = today or timeutil.today()
     at = at or timeutil.now()
@@ -501,20 +504,15 @@ def sweep_overdue_inspections(
         uow.commit()
     with sdk.uow() as uow:
         pending = uow.inspections.pending_cases()
-    opened: list[OpenedHazard] = []
-    failed: list[tuple[str, str]] = []
-    links: dict[str, str] = {}
-    for item in pending:
-        case = item.case
-        if region_prefix and not case.region_code.startswith(region_prefix):
-            continue
-        key = f"overdue-inspection:{case.equipment_id}:{case.due_on.isoformat()}"
-        hazard_id = case.hazard_id or _stable_id("HZ-OD", key)
-        days = (today - case.due_on).days
+    selected = [p for p in pending if not region_prefix or p.case.region_code.startswith(region_prefix)]
 
+    def open_one(item: PendingCase) -> tuple[str, OpenedHazard | str]:
+        case = item.case
+        key = f"overdue-inspection:{case.equipment_id}:{case.due_on.isoformat()}"
+        days = (today - case.due_on).days
         arguments: dict[str, Any] = {
             "key": key,
-            "hazard_id": hazard_id,
+            "hazard_id": case.hazard_id or _stable_id("HZ-OD", key),
             "unit_uscc": case.unit_uscc,
             "equipment_id": case.equipment_id,
             "source": HazardSource.PERIODIC_INVESTIGATION,
@@ -533,14 +531,22 @@ def sweep_overdue_inspections(
             "inspection_overdue": True,
             "legal_basis": "特种设备安全法第四十条（未经定期检验或者检验不合格的特种设备，不得继续使用）",
         }
-
         try:
-            result = _open_with_retries(sdk, arguments)
+            return case.id, attrs.evolve(_open_with_retries(sdk, arguments), cause=case.id)
         except DualprevError as exc:
-            failed.append((case.id, str(exc)))
-            continue
-        links[case.id] = result.hazard_id
-        opened.append(attrs.evolve(result, cause=case.id))
+            return case.id, str(exc)
+
+    if workers is None:
+        # PostgreSQL overlaps the commits of independent hazards; SQLite has one writer at a time anyway
+        workers = 4 if sdk.engine.dialect.name == "postgresql" else 1
+    if workers > 1 and len(selected) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(open_one, selected))
+    else:
+        outcomes = [open_one(item) for item in selected]
+    opened = [o for _, o in outcomes if isinstance(o, OpenedHazard)]
+    failed = [(case_id, o) for case_id, o in outcomes if isinstance(o, str)]
+    links = {o.cause: o.hazard_id for o in opened}
     if links:
         with sdk.uow() as uow:
             uow.inspections.mark_cases_opened(links)
