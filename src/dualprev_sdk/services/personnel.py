@@ -54,6 +54,7 @@ __all__ = [
     "PersonnelPolicy",
     "add_person",
     "check_personnel",
+    "people_of",
     "person_resource",
     "record_training",
     "set_safety_setup",
@@ -458,5 +459,6 @@ def check_personnel(
 
 
 def people_of(sdk: Dualprev, uscc: str) -> Sequence[Person]:
+    """Every person of a unit, with certificates and the equipment they operate."""
     with sdk.uow() as uow:
         return uow.people.for_unit(uscc)
