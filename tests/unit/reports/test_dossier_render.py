@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from dualprev_sdk import Equipment, RoleAssignment, SafetyRole, UseUnit
 from dualprev_sdk.domain.common import RiskLevel
 from dualprev_sdk.domain.inspection import InspectionValidity, ValidityStatus
@@ -69,3 +71,25 @@ def test_text_from_the_records_is_escaped() -> None:
     html = render_dossier_html(dossier(name="<script>alert(1)</script>有限公司"))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_an_expired_operator_certificate_is_marked() -> None:
+    from dualprev_sdk.domain.personnel import Certificate, Person
+
+    people = (
+        Person(
+            id="P1",
+            unit_uscc=USCC,
+            name="叉车司机甲",
+            certificates=(Certificate(number="TS-1", category_code="N1", expires_on=dt.date(2025, 6, 30)),),
+        ),
+        Person(
+            id="P2",
+            unit_uscc=USCC,
+            name="叉车司机乙",
+            certificates=(Certificate(number="TS-2", category_code="N1", expires_on=dt.date(2027, 6, 30)),),
+        ),
+    )
+    html = render_dossier_html(attrs.evolve(dossier(), people=people))
+    assert html.count("（已过期）") == 1
+    assert "2025-06-30（已过期）" in html
