@@ -191,3 +191,24 @@ def test_outside_its_scope_nobody_reads_or_changes_credit(
         pb.ListBlacklistEntriesRequest(parent="units/-"), metadata=bearer(tokens[PrincipalKind.ENTERPRISE])
     )
     assert [e.name for e in mine.entries] == [entry.name]
+
+
+def test_records_page_in_date_order_and_a_token_only_serves_the_listing_it_came_from(
+    credit: credit_pb2_grpc.CreditServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    regulator, unit = tokens[PrincipalKind.REGULATOR], tokens[PrincipalKind.ENTERPRISE]
+    later = _record(credit, regulator, pb.CREDIT_RECORD_KIND_REFUSED_INSPECTION, "2025-09-01")
+    earlier = _record(credit, regulator, pb.CREDIT_RECORD_KIND_ADMINISTRATIVE_PENALTY, "2025-03-01")
+    first = credit.ListCreditRecords(pb.ListCreditRecordsRequest(parent=UNIT, page_size=1), metadata=bearer(unit))
+    assert [r.name for r in first.records] == [earlier.name]
+    assert first.next_page_token
+    second = credit.ListCreditRecords(
+        pb.ListCreditRecordsRequest(parent=UNIT, page_size=1, page_token=first.next_page_token), metadata=bearer(unit)
+    )
+    assert [r.name for r in second.records] == [later.name]
+    assert second.next_page_token == ""
+    with pytest.raises(grpc.RpcError) as caught:
+        credit.ListBlacklistEntries(
+            pb.ListBlacklistEntriesRequest(parent="units/-", page_token=first.next_page_token), metadata=bearer(unit)
+        )
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT

@@ -11,12 +11,13 @@ import datetime as dt
 import enum
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from google.protobuf import struct_pb2, timestamp_pb2
 
-from dualprev_gateway.convert import Violations
+from dualprev_gateway import hazard_convert
+from dualprev_gateway.convert import Violations, page_size
 from dualprev_sdk import timeutil
 from dualprev_sdk.access import Principal
 from dualprev_sdk.errors import InvalidArgument
@@ -27,6 +28,7 @@ __all__ = [
     "enum_from_proto",
     "enum_to_proto",
     "iso",
+    "paginate",
     "parse_date",
     "parse_region",
     "parse_simple_name",
@@ -36,6 +38,7 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 _REGION = re.compile(r"^\d{2}(\d{2}){0,2}$")
 
@@ -140,3 +143,18 @@ def struct_of(data: Mapping[str, Any]) -> struct_pb2.Struct:
 
 def today() -> dt.date:
     return timeutil.today()
+
+
+def paginate(
+    items: Sequence[T], key: Callable[[T], str], requested_size: int, token: str, *query: str
+) -> tuple[list[T], str]:
+    """One page of ``items`` in ``key`` order (AIP-158): keyset paging on the key, so a page is stable under
+    concurrent inserts; the opaque token is bound to ``query`` (the parent and filters it was issued for)."""
+    size = page_size(requested_size)
+    after = hazard_convert.decode_page_token(token, *query)
+    keyed = sorted(((key(item), item) for item in items), key=lambda pair: pair[0])
+    if after is not None:
+        keyed = [pair for pair in keyed if pair[0] > after]
+    page = keyed[:size]
+    next_token = hazard_convert.encode_page_token(page[-1][0], *query) if len(keyed) > size else ""
+    return [item for _, item in page], next_token

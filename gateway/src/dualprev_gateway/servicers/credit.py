@@ -46,6 +46,11 @@ def entry_name(entry_id: str) -> str:
     return f"blacklistEntries/{entry_id}"
 
 
+def _entry_key(entry: BlacklistEntry) -> str:
+    """Oldest listing first, as published."""
+    return f"{entry.listed_on.isoformat()}|{entry.unit_uscc}|{entry.id}"
+
+
 def _record_name(uscc: str, record_id: str) -> str:
     return f"units/{uscc}/creditRecords/{record_id}"
 
@@ -210,7 +215,10 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         uscc = self._unit(principal, Capability.READ_CREDIT, request.parent, "parent")
         with self._sdk.uow() as uow:
             records = uow.credit.for_unit(uscc)
-        return credit_pb2.ListCreditRecordsResponse(records=[record_to_proto(r) for r in records])
+        page, token = cc.paginate(
+            records, lambda r: f"{r.occurred_on.isoformat()}|{r.id}", request.page_size, request.page_token, uscc
+        )
+        return credit_pb2.ListCreditRecordsResponse(records=[record_to_proto(r) for r in page], next_page_token=token)
 
     def ClassifyUnit(
         self, request: credit_pb2.ClassifyUnitRequest, context: grpc.ServicerContext
@@ -306,7 +314,10 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
                 PrincipalKind.REGULATOR: {"region_prefix": principal.scope},
             }.get(principal.kind, {})
             entries = use_cases.list_blacklist(self._sdk, status=status, **scope)
-        return credit_pb2.ListBlacklistEntriesResponse(entries=[entry_to_proto(e) for e in entries])
+        page, token = cc.paginate(
+            entries, _entry_key, request.page_size, request.page_token, parent, str(request.status)
+        )
+        return credit_pb2.ListBlacklistEntriesResponse(entries=[entry_to_proto(e) for e in page], next_page_token=token)
 
     def ApplyForCreditRepair(
         self, request: credit_pb2.ApplyForCreditRepairRequest, context: grpc.ServicerContext
@@ -351,4 +362,9 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         day = cc.date_or_none(request.day, "day")
         region = self._region_wide(principal, Capability.READ_PUBLICATION, request.region_code)
         entries = use_cases.blacklist_publication(self._sdk, region_prefix=region, day=day)
-        return credit_pb2.ListBlacklistPublicationResponse(entries=[entry_to_proto(e, public=True) for e in entries])
+        page, token = cc.paginate(
+            entries, _entry_key, request.page_size, request.page_token, region, request.day or "today"
+        )
+        return credit_pb2.ListBlacklistPublicationResponse(
+            entries=[entry_to_proto(e, public=True) for e in page], next_page_token=token
+        )

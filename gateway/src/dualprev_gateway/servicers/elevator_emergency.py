@@ -342,10 +342,18 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         principal = current_principal()
         day = cc.date_or_none(request.day, "day") or timeutil.today()
         region = self._region_wide(principal, Capability.READ_RESCUE_KPIS, request.region_code)
-        rows = use_cases.overdue_maintenance(self._sdk, day=day, region_prefix=region)
+        rows, token = cc.paginate(
+            use_cases.overdue_maintenance(self._sdk, day=day, region_prefix=region),
+            lambda row: row[0],
+            request.page_size,
+            request.page_token,
+            region,
+            day.isoformat(),
+        )
         return pb.ListOverdueMaintenanceResponse(
+            next_page_token=token,
             lifts=[
                 pb.OverdueMaintenance(equipment=_any_unit_equipment(e), last_performed_on=cc.iso(last))
                 for e, last in rows
-            ]
+            ],
         )

@@ -10,6 +10,7 @@ region, so a missing draw looks like an out-of-scope one (PERMISSION_DENIED) to 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import grpc
@@ -221,8 +222,14 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
     ) -> pb.ListInspectorsResponse:
         principal = current_principal()
         region = self._region_wide(principal, Capability.READ_SUPERVISION, request.region_code)
-        inspectors = use_cases.list_inspectors(self._sdk, region_prefix=region)
-        return pb.ListInspectorsResponse(inspectors=[_inspector_to_proto(i) for i in inspectors])
+        inspectors, token = cc.paginate(
+            use_cases.list_inspectors(self._sdk, region_prefix=region),
+            lambda i: i.id,
+            request.page_size,
+            request.page_token,
+            region,
+        )
+        return pb.ListInspectorsResponse(inspectors=[_inspector_to_proto(i) for i in inspectors], next_page_token=token)
 
     # -- draws ------------------------------------------------------------------------------------------------------
 
@@ -301,8 +308,16 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
     ) -> pb.ListPublishedResultsResponse:
         principal = current_principal()
         region = self._region_wide(principal, Capability.READ_PUBLICATION, request.region_code)
-        rows = use_cases.published_results(self._sdk, region_prefix=region)
-        return pb.ListPublishedResultsResponse(results=[_result_to_proto(r, d.id) for d, r in rows])
+        rows, token = cc.paginate(
+            use_cases.published_results(self._sdk, region_prefix=region),
+            lambda row: f"{row[0].drawn_at.astimezone(dt.UTC).isoformat()}|{row[0].id}|{row[1].uscc}",
+            request.page_size,
+            request.page_token,
+            region,
+        )
+        return pb.ListPublishedResultsResponse(
+            results=[_result_to_proto(r, d.id) for d, r in rows], next_page_token=token
+        )
 
     # -- alerts and statistics ----------------------------------------------------------------------------------
 

@@ -381,7 +381,16 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
         )
         with self._sdk.uow() as uow:
             tags = {c.id: c.tag for c in uow.cylinders.by_ids(w.cylinder_id for w in warnings).values()}
+        query = (station, day.isoformat(), str(request.window_days))
+        warnings, token = cc.paginate(
+            warnings,
+            lambda w: f"{tags.get(w.cylinder_id, w.cylinder_id)}|{w.kind.value}",
+            request.page_size,
+            request.page_token,
+            *query,
+        )
         return traceability_pb2.ListCylinderWarningsResponse(
+            next_page_token=token,
             warnings=[
                 traceability_pb2.CylinderWarning(
                     kind=cc.enum_to_proto(  # type: ignore[arg-type]
@@ -391,7 +400,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
                     message=w.message,
                 )
                 for w in warnings
-            ]
+            ],
         )
 
     def RecordLoading(

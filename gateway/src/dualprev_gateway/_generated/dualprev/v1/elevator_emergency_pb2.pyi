@@ -722,19 +722,27 @@ class ListOverdueMaintenanceRequest(_message.Message):
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
     DAY_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     """GB/T 2260 region code or prefix (2, 4 or 6 digits), inside the caller's region."""
     day: _builtins.str
     """The day to judge on, YYYY-MM-DD; empty = today."""
+    page_size: _builtins.int
+    """Maximum lifts per page; 0 = 50, at most 1000 (AIP-158)."""
+    page_token: _builtins.str
+    """`next_page_token` of the previous page; empty = the first page."""
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
         day: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -773,6 +781,9 @@ class ListOverdueMaintenanceResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     LIFTS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token for the next page; empty = this is the last page."""
     @_builtins.property
     def lifts(self) -> _containers.RepeatedCompositeFieldContainer[Global___OverdueMaintenance]:
         """The lifts."""
@@ -781,10 +792,11 @@ class ListOverdueMaintenanceResponse(_message.Message):
         self,
         *,
         lifts: _abc.Iterable[Global___OverdueMaintenance] | None = ...,
+        next_page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["lifts", b"lifts"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["lifts", b"lifts", "next_page_token", b"next_page_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -779,22 +779,30 @@ class ListCylinderWarningsRequest(_message.Message):
     PARENT_FIELD_NUMBER: _builtins.int
     DAY_FIELD_NUMBER: _builtins.int
     WINDOW_DAYS_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     parent: _builtins.str
     """The station, `units/{uscc}`; `units/-` = every station (data centre only)."""
     day: _builtins.str
     """The day the warnings are for, YYYY-MM-DD; empty = today."""
     window_days: _builtins.int
     """Look-back window in days; 0 = 30."""
+    page_size: _builtins.int
+    """Maximum warnings per page; 0 = 50, at most 1000 (AIP-158)."""
+    page_token: _builtins.str
+    """`next_page_token` of the previous page; empty = the first page."""
     def __init__(
         self,
         *,
         parent: _builtins.str = ...,
         day: _builtins.str = ...,
         window_days: _builtins.int = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day", "parent", b"parent", "window_days", b"window_days"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day", "page_size", b"page_size", "page_token", b"page_token", "parent", b"parent", "window_days", b"window_days"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -837,6 +845,9 @@ class ListCylinderWarningsResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     WARNINGS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token for the next page; empty = this is the last page."""
     @_builtins.property
     def warnings(self) -> _containers.RepeatedCompositeFieldContainer[Global___CylinderWarning]:
         """The warnings."""
@@ -845,10 +856,11 @@ class ListCylinderWarningsResponse(_message.Message):
         self,
         *,
         warnings: _abc.Iterable[Global___CylinderWarning] | None = ...,
+        next_page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["warnings", b"warnings"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "warnings", b"warnings"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
