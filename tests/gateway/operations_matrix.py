@@ -10,16 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import grpc
-from dualprev_gateway._generated.dualprev.v1 import ledger_pb2
+from dualprev_gateway._generated.dualprev.v1 import common_pb2, ledger_pb2, risk_pb2
 from gateway_support import UNIT_A
 from google.protobuf import message
 
 from dualprev_sdk.access import PrincipalKind
 
-OK, DENIED = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED
+OK, DENIED, NOT_FOUND = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND
 E, R, A, D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
 UNIT = f"units/{UNIT_A}"
 LIFT = f"{UNIT}/equipment/ea1"
+#: The seed has no risk points: a point outside the seed is PERMISSION_DENIED to all but the data centre
+#: (NOT_FOUND), exactly as an out-of-scope one (AIP-211); test_gateway_risk proves the allowed paths on real points.
+NO_POINT = "riskPoints/RP-not-in-the-seed"
+ONLY_DATACENTER_SEES_ABSENCE = {E: DENIED, R: DENIED, A: DENIED, D: NOT_FOUND}
+UNIT_READERS = {E: OK, R: OK, A: DENIED, D: OK}
+ONLY_THE_UNIT = {E: OK, R: DENIED, A: DENIED, D: DENIED}
 
 _LEDGER_CSV = (
     "使用单位名称,统一社会信用代码,所在地区(行政区划代码),设备品种(代码),单位内编号,设备名称\n"
@@ -30,5 +36,62 @@ OPERATIONS_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
     "/dualprev.v1.LedgerService/ImportLedger": (
         lambda: ledger_pb2.ImportLedgerRequest(parent=UNIT, filename="台账.csv", dry_run=True, chunk=_LEDGER_CSV),
         {E: OK, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.RiskService/IdentifyRisks": (
+        lambda: risk_pb2.IdentifyRisksRequest(parent=UNIT),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.RiskService/GetRiskPoint": (
+        lambda: risk_pb2.GetRiskPointRequest(name=NO_POINT),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.RiskService/ListRiskPoints": (
+        lambda: risk_pb2.ListRiskPointsRequest(parent=UNIT),
+        UNIT_READERS,  # an agency reads the points of equipment it inspects, not the unit's whole list
+    ),
+    "/dualprev.v1.RiskService/CreateRiskPoint": (
+        lambda: risk_pb2.CreateRiskPointRequest(
+            parent=UNIT,
+            risk_point=risk_pb2.RiskPoint(
+                equipment=LIFT,
+                component="轿厢",
+                hazard_factor="轿厢照明不足",
+                level=common_pb2.RISK_LEVEL_MAJOR,
+                measures=risk_pb2.ControlMeasures(management=["每日检查照明"]),
+            ),
+        ),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.RiskService/UpdateRiskPoint": (
+        lambda: risk_pb2.UpdateRiskPointRequest(risk_point=risk_pb2.RiskPoint(name=NO_POINT, component="x")),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.RiskService/RegradeRiskPoint": (
+        lambda: risk_pb2.RegradeRiskPointRequest(name=NO_POINT, method="lec", reason="复评"),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.RiskService/DeleteRiskPoint": (
+        lambda: risk_pb2.DeleteRiskPointRequest(name=NO_POINT, reason="不再适用"),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.RiskService/ListRiskPointVersions": (
+        lambda: risk_pb2.ListRiskPointVersionsRequest(name=NO_POINT),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.RiskService/GetControlList": (
+        lambda: risk_pb2.GetControlListRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.RiskService/ExportControlList": (
+        lambda: risk_pb2.ExportControlListRequest(parent=UNIT, format=risk_pb2.CONTROL_LIST_FORMAT_CSV),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.RiskService/RenderNotificationCard": (
+        lambda: risk_pb2.RenderNotificationCardRequest(equipment=LIFT),
+        {E: OK, R: OK, A: OK, D: OK},  # the agency inspects ea1
+    ),
+    "/dualprev.v1.RiskService/RenderRiskMap": (
+        lambda: risk_pb2.RenderRiskMapRequest(parent=UNIT),
+        UNIT_READERS,
     ),
 }

@@ -88,8 +88,14 @@ def _message(desc: descriptor.Descriptor, depth: int = 0) -> st.SearchStrategy[m
         return paths.map(lambda p: cls(paths=p))
     if depth > 3:
         return st.just(cls())
-    fields = {}
+    fields: dict[str, st.SearchStrategy[Any]] = {}
     for field in desc.fields:
+        if _is_map(field):
+            entry = field.message_type.fields_by_name  # type: ignore[union-attr]  # a map field has an entry type
+            fields[field.name] = st.dictionaries(
+                _value(entry["key"], depth), _value(entry["value"], depth), max_size=3
+            )
+            continue
         value = _value(field, depth)
         if field.is_repeated:
             fields[field.name] = st.lists(value, max_size=2)
@@ -104,11 +110,22 @@ def _struct(cls: type[message.Message], data: dict[str, Any]) -> message.Message
     return built
 
 
+def _is_map(field: Any) -> bool:
+    return field.message_type is not None and field.message_type.GetOptions().map_entry
+
+
 def _build(cls: type[message.Message], values: dict[str, Any]) -> message.Message:
     built = cls()
     for name, value in values.items():
         field = built.DESCRIPTOR.fields_by_name[name]
-        if field.is_repeated:
+        if _is_map(field):
+            entries = getattr(built, name)
+            for key, item in value.items():
+                if isinstance(item, message.Message):
+                    entries[key].CopyFrom(item)
+                else:
+                    entries[key] = item
+        elif field.is_repeated:
             target = getattr(built, name)
             if field.type == FieldDescriptor.TYPE_MESSAGE:
                 for item in value:

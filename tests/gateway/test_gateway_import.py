@@ -36,9 +36,11 @@ def _lift(number: str, *, uscc: str = UNIT_A, catalog: str = "3110", commissione
 
 
 def _upload(
-    data: bytes, *, chunk: int = 64, filename: str = "台账.csv", parent: str = f"units/{UNIT_A}", **options: bool
+    data: bytes, *, chunk: int = 64, dry_run: bool = False, skip_invalid: bool = False
 ) -> Iterator[ledger_pb2.ImportLedgerRequest]:
-    yield ledger_pb2.ImportLedgerRequest(parent=parent, filename=filename, chunk=data[:chunk], **options)
+    yield ledger_pb2.ImportLedgerRequest(
+        parent=f"units/{UNIT_A}", filename="台账.csv", chunk=data[:chunk], dry_run=dry_run, skip_invalid=skip_invalid
+    )
     for start in range(chunk, len(data), chunk):
         yield ledger_pb2.ImportLedgerRequest(chunk=data[start : start + chunk])
 

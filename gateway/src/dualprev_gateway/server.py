@@ -37,6 +37,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
     ledger_pb2_grpc,
     plugins_pb2,
     plugins_pb2_grpc,
+    risk_pb2,
+    risk_pb2_grpc,
     supervision_pb2,
     supervision_pb2_grpc,
     traceability_pb2,
@@ -51,6 +53,7 @@ from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
+from dualprev_gateway.servicers.risk import RiskServicer
 from dualprev_gateway.servicers.supervision import SupervisionServicer
 from dualprev_gateway.servicers.traceability import TraceabilityServicer
 from dualprev_sdk.access import ApiKeySource
@@ -72,6 +75,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     elevator_emergency_pb2.DESCRIPTOR.services_by_name["ElevatorEmergencyService"].full_name,
     credit_pb2.DESCRIPTOR.services_by_name["CreditService"].full_name,
     supervision_pb2.DESCRIPTOR.services_by_name["SupervisionService"].full_name,
+    risk_pb2.DESCRIPTOR.services_by_name["RiskService"].full_name,
 )
 
 
@@ -147,6 +151,7 @@ def build_gateway(
     elevator_emergency_pb2_grpc.add_ElevatorEmergencyServiceServicer_to_server(ElevatorEmergencyServicer(sdk), server)
     credit_pb2_grpc.add_CreditServiceServicer_to_server(CreditServicer(sdk), server)
     supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(SupervisionServicer(sdk), server)
+    risk_pb2_grpc.add_RiskServiceServicer_to_server(RiskServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
