@@ -50,6 +50,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic city (same seed, same city).")] = 2021,
         size: Annotated[str, typer.Option("--size", help="small (12 units) or medium (48 units).")] = "medium",
+        city: Annotated[
+            str, typer.Option("--city", help="Prefecture code: 410100 郑州市 (default) or 410300 洛阳市.")
+        ] = "410100",
     ) -> None:
         """Run the whole cycle on a synthetic city (演示：生成 → 导入 → 分级 → 清单与四色图 → 日管控 → 隐患闭环 →
         信用与监管 → 一企一档一码 → 园区 → 五有自评) and write every report plus OUT/manifest.json."""
@@ -57,10 +60,13 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.table import Table
 
+        from dualprev_sdk.demo.city import CITIES
         from dualprev_sdk.demo.cycle import run_demo
 
         if size not in ("small", "medium"):
             raise typer.BadParameter("size must be small or medium", param_hint="--size")
+        if city not in CITIES:
+            raise typer.BadParameter(f"city must be one of {', '.join(sorted(CITIES))}", param_hint="--city")
         console = Console()
         with Progress(
             TextColumn("{task.description}"),
@@ -69,7 +75,9 @@ def register(app: typer.Typer) -> None:
             TimeElapsedColumn(),
             console=console,
         ) as progress:
-            result = run_demo(out, database_url=db, seed=seed, size=size, progress=_RichProgress(progress))
+            result = run_demo(
+                out, database_url=db, seed=seed, size=size, city_code=city, progress=_RichProgress(progress)
+            )
         table = Table(title=f"dualprev demo — {result.city.name_zh}（种子 {seed}，{size}）")
         table.add_column("步骤")
         table.add_column("状态")

@@ -32,12 +32,19 @@ __all__ = [
     "write_ledger",
 ]
 
-#: Prefectures the generator knows: code → (name, plate letter of 豫, park names). The plate letters are those
-#: of the shipped registration-number table (ids); park names are generic, not real development zones' data.
-CITIES: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
-    "410100": ("郑州市", "A", ("郑州经济技术开发区", "郑州高新技术产业开发区")),
-    "410300": ("洛阳市", "C", ("洛阳高新技术产业开发区", "洛阳伊滨经济开发区")),
+#: Prefectures the generator knows: code → (name, park names). Park names are labels for synthetic units, not
+#: data about the real development zones. The plate letter of each city comes from the shipped
+#: registration-number table (:func:`_plate_letter`), like the identifier validators use.
+CITIES: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "410100": ("郑州市", ("郑州经济技术开发区", "郑州高新技术产业开发区")),
+    "410300": ("洛阳市", ("洛阳高新技术产业开发区", "洛阳伊滨经济开发区")),
 }
+
+
+def _plate_letter(prefecture: str) -> str:
+    letters = ids._tables()["registration_number"]["city_letters"]["41"]["letters"]
+    return next(str(letter) for letter, entry in letters.items() if entry["region"] == prefecture)
+
 
 #: The demo's reference date: everything is dated relative to it, so a run is independent of the wall clock.
 DEMO_TODAY = dt.date(2025, 12, 1)
@@ -518,7 +525,8 @@ def generate_city(
     if region_code not in CITIES:
         raise ValueError(f"region_code must be one of {sorted(CITIES)}, not {region_code!r}")
     rng = random.Random(seed)
-    city_name, letter, parks = CITIES[region_code]
+    city_name, parks = CITIES[region_code]
+    letter = _plate_letter(region_code)
     counties = _county_codes(region_code)
     table = default_region_table()
     seen: set[str] = set()

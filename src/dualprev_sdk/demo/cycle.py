@@ -858,7 +858,7 @@ def step_cylinders_and_lifts(ctx: DemoContext) -> tuple[str, dict[str, int]]:
             called_at=called,
             cause=IncidentCause.ENTRAPMENT if rng.random() < 0.6 else IncidentCause.FAULT,
             trapped_persons=rng.randint(1, 4),
-            maintenance_unit="郑州示例电梯维保有限公司",
+            maintenance_unit=f"{ctx.city.name_zh[:-1]}示例电梯维保有限公司",
         )
         rescue.record_dispatch(ctx.sdk, incident.id, at=called + dt.timedelta(minutes=2))
         rescue.record_arrival(ctx.sdk, incident.id, at=called + dt.timedelta(minutes=rng.randint(12, 40)))
@@ -903,6 +903,7 @@ def run_demo(
     database_url: str | None = None,
     seed: int = 2021,
     size: str = "medium",
+    city_code: str = "410100",
     progress: DemoProgress | None = None,
 ) -> DemoResult:
     """Generate a city and run every step on a fresh database (default ``OUT/demo.sqlite``); write the manifest.
@@ -918,7 +919,7 @@ def run_demo(
         for suffix in ("", "-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         database_url = f"sqlite:///{db_path.resolve()}"
-    city = generate_city(seed=seed, size=size)
+    city = generate_city(seed=seed, size=size, region_code=city_code)
     sdk = Dualprev.open(database_url)
     try:
         with sdk.uow() as uow:

@@ -57,3 +57,12 @@ def test_the_ledger_workbook_has_a_title_row_the_template_headings_and_one_row_p
     assert "特种设备台账" in str(rows[0][0])
     assert tuple(rows[1]) == LEDGER_HEADERS
     assert len(rows) - 2 == city.equipment_count
+
+
+def test_a_luoyang_city_uses_luoyang_counties_and_its_plate_letter() -> None:
+    city = generate_city(seed=9, size="small", region_code="410300")
+    assert city.name_zh == "洛阳市"
+    assert all(u.region_code.startswith("4103") for u in city.units)
+    registration = city.units[0].equipment[0].registration_number
+    assert "豫C" in registration
+    assert ids.validate_registration_number(registration) == registration
