@@ -225,11 +225,7 @@ class NatsJetStreamConnector:
         try:
             for event in events:
                 subject, body, headers = event_message(event, self.subject_prefix)
-                pending.append(
-                    await js.publish_async(
-                        subject, body, headers=headers, stream=self.stream, wait_stall=self.ack_timeout
-                    )
-                )
+                pending.append(await js.publish_async(subject, body, headers=headers, stream=self.stream))
         except Exception as exc:  # a message could not be sent: the ones before it may still be acknowledged
             send_error = exc
         acknowledged = 0
