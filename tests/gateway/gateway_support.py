@@ -100,7 +100,7 @@ CAPABILITY_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
         {_E: _OK, _R: _DENIED, _A: _DENIED, _D: _DENIED},
     ),
     "/dualprev.v1.TraceabilityService/RecordFills": (  # one message on the client stream
-        lambda: traceability_pb2.RecordFillsRequest(fill=_fill()),
+        lambda: traceability_pb2.RecordFillsRequest(fills=[_fill()]),
         {_E: _OK, _R: _DENIED, _A: _DENIED, _D: _DENIED},
     ),
     "/dualprev.v1.TraceabilityService/RecordCylinderFlow": (

@@ -117,7 +117,7 @@ def test_the_scale_streams_its_fills_and_gets_one_summary_with_refusals_by_reaso
 
     def feed() -> Iterator[tp.RecordFillsRequest]:
         for minute, tag in enumerate(["LPG-0100", "LPG-0101", "LPG-0100", "UNREGISTERED-1"]):
-            yield tp.RecordFillsRequest(fill=_fill(tag, filler, minutes=minute))
+            yield tp.RecordFillsRequest(fills=[_fill(tag, filler, minutes=minute)])
 
     summary = trace.RecordFills(feed(), metadata=bearer(me))
     assert (summary.filled_count, summary.refused_count, summary.chunk_count) == (3, 1, 1)
@@ -136,7 +136,7 @@ def test_a_stream_with_another_stations_fill_is_refused_as_permission_denied(
     foreign.station = f"units/{UNIT_B}"
     with pytest.raises(grpc.RpcError) as caught:
         trace.RecordFills(
-            iter([tp.RecordFillsRequest(fill=foreign)]), metadata=bearer(tokens[PrincipalKind.ENTERPRISE])
+            iter([tp.RecordFillsRequest(fills=[foreign])]), metadata=bearer(tokens[PrincipalKind.ENTERPRISE])
         )
     assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
 

@@ -271,12 +271,15 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
         allowed: set[str] = set()
 
         def fills() -> Iterator[FillRequest]:
-            for index, item in enumerate(request_iterator):
-                fill = _fill_from_proto(item.fill, f"fills[{index}].fill")
-                if fill.station_uscc not in allowed:
-                    self._require_station(principal, Capability.RECORD_FILL, fill.station_uscc)
-                    allowed.add(fill.station_uscc)
-                yield fill
+            index = 0  # across messages: the position of the fill in the whole stream
+            for item in request_iterator:
+                for message in item.fills:
+                    fill = _fill_from_proto(message, f"fills[{index}]")
+                    if fill.station_uscc not in allowed:
+                        self._require_station(principal, Capability.RECORD_FILL, fill.station_uscc)
+                        allowed.add(fill.station_uscc)
+                    index += 1
+                    yield fill
 
         summary = use_cases.record_fills(self._sdk, fills())
         return traceability_pb2.RecordFillsResponse(

@@ -122,8 +122,9 @@ class TraceabilityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RecordFills(self, request_iterator, context):
-        """The scale feed: a client stream of fills, checked and recorded in chunks (one transaction per chunk),
-        answered with a summary once the client half-closes. Every fill must name the calling station.
+        """The scale feed: a client stream of fills (one or a batch per message), checked and recorded in chunks (one
+        transaction per chunk), answered with a summary once the client half-closes. Every fill must name the
+        calling station.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -51,8 +51,9 @@ class TraceabilityServiceStub:
     response listing every reason, not an error. Caller: the filling station named in the fill.
     """
     RecordFills: _grpc.StreamUnaryMultiCallable[_traceability_pb2.RecordFillsRequest, _traceability_pb2.RecordFillsResponse]
-    """The scale feed: a client stream of fills, checked and recorded in chunks (one transaction per chunk),
-    answered with a summary once the client half-closes. Every fill must name the calling station.
+    """The scale feed: a client stream of fills (one or a batch per message), checked and recorded in chunks (one
+    transaction per chunk), answered with a summary once the client half-closes. Every fill must name the
+    calling station.
     """
     RecordCylinderFlow: _grpc.UnaryUnaryMultiCallable[_traceability_pb2.RecordCylinderFlowRequest, _traceability_pb2.CylinderEvent]
     """Records a dispatch, a delivery to a user or a return of the cylinder (流向). Caller: its station."""
@@ -83,8 +84,9 @@ class TraceabilityServiceAsyncStub(TraceabilityServiceStub):
     response listing every reason, not an error. Caller: the filling station named in the fill.
     """
     RecordFills: _aio.StreamUnaryMultiCallable[_traceability_pb2.RecordFillsRequest, _traceability_pb2.RecordFillsResponse]  # type: ignore[assignment]
-    """The scale feed: a client stream of fills, checked and recorded in chunks (one transaction per chunk),
-    answered with a summary once the client half-closes. Every fill must name the calling station.
+    """The scale feed: a client stream of fills (one or a batch per message), checked and recorded in chunks (one
+    transaction per chunk), answered with a summary once the client half-closes. Every fill must name the
+    calling station.
     """
     RecordCylinderFlow: _aio.UnaryUnaryMultiCallable[_traceability_pb2.RecordCylinderFlowRequest, _traceability_pb2.CylinderEvent]  # type: ignore[assignment]
     """Records a dispatch, a delivery to a user or a return of the cylinder (流向). Caller: its station."""
@@ -142,8 +144,9 @@ class TraceabilityServiceServicer(metaclass=_abc_1.ABCMeta):
         request_iterator: _MaybeAsyncIterator[_traceability_pb2.RecordFillsRequest],
         context: _ServicerContext,
     ) -> _typing.Union[_traceability_pb2.RecordFillsResponse, _abc.Awaitable[_traceability_pb2.RecordFillsResponse]]:
-        """The scale feed: a client stream of fills, checked and recorded in chunks (one transaction per chunk),
-        answered with a summary once the client half-closes. Every fill must name the calling station.
+        """The scale feed: a client stream of fills (one or a batch per message), checked and recorded in chunks (one
+        transaction per chunk), answered with a summary once the client half-closes. Every fill must name the
+        calling station.
         """
 
     @_abc_1.abstractmethod
