@@ -149,7 +149,8 @@ def test_the_dossier_regenerates_identically_from_the_same_data(sdk: Dualprev, u
 def test_the_dossier_workbook_has_one_sheet_per_part(sdk: Dualprev, unit: str, tmp_path: Path) -> None:
     data = dossier.build_dossier(sdk, unit, today=TODAY)
     workbook = load_workbook(dossier.write_dossier_xlsx(data, tmp_path / "dossier.xlsx"))
-    assert workbook.sheetnames == ["单位信息", "设备与检验", "人员证书", "风险管控清单", "未销号隐患"]
+    assert workbook.sheetnames == ["单位信息", "设备与检验", "人员证书", "风险管控清单", "未销号隐患", "五有自评"]
+    assert workbook["五有自评"].max_row == 1 + 5 + 1  # heading, five standards, total
     info = {row[0]: row[1] for row in workbook["单位信息"].iter_rows(min_row=2, values_only=True)}
     assert info["统一社会信用代码"] == unit
     codes = {row[3] for row in workbook["设备与检验"].iter_rows(min_row=2, values_only=True)}
@@ -193,7 +194,16 @@ def test_the_dossier_renders_in_headless_chromium_with_its_key_content_and_print
     dom = _run_chromium(binary, tmp_path / "profile", "--dump-dom", url)
     assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
     text = dom.stdout.decode("utf-8")
-    for expected in ("郑州金水示例机械制造有限公司", unit, LIFT_CODE, CRANE_CODE, "逾期未检", "吊钩防脱钩装置变形"):
+    for expected in (
+        "郑州金水示例机械制造有限公司",
+        unit,
+        LIFT_CODE,
+        CRANE_CODE,
+        "逾期未检",
+        "吊钩防脱钩装置变形",
+        "“五有”自评",
+        "责任明确的隐患排查治理机制",
+    ):
         assert expected in text, expected
     shot = tmp_path / "dossier.png"
     done = _run_chromium(binary, tmp_path / "profile", "--window-size=1240,1754", f"--screenshot={shot}", url)

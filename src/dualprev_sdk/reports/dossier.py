@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from jinja2 import Template
 
     from dualprev_sdk.services.bootstrap import Dualprev
+    from dualprev_sdk.services.five_standards import FiveStandardsAssessment
 
 __all__ = [
     "DEFAULT_SCHEME",
@@ -101,6 +102,7 @@ class Dossier:
     people: tuple[Person, ...]
     risk_points: tuple[RiskPoint, ...]
     open_hazards: tuple[Hazard, ...]
+    five_standards: FiveStandardsAssessment | None = None
 
     @property
     def level_counts(self) -> dict[RiskLevel, int]:
@@ -123,8 +125,16 @@ class Dossier:
         return "单位级" if equipment_id is None else equipment_id
 
 
-def build_dossier(sdk: Dualprev, uscc: str, *, today: dt.date | None = None, base_url: str | None = None) -> Dossier:
-    """Read the unit's dossier from the store as of ``today`` (default: today in Asia/Shanghai)."""
+def build_dossier(
+    sdk: Dualprev,
+    uscc: str,
+    *,
+    today: dt.date | None = None,
+    base_url: str | None = None,
+    with_five_standards: bool = True,
+) -> Dossier:
+    """Read the unit's dossier from the store as of ``today`` (default: today in Asia/Shanghai), with the unit's
+    "五有" self-assessment unless ``with_five_standards`` is False."""
     from dualprev_sdk.regions import default_region_table
 
     today = today or timeutil.today()
@@ -154,6 +164,11 @@ def build_dossier(sdk: Dualprev, uscc: str, *, today: dt.date | None = None, bas
             )
         )
     region = default_region_table().get(unit.region_code)
+    assessment = None
+    if with_five_standards:
+        from dualprev_sdk.services.five_standards import assess_unit
+
+        assessment = assess_unit(sdk, uscc, today=today)
     return Dossier(
         unit=unit,
         region_name=region.full_name if region is not None else unit.region_code,
@@ -163,6 +178,7 @@ def build_dossier(sdk: Dualprev, uscc: str, *, today: dt.date | None = None, bas
         people=people,
         risk_points=tuple(sorted(points, key=lambda p: (int(p.level), p.equipment_id or "", p.id))),
         open_hazards=tuple(sorted(open_hazards, key=lambda h: (h.level is None, str(h.level), h.id))),
+        five_standards=assessment,
     )
 
 
@@ -266,7 +282,7 @@ def _sheet(
 
 
 def write_dossier_xlsx(dossier: Dossier, path: str | Path) -> Path:
-    """The dossier as a workbook: 单位信息, 设备与检验, 人员证书, 风险管控清单, 未销号隐患."""
+    """The dossier as a workbook: 单位信息, 设备与检验, 人员证书, 风险管控清单, 未销号隐患 (and 五有自评)."""
     from openpyxl import Workbook
     from openpyxl.styles import PatternFill
 
@@ -377,6 +393,21 @@ def write_dossier_xlsx(dossier: Dossier, path: str | Path) -> Path:
         ],
         (26, 18, 12, 36, 12, 14, 12, 12),
     )
+    if dossier.five_standards is not None:
+        assessment = dossier.five_standards
+        _sheet(
+            workbook,
+            "五有自评",
+            ("标准", "得分", "权重", "依据"),
+            [
+                *(
+                    (s.standard.name_zh, s.score, s.standard.weight, "\n".join(e.text_zh for e in s.evidence))
+                    for s in assessment.scores
+                ),
+                ("总分（产品默认评分方法）", assessment.total, "", "达标" if assessment.passed else "未达标"),
+            ],
+            (34, 8, 8, 70),
+        )
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
