@@ -61,6 +61,13 @@ def run_one(path: Path) -> dict[str, Any]:
     }
 
 
+def _number(value: Any, pattern: str) -> str:
+    """A figure for the table; benchmarks that do not report it (or report text) show it as given or "-"."""
+    if isinstance(value, int | float):
+        return pattern.format(value)
+    return "-" if value is None else str(value)
+
+
 def _print_table(results: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -86,13 +93,13 @@ def _print_table(results: list[dict[str, Any]]) -> None:
         targets = r.get("targets") or {r.get("target", "target"): r.get("passed")}
         verdicts = "\n".join(f"{'[green]PASS' if ok else '[red]FAIL'}[/] {name}" for name, ok in targets.items())
         table.add_row(
-            r["name"],
-            f"{r['seconds']:.2f}",
-            f"{r['baseline_seconds']:.2f}",
-            f"{r['cpu_seconds']:.2f} ({r['baseline_cpu_seconds']:.2f})" if "cpu_seconds" in r else "-",
-            f"{r['ratio']:.2f}×",
-            f"{r['rows_per_s']:,}" if r.get("rows_per_s") else "-",
-            f"{r['peak_rss_mb']:.0f}" if r.get("peak_rss_mb") is not None else "-",
+            str(r.get("name", "?")),
+            _number(r.get("seconds"), "{:.2f}"),
+            _number(r.get("baseline_seconds"), "{:.2f}"),
+            f"{r['cpu_seconds']:.2f} ({r['baseline_cpu_seconds']:.2f})" if "baseline_cpu_seconds" in r else "-",
+            _number(r.get("ratio"), "{:.2f}×"),
+            _number(r.get("rows_per_s"), "{:,.0f}"),
+            _number(r.get("peak_rss_mb"), "{:.0f}"),
             str(r.get("target", "")),
             verdicts,
         )
