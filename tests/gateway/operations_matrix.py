@@ -7,10 +7,11 @@ is called with one message, which is what a unary call puts on the wire.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import grpc
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, ledger_pb2, risk_pb2
+from dualprev_gateway._generated.dualprev.v1 import common_pb2, inspections_pb2, ledger_pb2, risk_pb2
 from gateway_support import UNIT_A
 from google.protobuf import message
 
@@ -26,6 +27,17 @@ NO_POINT = "riskPoints/RP-not-in-the-seed"
 ONLY_DATACENTER_SEES_ABSENCE = {E: DENIED, R: DENIED, A: DENIED, D: NOT_FOUND}
 UNIT_READERS = {E: OK, R: OK, A: DENIED, D: OK}
 ONLY_THE_UNIT = {E: OK, R: DENIED, A: DENIED, D: DENIED}
+REGION = "regions/4101"  # the regulator's own region
+
+
+def _report(kind: int, report_number: str = "") -> inspections_pb2.Inspection:
+    return inspections_pb2.Inspection(
+        kind=kind,  # type: ignore[arg-type]
+        inspected_on=(dt.date.today() - dt.timedelta(days=2)).isoformat(),
+        conclusion=inspections_pb2.INSPECTION_CONCLUSION_PASSED,
+        report_number=report_number,
+    )
+
 
 _LEDGER_CSV = (
     "使用单位名称,统一社会信用代码,所在地区(行政区划代码),设备品种(代码),单位内编号,设备名称\n"
@@ -93,5 +105,37 @@ OPERATIONS_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
     "/dualprev.v1.RiskService/RenderRiskMap": (
         lambda: risk_pb2.RenderRiskMapRequest(parent=UNIT),
         UNIT_READERS,
+    ),
+    "/dualprev.v1.InspectionService/RecordInspection": (  # an annual check needs no agency: E and A both may
+        lambda: inspections_pb2.RecordInspectionRequest(
+            parent=LIFT, inspection=_report(inspections_pb2.INSPECTION_KIND_ANNUAL_CHECK)
+        ),
+        {E: OK, R: DENIED, A: OK, D: DENIED},
+    ),
+    "/dualprev.v1.InspectionService/GetInspectionValidity": (
+        lambda: inspections_pb2.GetInspectionValidityRequest(name=LIFT),
+        {E: OK, R: OK, A: OK, D: OK},
+    ),
+    "/dualprev.v1.InspectionService/ListInspectionReminders": (
+        lambda: inspections_pb2.ListInspectionRemindersRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.InspectionService/GetOverdueListing": (
+        lambda: inspections_pb2.GetOverdueListingRequest(parent=REGION),
+        {E: DENIED, R: OK, A: DENIED, D: OK},  # an enterprise lists its own unit (`units/{uscc}`)
+    ),
+    "/dualprev.v1.InspectionService/SweepOverdueInspections": (
+        lambda: inspections_pb2.SweepOverdueInspectionsRequest(parent=REGION),
+        {E: DENIED, R: OK, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.InspectionService/SubmitAgencyFindings": (
+        lambda: inspections_pb2.SubmitAgencyFindingsRequest(
+            parent=LIFT, inspection=_report(inspections_pb2.INSPECTION_KIND_PERIODIC, "AG1-M-1")
+        ),
+        {E: DENIED, R: DENIED, A: OK, D: DENIED},  # AG1 inspects ea1
+    ),
+    "/dualprev.v1.InspectionService/ListRegulatorNotices": (
+        lambda: inspections_pb2.ListRegulatorNoticesRequest(parent=REGION),
+        {E: DENIED, R: OK, A: DENIED, D: OK},
     ),
 }

@@ -33,6 +33,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
     events_pb2_grpc,
     hazards_pb2,
     hazards_pb2_grpc,
+    inspections_pb2,
+    inspections_pb2_grpc,
     ledger_pb2,
     ledger_pb2_grpc,
     plugins_pb2,
@@ -51,6 +53,7 @@ from dualprev_gateway.servicers.credit import CreditServicer
 from dualprev_gateway.servicers.elevator_emergency import ElevatorEmergencyServicer
 from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
+from dualprev_gateway.servicers.inspections import InspectionServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
 from dualprev_gateway.servicers.risk import RiskServicer
@@ -76,6 +79,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     credit_pb2.DESCRIPTOR.services_by_name["CreditService"].full_name,
     supervision_pb2.DESCRIPTOR.services_by_name["SupervisionService"].full_name,
     risk_pb2.DESCRIPTOR.services_by_name["RiskService"].full_name,
+    inspections_pb2.DESCRIPTOR.services_by_name["InspectionService"].full_name,
 )
 
 
@@ -152,6 +156,7 @@ def build_gateway(
     credit_pb2_grpc.add_CreditServiceServicer_to_server(CreditServicer(sdk), server)
     supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(SupervisionServicer(sdk), server)
     risk_pb2_grpc.add_RiskServiceServicer_to_server(RiskServicer(sdk), server)
+    inspections_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
