@@ -346,6 +346,12 @@ class Capability(enum.StrEnum):
     SWEEP_OVERDUE_INSPECTIONS = "sweep overdue inspections of"
     SUBMIT_AGENCY_FINDINGS = "submit inspection findings on"
     READ_REGULATOR_NOTICES = "read regulator notices of"
+    # investigation duties and personnel (隐患排查、人员管理)
+    MANAGE_DUTIES = "plan and generate the investigation duties of"
+    RECORD_DUTY = "record investigation duties of"
+    READ_DUTIES = "read the investigation duties of"
+    MANAGE_PERSONNEL = "manage the people, certificates and training of"
+    READ_PERSONNEL = "read the people, certificates and compliance of"
 
 
 _E, _R, _A, _D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
@@ -399,6 +405,13 @@ CAPABILITY_ACTORS: Mapping[Capability, frozenset[PrincipalKind]] = {
     Capability.SWEEP_OVERDUE_INSPECTIONS: frozenset({_R}),
     Capability.SUBMIT_AGENCY_FINDINGS: frozenset({_A}),
     Capability.READ_REGULATOR_NOTICES: frozenset({_R, _D}),
+    # The unit plans, does and records its own checks and keeps its own staff records; regulators read them
+    # (missed duties across their region, a unit's personnel compliance).
+    Capability.MANAGE_DUTIES: frozenset({_E}),
+    Capability.RECORD_DUTY: frozenset({_E}),
+    Capability.READ_DUTIES: frozenset({_E, _R, _D}),
+    Capability.MANAGE_PERSONNEL: frozenset({_E}),
+    Capability.READ_PERSONNEL: frozenset({_E, _R, _D}),
 }
 
 #: Capabilities whose data is public once published (一公开, 黑名单公示): any authenticated caller, any region.
