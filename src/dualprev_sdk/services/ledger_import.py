@@ -567,7 +567,8 @@ class _ChunkWriter:
         name = column.name
         for start in range(0, len(keys), _LOOKUP_BATCH):
             batch = keys[start : start + _LOOKUP_BATCH]
-            for record in self.connection.execute(sa.select(table).where(column.in_(batch))).mappings():
+            stmt = sa.select(*_compared_columns(table)).where(column.in_(batch))
+            for record in self.connection.execute(stmt).mappings():
                 found[record[name]] = record
         return found
 
@@ -601,7 +602,7 @@ class _ChunkWriter:
             units = sorted({r.equipment["unit_uscc"] for r in by_internal})
             pairs: dict[tuple[str, str], Any] = {}
             for start in range(0, len(units), _LOOKUP_BATCH):
-                stmt = sa.select(EQUIPMENT).where(
+                stmt = sa.select(*_compared_columns(EQUIPMENT)).where(
                     EQUIPMENT.c.unit_uscc.in_(units[start : start + _LOOKUP_BATCH]),
                     EQUIPMENT.c.unit_internal_number != "",
                 )
@@ -617,6 +618,14 @@ class _ChunkWriter:
                 ):
                     result[r.row] = hit
         return result
+
+
+def _compared_columns(table: sa.Table) -> list[sa.Column[Any]]:
+    """What a look-up reads back: the key and the ledger-managed columns (not timestamps, roles, coordinates),
+    so re-importing a million rows does not parse a million unused values."""
+    if table is UNITS:
+        return [UNITS.c.uscc, *(UNITS.c[f] for f in _UNIT_FIELDS)]
+    return [EQUIPMENT.c.id, *(EQUIPMENT.c[f] for f in _EQUIPMENT_FIELDS)]
 
 
 def describe_errors(errors: Iterable[RowError], flags: Iterable[RowFlag] = ()) -> list[str]:
