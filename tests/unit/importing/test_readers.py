@@ -109,3 +109,19 @@ def test_a_file_that_changes_encoding_half_way_is_refused_not_misread(tmp_path: 
     with open_ledger(path) as reader, pytest.raises(InvalidArgument) as caught:
         list(reader.rows())
     assert caught.value.violations[0].rule == "ledger.encoding"
+
+
+def test_the_sheet_can_be_chosen_by_name_and_a_wrong_name_lists_the_sheets(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "说明"
+    workbook.active.append(["本表为设备台账"])
+    ledger = workbook.create_sheet("设备台账")
+    ledger.append(list(VALID_ROW))
+    ledger.append(list(VALID_ROW.values()))
+    path = tmp_path / "l.xlsx"
+    workbook.save(path)
+    with open_ledger(path, sheet="设备台账") as reader:
+        assert len(list(reader.rows())) == 1
+    with pytest.raises(InvalidArgument) as caught:
+        open_ledger(path, sheet="台账")
+    assert "说明, 设备台账" in caught.value.violations[0].message
