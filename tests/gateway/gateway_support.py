@@ -17,7 +17,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
 )
 from google.protobuf import message, message_factory, timestamp_pb2
 
-from dualprev_sdk.access import PrincipalKind
+from dualprev_sdk.access import PrincipalKind, issue_api_key
+from dualprev_sdk.services.bootstrap import Dualprev
 
 UNIT_A = "91410102MA9000003Q"  # 郑州市中原区
 UNIT_B = "91410202MA9000003X"  # 开封市龙亭区
@@ -54,6 +55,22 @@ def _contract_methods() -> dict[str, tuple[type[message.Message], type[message.M
 
 #: Every RPC of the contract: ``/package.Service/Method`` → (request class, response class, server streaming).
 CONTRACT = _contract_methods()
+
+
+#: Callers just outside the seed's scopes: 开封's regulator and the 开封 unit (UNIT_B).
+OUTSIDERS = {"regulator-4102": (PrincipalKind.REGULATOR, "4102"), "enterprise-B": (PrincipalKind.ENTERPRISE, UNIT_B)}
+
+
+def outsider_tokens(sdk: Dualprev) -> dict[str, str]:
+    """Issue keys for :data:`OUTSIDERS` in the test's database; label → token."""
+    tokens = {}
+    with sdk.uow() as uow:
+        for label, (kind, scope) in OUTSIDERS.items():
+            issued = issue_api_key(kind, scope, label=label)
+            uow.api_keys.add(issued.key)
+            tokens[label] = issued.token
+        uow.commit()
+    return tokens
 
 
 # -- authorization matrix rows of the traceability, 96333, credit and supervision services -----------------------

@@ -10,7 +10,7 @@ import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import credit_pb2 as pb
 from dualprev_gateway._generated.dualprev.v1 import credit_pb2_grpc
-from gateway_support import UNIT_A, UNIT_B, bearer
+from gateway_support import OUTSIDERS, UNIT_A, UNIT_B, bearer, outsider_tokens
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
@@ -212,3 +212,93 @@ def test_records_page_in_date_order_and_a_token_only_serves_the_listing_it_came_
             pb.ListBlacklistEntriesRequest(parent="units/-", page_token=first.next_page_token), metadata=bearer(unit)
         )
     assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+
+
+# -- who may touch a real unit's credit and blacklist entry: every kind and two callers just outside the scopes --
+
+OK, DENIED = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED
+WHO = [k.value for k in PrincipalKind] + list(OUTSIDERS)
+Call = Callable[[credit_pb2_grpc.CreditServiceStub, tuple[tuple[str, str], ...], str], object]
+
+#: rpc → (call(stub, metadata, entry name), expected per caller; callers not named are denied). UNIT_A (郑州) has
+#: an accident on record and a blacklist entry listed on 2025-01-15 with no repair application yet.
+SCOPE: dict[str, tuple[Call, dict[str, grpc.StatusCode]]] = {
+    "ClassifyUnit": (
+        lambda s, m, _: s.ClassifyUnit(pb.ClassifyUnitRequest(name=UNIT), metadata=m),
+        {"enterprise": OK, "regulator": OK, "datacenter": OK},
+    ),
+    "ListCreditRecords": (
+        lambda s, m, _: s.ListCreditRecords(pb.ListCreditRecordsRequest(parent=UNIT), metadata=m),
+        {"enterprise": OK, "regulator": OK, "datacenter": OK},
+    ),
+    "CreateCreditRecord": (
+        lambda s, m, _: s.CreateCreditRecord(
+            pb.CreateCreditRecordRequest(
+                parent=UNIT,
+                record=pb.CreditRecord(
+                    kind=pb.CREDIT_RECORD_KIND_REFUSED_INSPECTION, occurred_on="2026-01-05", source="郑州市局"
+                ),
+            ),
+            metadata=m,
+        ),
+        {"regulator": OK},
+    ),
+    "IssueCreditClass": (
+        lambda s, m, _: s.IssueCreditClass(
+            pb.IssueCreditClassRequest(
+                name=UNIT, credit_class=pb.CREDIT_CLASS_C, issued_on="2026-01-01", authority="郑州市局"
+            ),
+            metadata=m,
+        ),
+        {"regulator": OK},
+    ),
+    "GetBlacklistEntry": (
+        lambda s, m, entry: s.GetBlacklistEntry(pb.GetBlacklistEntryRequest(name=entry), metadata=m),
+        {"enterprise": OK, "regulator": OK, "datacenter": OK},
+    ),
+    "ApplyForCreditRepair": (
+        lambda s, m, entry: s.ApplyForCreditRepair(
+            pb.ApplyForCreditRepairRequest(
+                name=entry,
+                applied_on="2026-02-01",
+                penalty_fulfilled=True,
+                harm_removed=True,
+                no_new_heavy_penalty=True,
+            ),
+            metadata=m,
+        ),
+        {"enterprise": OK},
+    ),
+    "DecideCreditRepair": (  # nothing pending yet: the regulator gets past authorization to the domain's refusal
+        lambda s, m, entry: s.DecideCreditRepair(pb.DecideCreditRepairRequest(name=entry, approved=True), metadata=m),
+        {"regulator": grpc.StatusCode.FAILED_PRECONDITION},
+    ),
+    "SweepBlacklist": (
+        lambda s, m, _: s.SweepBlacklist(pb.SweepBlacklistRequest(region_code="4101"), metadata=m),
+        {"regulator": OK},
+    ),
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("rpc", sorted(SCOPE))
+def test_each_caller_reaches_real_credit_records_and_entries_exactly_as_its_scope_allows(
+    rpc: str,
+    who: str,
+    credit: credit_pb2_grpc.CreditServiceStub,
+    tokens: dict[PrincipalKind, str],
+    sdk: Dualprev,
+) -> None:
+    regulator = tokens[PrincipalKind.REGULATOR]
+    _record(credit, regulator, pb.CREDIT_RECORD_KIND_ACCIDENT, "2025-01-10", pb.CREDIT_SEVERITY_GENERAL)
+    entry = credit.SweepBlacklist(
+        pb.SweepBlacklistRequest(region_code="4101", day="2025-01-15"), metadata=bearer(regulator)
+    ).listed[0]
+    token = {k.value: t for k, t in tokens.items()} | outsider_tokens(sdk)
+    call, expected = SCOPE[rpc]
+    try:
+        call(credit, bearer(token[who]), entry.name)
+        code = OK
+    except grpc.RpcError as error:
+        code = error.code()
+    assert code is expected.get(who, DENIED), f"{who} calling {rpc}"

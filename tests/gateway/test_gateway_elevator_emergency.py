@@ -5,12 +5,13 @@ each caller within its scope."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import elevator_emergency_pb2 as pb
 from dualprev_gateway._generated.dualprev.v1 import elevator_emergency_pb2_grpc
-from gateway_support import UNIT_A, UNIT_B, bearer
+from gateway_support import OUTSIDERS, UNIT_A, UNIT_B, bearer, outsider_tokens
 from google.protobuf import timestamp_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
@@ -179,3 +180,80 @@ def test_three_entrapments_open_one_hazard_and_a_lift_without_maintenance_is_lis
         pb.ListOverdueMaintenanceRequest(region_code="4101"), metadata=bearer(regulator)
     )
     assert list(after.lifts) == []
+
+
+# -- who may touch a real incident and lift: every principal kind and two callers just outside the scopes -------
+
+OK, DENIED = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED
+WHO = [k.value for k in PrincipalKind] + list(OUTSIDERS)
+INCIDENT = "rescueIncidents/ri-scope"
+Call = Callable[[elevator_emergency_pb2_grpc.ElevatorEmergencyServiceStub, tuple[tuple[str, str], ...]], object]
+
+#: rpc → (call, expected per caller; callers not named are denied). The lift ea1 of UNIT_A (郑州) carries code
+#: 410123 and has one open incident; the agency AG1 inspects it.
+SCOPE: dict[str, tuple[Call, dict[str, grpc.StatusCode]]] = {
+    "GetRescueIncident": (
+        lambda s, m: s.GetRescueIncident(pb.GetRescueIncidentRequest(name=INCIDENT), metadata=m),
+        {"enterprise": OK, "regulator": OK, "datacenter": OK},
+    ),
+    "RecordRescueProgress": (
+        lambda s, m: s.RecordRescueProgress(
+            pb.RecordRescueProgressRequest(name=INCIDENT, step=pb.RESCUE_STEP_ARRIVED, step_time=_at(12)), metadata=m
+        ),
+        {"regulator": OK},
+    ),
+    "OpenRescueIncident": (
+        lambda s, m: s.OpenRescueIncident(
+            pb.OpenRescueIncidentRequest(region_code="410102", rescue_code="410123", call_time=_at(30)), metadata=m
+        ),
+        {"regulator": OK},
+    ),
+    "RegisterRescueCode": (
+        lambda s, m: s.RegisterRescueCode(
+            pb.RegisterRescueCodeRequest(equipment=LIFT, rescue_code="410123"), metadata=m
+        ),
+        {"enterprise": OK, "regulator": OK},
+    ),
+    "GetFaultCounts": (
+        lambda s, m: s.GetFaultCounts(pb.GetFaultCountsRequest(equipment=LIFT), metadata=m),
+        {"enterprise": OK, "regulator": OK, "agency": OK, "datacenter": OK},
+    ),
+    "RecordMaintenance": (
+        lambda s, m: s.RecordMaintenance(
+            pb.RecordMaintenanceRequest(
+                record=pb.MaintenanceRecord(equipment=LIFT, performed_on="2026-03-01", maintenance_unit="维保公司")
+            ),
+            metadata=m,
+        ),
+        {"enterprise": OK},
+    ),
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("rpc", sorted(SCOPE))
+def test_each_caller_reaches_a_real_incident_and_lift_exactly_as_its_scope_allows(
+    rpc: str,
+    who: str,
+    emergency: elevator_emergency_pb2_grpc.ElevatorEmergencyServiceStub,
+    tokens: dict[PrincipalKind, str],
+    sdk: Dualprev,
+) -> None:
+    emergency.RegisterRescueCode(
+        pb.RegisterRescueCodeRequest(equipment=LIFT, rescue_code="410123"),
+        metadata=bearer(tokens[PrincipalKind.ENTERPRISE]),
+    )
+    emergency.OpenRescueIncident(
+        pb.OpenRescueIncidentRequest(
+            region_code="410102", rescue_code="410123", call_time=_at(0), incident_id="ri-scope"
+        ),
+        metadata=bearer(tokens[PrincipalKind.REGULATOR]),
+    )
+    token = {k.value: t for k, t in tokens.items()} | outsider_tokens(sdk)
+    call, expected = SCOPE[rpc]
+    try:
+        call(emergency, bearer(token[who]))
+        code = OK
+    except grpc.RpcError as error:
+        code = error.code()
+    assert code is expected.get(who, DENIED), f"{who} calling {rpc}"

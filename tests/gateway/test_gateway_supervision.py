@@ -10,7 +10,7 @@ import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import supervision_pb2 as pb
 from dualprev_gateway._generated.dualprev.v1 import supervision_pb2_grpc
-from gateway_support import UNIT_A, bearer
+from gateway_support import OUTSIDERS, UNIT_A, bearer, outsider_tokens
 
 from dualprev_sdk.access import PrincipalKind
 from dualprev_sdk.domain.equipment import Equipment
@@ -182,3 +182,81 @@ def test_a_city_regulator_gets_neither_the_province_nor_another_city(
         with pytest.raises(grpc.RpcError) as caught:
             call()
         assert caught.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+# -- who may touch a real draw and plan: every principal kind and two callers just outside the scopes -----------
+
+OK, DENIED = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED
+WHO = [k.value for k in PrincipalKind] + list(OUTSIDERS)
+DRAW = "samplingDraws/dr-scope"
+PLAN = "regions/4101/supervisionPlans/2026"
+Call = Callable[[supervision_pb2_grpc.SupervisionServiceStub, tuple[tuple[str, str], ...], str], object]
+
+#: rpc → (call(stub, metadata, a drawn unit), expected per caller; callers not named are denied). 郑州 (4101) has a
+#: roster, a stored draw and a 2026 plan.
+SCOPE: dict[str, tuple[Call, dict[str, grpc.StatusCode]]] = {
+    "GetSamplingDraw": (
+        lambda s, m, _: s.GetSamplingDraw(pb.GetSamplingDrawRequest(name=DRAW), metadata=m),
+        {"regulator": OK, "datacenter": OK},
+    ),
+    "VerifySamplingDraw": (
+        lambda s, m, _: s.VerifySamplingDraw(pb.VerifySamplingDrawRequest(name=DRAW), metadata=m),
+        {"regulator": OK, "datacenter": OK},
+    ),
+    "RecordDrawResult": (
+        lambda s, m, unit: s.RecordDrawResult(
+            pb.RecordDrawResultRequest(
+                name=DRAW,
+                result=pb.DrawResult(unit=unit, outcome=pb.INSPECTION_OUTCOME_NO_PROBLEM, inspected_on="2026-03-20"),
+            ),
+            metadata=m,
+        ),
+        {"regulator": OK},
+    ),
+    "PublishSamplingDraw": (
+        lambda s, m, _: s.PublishSamplingDraw(pb.PublishSamplingDrawRequest(name=DRAW), metadata=m),
+        {"regulator": OK},
+    ),
+    "GetSupervisionPlan": (
+        lambda s, m, _: s.GetSupervisionPlan(pb.GetSupervisionPlanRequest(name=PLAN), metadata=m),
+        {"regulator": OK, "datacenter": OK},
+    ),
+    "ListInspectors": (
+        lambda s, m, _: s.ListInspectors(pb.ListInspectorsRequest(region_code="4101"), metadata=m),
+        {"regulator": OK, "datacenter": OK},
+    ),
+    "GetRegionalStatistics": (
+        lambda s, m, _: s.GetRegionalStatistics(pb.GetRegionalStatisticsRequest(region_code="410102"), metadata=m),
+        {"regulator": OK, "datacenter": OK},
+    ),
+    "ListPublishedResults": (
+        lambda s, m, _: s.ListPublishedResults(pb.ListPublishedResultsRequest(region_code="4101"), metadata=m),
+        dict.fromkeys(WHO, OK),  # 一公开: public to every authenticated caller
+    ),
+}
+
+
+@pytest.mark.usefixtures("city")
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("rpc", sorted(SCOPE))
+def test_each_caller_reaches_a_real_draw_and_plan_exactly_as_its_scope_allows(
+    rpc: str,
+    who: str,
+    supervision: supervision_pb2_grpc.SupervisionServiceStub,
+    tokens: dict[PrincipalKind, str],
+    sdk: Dualprev,
+) -> None:
+    regulator = tokens[PrincipalKind.REGULATOR]
+    _roster(supervision, regulator)
+    drawn = supervision.DrawInspections(
+        pb.DrawInspectionsRequest(region_code="4101", seed=11, draw_id="dr-scope"), metadata=bearer(regulator)
+    )
+    supervision.PlanSupervision(pb.PlanSupervisionRequest(region_code="4101", year=2026), metadata=bearer(regulator))
+    token = {k.value: t for k, t in tokens.items()} | outsider_tokens(sdk)
+    call, expected = SCOPE[rpc]
+    try:
+        call(supervision, bearer(token[who]), drawn.targets[0].unit)
+        code = OK
+    except grpc.RpcError as error:
+        code = error.code()
+    assert code is expected.get(who, DENIED), f"{who} calling {rpc}"

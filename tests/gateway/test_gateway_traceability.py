@@ -5,13 +5,13 @@ records an inspection, and the trace reads the whole life back — each caller o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import traceability_pb2 as tp
 from dualprev_gateway._generated.dualprev.v1 import traceability_pb2_grpc
-from gateway_support import AGENCY, UNIT_A, UNIT_B, bearer
+from gateway_support import AGENCY, OUTSIDERS, UNIT_A, UNIT_B, bearer, outsider_tokens
 from google.protobuf import timestamp_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
@@ -244,3 +244,80 @@ def test_registration_lists_every_bad_field_in_one_bad_request(
     bad = error_details_pb2.BadRequest()
     status.details[1].Unpack(bad)  # details[0] is the ErrorInfo
     assert {v.field for v in bad.field_violations} == {"cylinders[0].tag", "cylinders[0].manufactured_on"}
+
+
+# -- who may touch a real cylinder: every principal kind and two callers just outside the scopes ---------------
+
+OK, DENIED = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED
+WHO = [k.value for k in PrincipalKind] + list(OUTSIDERS)
+CYLINDER = "cylinders/SCOPE-1"
+Call = Callable[[traceability_pb2_grpc.TraceabilityServiceStub, tuple[tuple[str, str], ...]], object]
+
+#: rpc → (call, expected per caller; callers not named are denied). The cylinder belongs to UNIT_A's station and
+#: was inspected by the agency AG1.
+SCOPE: dict[str, tuple[Call, dict[str, grpc.StatusCode]]] = {
+    "GetCylinder": (
+        lambda s, m: s.GetCylinder(tp.GetCylinderRequest(name=CYLINDER), metadata=m),
+        {"enterprise": OK, "regulator": OK, "agency": OK, "datacenter": OK},
+    ),
+    "TraceCylinder": (
+        lambda s, m: s.TraceCylinder(tp.TraceCylinderRequest(name=CYLINDER), metadata=m),
+        {"enterprise": OK, "regulator": OK, "agency": OK, "datacenter": OK},
+    ),
+    "RecordCylinderFlow": (
+        lambda s, m: s.RecordCylinderFlow(
+            tp.RecordCylinderFlowRequest(
+                name=CYLINDER, kind=tp.CYLINDER_EVENT_KIND_DISPATCHED, event_time=_stamp(FILL_TIME)
+            ),
+            metadata=m,
+        ),
+        {"enterprise": OK},
+    ),
+    "RecordCylinderInspection": (
+        lambda s, m: s.RecordCylinderInspection(
+            tp.RecordCylinderInspectionRequest(
+                name=CYLINDER, inspected_on="2026-03-02", conclusion="合格", next_due="2030-03-02"
+            ),
+            metadata=m,
+        ),
+        {"agency": OK},
+    ),
+    "ScrapCylinder": (
+        lambda s, m: s.ScrapCylinder(
+            tp.ScrapCylinderRequest(name=CYLINDER, scrapped_on="2026-03-02", reason="腐蚀"), metadata=m
+        ),
+        {"enterprise": OK},
+    ),
+    "RecordFill": (
+        lambda s, m: s.RecordFill(tp.RecordFillRequest(fill=_fill("SCOPE-1", "filler-1")), metadata=m),
+        {"enterprise": OK},
+    ),
+    "ListCylinderWarnings": (
+        lambda s, m: s.ListCylinderWarnings(tp.ListCylinderWarningsRequest(parent=STATION), metadata=m),
+        {"enterprise": OK, "regulator": OK, "datacenter": OK},
+    ),
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("rpc", sorted(SCOPE))
+def test_each_caller_reaches_a_real_cylinder_exactly_as_its_scope_allows(
+    rpc: str,
+    who: str,
+    trace: traceability_pb2_grpc.TraceabilityServiceStub,
+    tokens: dict[PrincipalKind, str],
+    sdk: Dualprev,
+) -> None:
+    _register(trace, tokens[PrincipalKind.ENTERPRISE], "SCOPE-1")
+    trace.RecordCylinderInspection(
+        tp.RecordCylinderInspectionRequest(name=CYLINDER, inspected_on="2026-03-01", conclusion="合格"),
+        metadata=bearer(tokens[PrincipalKind.AGENCY]),
+    )
+    token = {k.value: t for k, t in tokens.items()} | outsider_tokens(sdk)
+    call, expected = SCOPE[rpc]
+    try:
+        call(trace, bearer(token[who]))
+        code = OK
+    except grpc.RpcError as error:
+        code = error.code()
+    assert code is expected.get(who, DENIED), f"{who} calling {rpc}"
