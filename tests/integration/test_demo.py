@@ -32,6 +32,7 @@ KINDS_BY_STEP = {
     "dossiers": {"dossier_html", "dossier_xlsx", "qr_png"},
     "parks": {"park_report_html", "demonstration_coverage_xlsx"},
     "five_standards": {"five_standards_json"},
+    "simplified": {"control_list_xlsx", "checklist_xlsx", "notification_card_svg", "dossier_html", "qr_png"},
 }
 #: Steps whose services are part of this repository today: they must run, not be skipped.
 REQUIRED_STEPS = {"generate", "import", "grade", "lists", "duties", "hazards", "dossiers"}
@@ -96,7 +97,9 @@ def test_reports_belong_to_the_unit_or_equipment_they_describe(demo: tuple[Path,
     for entry in manifest["files"]:
         by_kind.setdefault(entry["kind"], []).append(entry)
     units = {e["unit_uscc"] for e in by_kind["control_list_xlsx"]}
-    assert len(units) == 12  # the small city
+    simplified = {e["unit_uscc"] for e in manifest["files"] if e["path"].startswith("simplified/")}
+    assert len(units - simplified) == 12  # the small city, plus the micro enterprise set up in simplified mode
+    assert len(simplified) == 1
     assert {e["unit_uscc"] for e in by_kind["risk_map_svg"]} == units
     assert all(e["equipment_id"] for e in by_kind["notification_card_svg"])
     if "dossier_html" in by_kind:

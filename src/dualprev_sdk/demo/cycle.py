@@ -876,6 +876,49 @@ def step_cylinders_and_lifts(ctx: DemoContext) -> tuple[str, dict[str, int]]:
     )
 
 
+def step_simplified(ctx: DemoContext) -> tuple[str, dict[str, int]]:
+    """A micro enterprise joins with nothing but its basic data, one forklift and one air receiver: simplified
+    mode produces its whole package from the class plugins' defaults."""
+    simplified = _service("services.simplified", "set_up_small_unit")
+    from dualprev_sdk.demo.city import _uscc
+    from dualprev_sdk.domain.common import SafetyRole
+    from dualprev_sdk.domain.equipment import Equipment
+    from dualprev_sdk.domain.unit import RoleAssignment, SizeClass, UseUnit
+
+    rng = random.Random(ctx.city.seed * 23 + 13)
+    county = sorted({u.region_code for u in ctx.city.units})[0]
+    uscc = _uscc(rng, county, {u.uscc for u in ctx.city.units})
+    unit = UseUnit(
+        uscc=uscc,
+        name=f"{ctx.city.name_zh[:-1]}示例汽车维修店",
+        region_code=county,
+        industry="O81",
+        size_class=SizeClass.MICRO,
+        roles=(RoleAssignment(role=SafetyRole.PRINCIPAL, name="店主王师傅", phone="13900000000"),),
+    )
+    equipment = [
+        Equipment(id="", unit_uscc=uscc, catalog_code="5110", name="1号叉车", unit_internal_number="SB-01"),
+        Equipment(
+            id="",
+            unit_uscc=uscc,
+            catalog_code="2150",
+            name="空压机储气罐",
+            unit_internal_number="SB-02",
+            commissioned_on=ctx.today.replace(year=ctx.today.year - 3),
+        ),
+    ]
+    package = simplified.set_up_small_unit(
+        ctx.sdk, unit, equipment, month=ctx.month[0], out=ctx.out / "simplified" / uscc
+    )
+    for written in package.files:
+        ctx.manifest.add(written.path, written.kind, unit_uscc=uscc, equipment_id=written.equipment_id)
+    return (
+        f"{unit.name}: {len(package.equipment)} 台设备 → 风险点 {len(package.risk_points)} 个, "
+        f"排查项 {len(package.checklist.entries)} 项, 任务 {len(package.tasks)} 项, 文件 {len(package.files)} 个",
+        {"risk_points": len(package.risk_points), "tasks": len(package.tasks), "files": len(package.files)},
+    )
+
+
 #: (key, Chinese title, step, progress total from the city) in run order.
 STEPS: tuple[tuple[str, str, Step, Callable[[City], int | None]], ...] = (
     ("generate", "生成城市与台账", step_generate, lambda c: None),
@@ -894,6 +937,7 @@ STEPS: tuple[tuple[str, str, Step, Callable[[City], int | None]], ...] = (
     ("dossiers", "一企一档一码", step_dossiers, lambda c: len(c.units)),
     ("parks", "园区与示范企业", step_parks, lambda c: len(c.parks)),
     ("five_standards", "“五有”自评", step_five_standards, lambda c: len(c.units)),
+    ("simplified", "小微企业简易模式", step_simplified, lambda c: None),
 )
 
 
