@@ -11,7 +11,13 @@ import datetime as dt
 from collections.abc import Callable
 
 import grpc
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, inspections_pb2, ledger_pb2, risk_pb2
+from dualprev_gateway._generated.dualprev.v1 import (
+    common_pb2,
+    inspections_pb2,
+    investigation_pb2,
+    ledger_pb2,
+    risk_pb2,
+)
 from gateway_support import UNIT_A
 from google.protobuf import message
 
@@ -137,5 +143,50 @@ OPERATIONS_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
     "/dualprev.v1.InspectionService/ListRegulatorNotices": (
         lambda: inspections_pb2.ListRegulatorNoticesRequest(parent=REGION),
         {E: DENIED, R: OK, A: DENIED, D: OK},
+    ),
+    "/dualprev.v1.InvestigationService/CreateDutyPlan": (
+        lambda: investigation_pb2.CreateDutyPlanRequest(
+            parent=UNIT,
+            duty_plan=investigation_pb2.DutyPlan(
+                kind=investigation_pb2.DUTY_KIND_DAILY_CONTROL, starts_on="2026-01-01"
+            ),
+        ),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.InvestigationService/ListDutyPlans": (
+        lambda: investigation_pb2.ListDutyPlansRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.InvestigationService/DeactivateDutyPlan": (
+        lambda: investigation_pb2.DeactivateDutyPlanRequest(name="dutyPlans/not-in-the-seed", reason="停用"),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.InvestigationService/GenerateDutyTasks": (  # the seed has no plans: nothing owed, still allowed
+        lambda: investigation_pb2.GenerateDutyTasksRequest(parent=UNIT, start_date="2026-01-01", end_date="2026-01-31"),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.InvestigationService/ListDutyTasks": (
+        lambda: investigation_pb2.ListDutyTasksRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.InvestigationService/ListDutyTaskItems": (
+        lambda: investigation_pb2.ListDutyTaskItemsRequest(name="dutyTasks/not-in-the-seed"),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.InvestigationService/RecordDuty": (
+        lambda: investigation_pb2.RecordDutyRequest(name="dutyTasks/not-in-the-seed", recorded_by="李四"),
+        ONLY_DATACENTER_SEES_ABSENCE,
+    ),
+    "/dualprev.v1.InvestigationService/ListMissedDuties": (
+        lambda: investigation_pb2.ListMissedDutiesRequest(parent=REGION),
+        {E: DENIED, R: OK, A: DENIED, D: OK},  # an enterprise lists its own unit's
+    ),
+    "/dualprev.v1.InvestigationService/RenderWeeklyReport": (
+        lambda: investigation_pb2.RenderWeeklyReportRequest(parent=UNIT, week="2026-W10"),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.InvestigationService/RenderMonthlyMinutes": (
+        lambda: investigation_pb2.RenderMonthlyMinutesRequest(parent=UNIT, month="2026-03"),
+        UNIT_READERS,
     ),
 }

@@ -35,6 +35,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
     hazards_pb2_grpc,
     inspections_pb2,
     inspections_pb2_grpc,
+    investigation_pb2,
+    investigation_pb2_grpc,
     ledger_pb2,
     ledger_pb2_grpc,
     plugins_pb2,
@@ -54,6 +56,7 @@ from dualprev_gateway.servicers.elevator_emergency import ElevatorEmergencyServi
 from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.inspections import InspectionServicer
+from dualprev_gateway.servicers.investigation import InvestigationServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
 from dualprev_gateway.servicers.risk import RiskServicer
@@ -80,6 +83,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     supervision_pb2.DESCRIPTOR.services_by_name["SupervisionService"].full_name,
     risk_pb2.DESCRIPTOR.services_by_name["RiskService"].full_name,
     inspections_pb2.DESCRIPTOR.services_by_name["InspectionService"].full_name,
+    investigation_pb2.DESCRIPTOR.services_by_name["InvestigationService"].full_name,
 )
 
 
@@ -157,6 +161,7 @@ def build_gateway(
     supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(SupervisionServicer(sdk), server)
     risk_pb2_grpc.add_RiskServiceServicer_to_server(RiskServicer(sdk), server)
     inspections_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(sdk), server)
+    investigation_pb2_grpc.add_InvestigationServiceServicer_to_server(InvestigationServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
