@@ -91,6 +91,9 @@ class EquipmentRow(SQLModel, table=True):
         sa.Index("ix_equipment_catalog_code", "catalog_code"),
         sa.Index("ix_equipment_status_due", "status", "next_inspection_due"),
         sa.Index("ix_equipment_region_status_due", "region_code", "status", "next_inspection_due"),
+        # natural-key look-ups of the ledger re-import when a row has no real equipment code
+        sa.Index("ix_equipment_registration_number", "registration_number"),
+        sa.Index("ix_equipment_unit_internal_number", "unit_uscc", "unit_internal_number"),
     )
 
     id: str = Field(sa_type=sa.String(64), primary_key=True)
