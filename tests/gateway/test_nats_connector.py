@@ -11,7 +11,10 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -248,6 +251,67 @@ def test_a_subject_outside_the_stream_is_not_acknowledged_and_not_counted(
 
     assert step.error is not None
     assert (step.delivered, step.cursor_after) == (0, 0)
+
+
+def _relay_process(stream: IsolatedStream, db_url: str, *args: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "DUALPREV_NATS_URL": stream.url,
+        "DUALPREV_NATS_STREAM": stream.name,
+        "DUALPREV_NATS_SUBJECT_PREFIX": stream.prefix,
+    }
+    command = [sys.executable, "-c", "from dualprev_sdk.cli.main import main; main()", "events", "relay"]
+    return subprocess.Popen(
+        [*command, "--connector", CONNECTOR_NAME, "--db", db_url, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_the_relay_command_delivers_through_the_installed_plugin_and_resumes_from_its_cursor(
+    events_sdk: Dualprev, stream: IsolatedStream
+) -> None:
+    events = _write(events_sdk, 4)
+    db_url = events_sdk.engine.url.render_as_string(hide_password=False)
+
+    first = _relay_process(stream, db_url, "--once")
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert json.loads(out) == {"connector": CONNECTOR_NAME, "delivered": 4, "cursor": events[-1].cursor}
+
+    more = _write(events_sdk, 2)[4:]
+    second = _relay_process(stream, db_url, "--once", "--batch", "4")
+    out, err = second.communicate(timeout=60)
+    assert second.returncode == 0, err
+    assert json.loads(out)["delivered"] == 2  # only what the first run had not delivered
+    assert asyncio.run(_stored_messages(stream)) == 6
+    assert [m.headers["Nats-Msg-Id"] if m.headers else None for m in asyncio.run(_consume(stream, 6))][4:] == [
+        e.event_id for e in more
+    ]
+
+
+def test_the_following_relay_delivers_new_commits_and_stops_cleanly_on_sigterm(
+    events_sdk: Dualprev, stream: IsolatedStream
+) -> None:
+    db_url = events_sdk.engine.url.render_as_string(hide_password=False)
+    relay = _relay_process(stream, db_url, "--poll", "0.1")
+    try:
+        assert relay.stdout is not None
+        assert json.loads(relay.stdout.readline())["event"] == "relaying"
+        events = _write(events_sdk, 3)
+        report = json.loads(relay.stdout.readline())
+        while report["cursor"] < events[-1].cursor:  # the commits may arrive in one batch or several
+            report = json.loads(relay.stdout.readline())
+        relay.send_signal(signal.SIGTERM)
+        _, err = relay.communicate(timeout=30)
+    finally:
+        if relay.poll() is None:
+            relay.kill()
+            relay.wait()
+    assert relay.returncode == 0, err
+    assert asyncio.run(_stored_messages(stream)) == 3
 
 
 # -- registration and configuration (no server needed) ----------------------------------------------------------
