@@ -2,6 +2,7 @@
 
 Everything here is data or a pure function over the public SDK API, so a plugin's rules stay data:
 
+* :mod:`.applicability` — which templates and checklist items concern a code, down and up the catalogue tree;
 * :mod:`.intervals` — due-date rules as data (:class:`IntervalRule`) with configuration overrides;
 * :mod:`.gb45067` — the GB 45067-2024 clause 4.1 items every class shares, and the conclusion predicate;
 * :mod:`.scope` — catalogue scope thresholds (Part C §1.4) as data;
@@ -11,6 +12,7 @@ Everything here is data or a pure function over the public SDK API, so a plugin'
 
 from __future__ import annotations
 
+from dualprev_plugins._common.applicability import relevant, relevant_to
 from dualprev_plugins._common.gb45067 import (
     FAILED_CONCLUSIONS,
     conclusion_failed,
@@ -40,6 +42,8 @@ __all__ = [
     "in_range",
     "non_negative",
     "positive",
+    "relevant",
+    "relevant_to",
     "require_base",
     "weekly_and_monthly_items",
 ]

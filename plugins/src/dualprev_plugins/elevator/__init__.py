@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from dualprev_plugins._common.applicability import relevant_to
 from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE
 from dualprev_plugins.elevator.content import CHECKLIST_ITEMS, RISK_TEMPLATES
@@ -37,7 +38,6 @@ from dualprev_sdk.equipment_classes import (
     ManagementThreshold,
     RiskTemplate,
     ScopeCheck,
-    code_under,
 )
 
 __all__ = [
@@ -47,13 +47,6 @@ __all__ = [
     "MachineRoomType",
     "dualprev_register_equipment_classes",
 ]
-
-
-def relevant(applies_to: tuple[str, ...], catalog_code: str) -> bool:
-    """Whether a contribution limited to ``applies_to`` concerns ``catalog_code`` or anything under it."""
-    if not applies_to:
-        return True
-    return any(code_under(catalog_code, own) or code_under((own + "000")[:4], catalog_code) for own in applies_to)
 
 
 class ElevatorClass(EquipmentClass):
@@ -110,10 +103,10 @@ class ElevatorClass(EquipmentClass):
 
     def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
         """Templates for a variety; for a kind or category code (``3000``, ``3300``) those of every variety under it."""
-        return tuple(t for t in RISK_TEMPLATES if relevant(t.applies_to, catalog_code))
+        return relevant_to(RISK_TEMPLATES, catalog_code)
 
     def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return tuple(i for i in CHECKLIST_ITEMS if relevant(i.applies_to, catalog_code))
+        return relevant_to(CHECKLIST_ITEMS, catalog_code)
 
     def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
         return CRITERIA

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from dualprev_plugins._common.applicability import relevant_to
 from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins.in_plant_vehicle.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.in_plant_vehicle.findings import FINDINGS
@@ -41,7 +42,6 @@ from dualprev_sdk.equipment_classes import (
     ManagementThreshold,
     RiskTemplate,
     ScopeCheck,
-    code_under,
 )
 
 __all__ = [
@@ -54,13 +54,6 @@ __all__ = [
     "safety_monitoring_required",
     "vehicle_type_of",
 ]
-
-
-def relevant(applies_to: tuple[str, ...], catalog_code: str) -> bool:
-    """Whether a contribution limited to ``applies_to`` concerns ``catalog_code`` or anything under it."""
-    if not applies_to:
-        return True
-    return any(code_under(catalog_code, own) or code_under((own + "000")[:4], catalog_code) for own in applies_to)
 
 
 class InPlantVehicleClass(EquipmentClass):
@@ -100,10 +93,10 @@ class InPlantVehicleClass(EquipmentClass):
         return vehicle_due_dates(facts)
 
     def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return tuple(t for t in RISK_TEMPLATES if relevant(t.applies_to, catalog_code))
+        return relevant_to(RISK_TEMPLATES, catalog_code)
 
     def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return tuple(i for i in CHECKLIST_ITEMS if relevant(i.applies_to, catalog_code))
+        return relevant_to(CHECKLIST_ITEMS, catalog_code)
 
     def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
         """Clause 4.1 only: clause 4.10 is an empty slot (text not retrieved), see :data:`major_hazard_slot`."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from dualprev_plugins._common.applicability import relevant_to
 from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins.passenger_ropeway.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.passenger_ropeway.findings import FINDINGS
@@ -34,7 +35,6 @@ from dualprev_sdk.equipment_classes import (
     ManagementThreshold,
     RiskTemplate,
     ScopeCheck,
-    code_under,
 )
 
 __all__ = [
@@ -44,13 +44,6 @@ __all__ = [
     "dualprev_register_equipment_classes",
     "ropeway_type_of",
 ]
-
-
-def relevant(applies_to: tuple[str, ...], catalog_code: str) -> bool:
-    """Whether a contribution limited to ``applies_to`` concerns ``catalog_code`` or anything under it."""
-    if not applies_to:
-        return True
-    return any(code_under(catalog_code, own) or code_under((own + "000")[:4], catalog_code) for own in applies_to)
 
 
 class PassengerRopewayClass(EquipmentClass):
@@ -91,10 +84,10 @@ class PassengerRopewayClass(EquipmentClass):
         return ropeway_due_dates(facts)
 
     def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return tuple(t for t in RISK_TEMPLATES if relevant(t.applies_to, catalog_code))
+        return relevant_to(RISK_TEMPLATES, catalog_code)
 
     def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return tuple(i for i in CHECKLIST_ITEMS if relevant(i.applies_to, catalog_code))
+        return relevant_to(CHECKLIST_ITEMS, catalog_code)
 
     def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
         return CRITERIA
