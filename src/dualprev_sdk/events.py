@@ -323,11 +323,13 @@ def run_relays(
     on_step: Callable[[RelayStep], None] | None = None,
 ) -> None:
     """Run relays side by side until ``stop`` is set: each is stepped in turn; one that is caught up is polled
-    every ``poll_interval`` seconds, one that failed is retried with exponential backoff (``retry_floor`` up to
-    ``retry_ceiling`` seconds) without holding up the others."""
+    every ``poll_interval`` seconds, one that failed — its connector, or reading and writing the database — is
+    retried with exponential backoff (``retry_floor`` up to ``retry_ceiling`` seconds) without holding up the
+    others. A long-running relay therefore outlives a database restart as well as a receiver outage."""
     stop = stop or threading.Event()
     relays = list(relays)
     backoff = {relay.name: _Backoff(retry_floor, retry_ceiling) for relay in relays}
+    known_cursor = dict.fromkeys(backoff, 0)
     while not stop.is_set():
         busy = False
         now = time.monotonic()
@@ -337,7 +339,15 @@ def run_relays(
                 break
             if state.not_before > now:
                 continue
-            result = relay.step()
+            try:
+                result = relay.step()
+            except Exception as exc:  # the database itself failed (restart, network): retry like a delivery
+                log.warning("connector %s: relay step failed: %s: %s", relay.name, type(exc).__name__, exc)
+                cursor = known_cursor[relay.name]
+                result = RelayStep(
+                    connector=relay.name, read=0, delivered=0, cursor_before=cursor, cursor_after=cursor, error=exc
+                )
+            known_cursor[relay.name] = result.cursor_after
             if on_step is not None:
                 on_step(result)
             if result.error is not None:

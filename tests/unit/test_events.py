@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from dualprev_sdk import hookimpl
 from dualprev_sdk.errors import AlreadyExists, NotFound
@@ -27,6 +28,7 @@ from dualprev_sdk.plugins import PluginHost, PluginLoadError
 from dualprev_sdk.services.bootstrap import Dualprev
 from dualprev_sdk.store.engine import make_engine
 from dualprev_sdk.store.migrate import upgrade
+from dualprev_sdk.store.uow import UnitOfWork
 
 
 class Crash(BaseException):
@@ -257,6 +259,37 @@ def test_run_relays_keeps_delivering_to_healthy_connectors_while_one_fails(sdk: 
     assert any(s.connector == "down" and s.error is not None for s in steps)
     with sdk.uow() as uow:
         assert uow.connector_cursors.get("down") == 0
+
+
+def test_run_relays_outlives_a_database_that_fails_for_a_moment(sdk: Dualprev) -> None:
+    """Fault injection at the unit-of-work factory: the first two units of work cannot connect."""
+    cursors = write_events(sdk, 2)
+    receiver = Receiver()
+    failures = [OperationalError("SELECT 1", {}, ConnectionError("database restarting"))] * 2
+
+    def flaky_uow() -> UnitOfWork:
+        if failures:
+            raise failures.pop()
+        return sdk.uow()
+
+    stop = threading.Event()
+    steps: list[RelayStep] = []
+
+    def record(step: RelayStep) -> None:
+        steps.append(step)
+        if step.cursor_after == cursors[-1]:
+            stop.set()
+
+    relay = Relay(flaky_uow, "test", InProcessConnector(receiver))
+    worker = threading.Thread(
+        target=run_relays, args=([relay],), kwargs={"stop": stop, "on_step": record, "retry_floor": 0.01}
+    )
+    worker.start()
+    worker.join(timeout=30)
+
+    assert not worker.is_alive()
+    assert [type(s.error) for s in steps[:2]] == [OperationalError, OperationalError]
+    assert [e.cursor for e in receiver.deliveries] == cursors
 
 
 def test_a_batch_size_below_one_is_refused(sdk: Dualprev) -> None:
