@@ -75,5 +75,8 @@ def dualprev_direct_determination_rules() -> list[Any]:
 def dualprev_register_event_connectors(registry: Any) -> None:
     """Register connectors that deliver outbox events onward (at least once), e.g. to NATS JetStream.
 
-    ``registry`` is a :class:`dualprev_sdk.events.ConnectorRegistry`.
+    ``registry`` is a :class:`dualprev_sdk.events.ConnectorRegistry`: call
+    ``registry.register(factory, name=..., description=...)`` where ``factory()`` returns an
+    :class:`dualprev_sdk.events.EventConnector`; it runs only when a relay starts. The name keys the connector's
+    stored cursor. See ``docs/events.md``.
     """
