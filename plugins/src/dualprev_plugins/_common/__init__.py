@@ -3,6 +3,7 @@
 Everything here is data or a pure function over the public SDK API, so a plugin's rules stay data:
 
 * :mod:`.applicability` — which templates and checklist items concern a code, down and up the catalogue tree;
+* :mod:`.catalogue` — what the catalogue says about a code before thresholds (out of catalogue, local sub-variety);
 * :mod:`.intervals` — due-date rules as data (:class:`IntervalRule`) with configuration overrides;
 * :mod:`.gb45067` — the GB 45067-2024 clause 4.1 items every class shares, and the conclusion predicate;
 * :mod:`.scope` — catalogue scope thresholds (Part C §1.4) as data;
@@ -13,6 +14,7 @@ Everything here is data or a pure function over the public SDK API, so a plugin'
 from __future__ import annotations
 
 from dualprev_plugins._common.applicability import relevant, relevant_to
+from dualprev_plugins._common.catalogue import catalogue_gate, national_code
 from dualprev_plugins._common.gb45067 import (
     FAILED_CONCLUSIONS,
     conclusion_failed,
@@ -34,12 +36,14 @@ __all__ = [
     "IntervalRule",
     "Threshold",
     "base_date",
+    "catalogue_gate",
     "check_thresholds",
     "conclusion_failed",
     "due_from",
     "gb45067_source",
     "general_criteria",
     "in_range",
+    "national_code",
     "non_negative",
     "positive",
     "relevant",

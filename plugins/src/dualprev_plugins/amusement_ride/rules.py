@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from dualprev_plugins._common import conclusion_failed, general_criteria, require_base
+from dualprev_plugins._common.catalogue import catalogue_gate
 from dualprev_plugins._common.gb45067 import criterion
 from dualprev_plugins._common.intervals import IntervalRule
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE, Threshold
 from dualprev_plugins.amusement_ride import findings as f
-from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.domain.common import Source, SourceStatus
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.equipment_classes import (
@@ -38,23 +38,6 @@ SPEED = Threshold(
     name="max_speed_m_s", label_zh="最大运行线速度", unit="m/s", minimum=2, value=lambda p: p.max_speed_m_s
 )
 HEIGHT = Threshold(name="height_m", label_zh="运行高度", unit="m", minimum=2, value=lambda p: p.height_m)
-
-
-def catalogue_gate(catalog_code: str) -> tuple[str, ScopeCheck | None]:
-    """What the catalogue itself says about the code, before any threshold: ``(code to apply thresholds to,
-    verdict or None)``. Out-of-catalogue ("飞出目录") and non-special codes are out of scope at once; a local
-    sub-variety (e.g. 4001 升降横移 parking) is judged as its nearest national code."""
-    found = classify(catalog_code)
-    if found.status in (CodeStatus.OUT_OF_CATALOG, CodeStatus.NOT_SPECIAL_EQUIPMENT):
-        label = f"（{found.name_zh}）" if found.name_zh else ""
-        return catalog_code, ScopeCheck(
-            in_scope=False,
-            reasons=(f"代码 {found.code}{label} 不在2014版特种设备目录中（飞出目录）", "不属于特种设备目录范围"),
-            source=found.source,
-        )
-    if found.status is CodeStatus.LOCAL and found.entry is not None:
-        return found.entry.code, None
-    return catalog_code, None
 
 
 def ride_scope(catalog_code: str, parameters: Any) -> ScopeCheck:

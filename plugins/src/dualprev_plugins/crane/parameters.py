@@ -11,7 +11,7 @@ import enum
 import attrs
 
 from dualprev_plugins._common import in_range, non_negative, positive
-from dualprev_sdk.catalog import CodeStatus, classify
+from dualprev_plugins._common.catalogue import national_code
 from dualprev_sdk.equipment_classes import parameter
 
 __all__ = ["CraneParameters", "CraneType", "crane_type_of"]
@@ -61,14 +61,6 @@ _TYPE_ZH = {
     CraneType.MAST: "桅杆式起重机",
     CraneType.MECHANICAL_PARKING: "机械式停车设备",
 }
-
-
-def national_code(catalog_code: str) -> str:
-    """A local sub-variety code (4001 升降横移, 4871 …) read as its nearest national code; others unchanged."""
-    found = classify(catalog_code)
-    if found.status is CodeStatus.LOCAL and found.entry is not None:
-        return found.entry.code
-    return catalog_code
 
 
 def crane_type_of(catalog_code: str, parameters: object = None) -> CraneType | None:

@@ -7,7 +7,7 @@ import enum
 import attrs
 
 from dualprev_plugins._common import in_range, positive
-from dualprev_sdk.catalog import CodeStatus, classify
+from dualprev_plugins._common.catalogue import national_code
 from dualprev_sdk.equipment_classes import parameter
 
 __all__ = ["PowerType", "VehicleParameters", "VehicleType", "vehicle_type_of"]
@@ -30,14 +30,6 @@ class PowerType(enum.StrEnum):
     @property
     def name_zh(self) -> str:
         return {"internal_combustion": "内燃", "electric": "电动"}[self.value]
-
-
-def national_code(catalog_code: str) -> str:
-    """A local sub-variety code (4001 升降横移, 4871 …) read as its nearest national code; others unchanged."""
-    found = classify(catalog_code)
-    if found.status is CodeStatus.LOCAL and found.entry is not None:
-        return found.entry.code
-    return catalog_code
 
 
 def vehicle_type_of(catalog_code: str, parameters: object = None) -> VehicleType | None:

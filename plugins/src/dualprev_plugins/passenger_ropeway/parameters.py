@@ -7,7 +7,7 @@ import enum
 import attrs
 
 from dualprev_plugins._common import in_range, non_negative, positive
-from dualprev_sdk.catalog import CodeStatus, classify
+from dualprev_plugins._common.catalogue import national_code
 from dualprev_sdk.equipment_classes import parameter
 
 __all__ = ["RopewayParameters", "RopewayType", "ropeway_type_of"]
@@ -48,14 +48,6 @@ _ZH = {
     RopewayType.SURFACE_LIFT_LOW: "低位客运拖牵索道",
     RopewayType.SURFACE_LIFT_HIGH: "高位客运拖牵索道",
 }
-
-
-def national_code(catalog_code: str) -> str:
-    """A local sub-variety code (4001 升降横移, 4871 …) read as its nearest national code; others unchanged."""
-    found = classify(catalog_code)
-    if found.status is CodeStatus.LOCAL and found.entry is not None:
-        return found.entry.code
-    return catalog_code
 
 
 def ropeway_type_of(catalog_code: str, parameters: object = None) -> RopewayType | None:
