@@ -443,7 +443,7 @@ def step_duties(ctx: DemoContext) -> tuple[str, dict[str, int]]:
                 task.id,
                 recorded_by=recorder,
                 items=items,
-                summary=f"{task.period_key} {task.kind.name_zh if hasattr(task.kind, 'name_zh') else ''}完成",
+                summary=f"{task.period_key} {task.kind.name_zh}完成",
                 attendees=(specs[spec.uscc].principal, spec.safety_director, spec.safety_officer)
                 if task.kind is DutyKind.MONTHLY_DISPATCH
                 else (),
@@ -485,7 +485,7 @@ def step_overdue(ctx: DemoContext) -> tuple[str, dict[str, int]]:
     result = inspections.sweep_overdue_inspections(
         ctx.sdk, today=ctx.today, region_prefix=ctx.city.region_code[:4], at=ctx.at(ctx.today, 8)
     )
-    ctx.hazard_ids.extend(o.hazard_id for o in result.opened if getattr(o, "hazard_id", None))
+    ctx.hazard_ids.extend(o.hazard_id for o in result.opened)
     return (
         f"逾期未检 {len(result.detected)} 台, 开立隐患 {len(result.opened)} 条",
         {"overdue": len(result.detected), "hazards": len(result.opened)},
@@ -606,7 +606,7 @@ def step_hazards(ctx: DemoContext) -> tuple[str, dict[str, int]]:
     chain = hazards.verify_hazard_chain(ctx.sdk)
     return (
         f"{len(ctx.hazard_ids)} 条隐患: 销号 {closed}, 在治理 {open_}（重大 {major}）; 记录链校验 "
-        f"{'通过' if getattr(chain, 'ok', True) else '失败'}",
+        f"{'通过' if chain.ok else '失败'}",
         {"hazards": len(ctx.hazard_ids), "closed": closed, "open": open_, "major": major},
     )
 
@@ -622,8 +622,7 @@ def step_credit(ctx: DemoContext) -> tuple[str, dict[str, int]]:
     classes: dict[str, int] = {}
     for spec in ctx.city.units:
         found = credit.classify_unit(ctx.sdk, spec.uscc, day=ctx.today)
-        label = str(getattr(found, "credit_class", found))
-        label = getattr(getattr(found, "credit_class", None), "name_zh", label)
+        label = found.credit_class.name_zh
         classes[label] = classes.get(label, 0) + 1
         ctx.progress.advance()
     text = ", ".join(f"{k} {v}" for k, v in sorted(classes.items()))
@@ -666,7 +665,7 @@ def step_supervision(ctx: DemoContext) -> tuple[str, dict[str, int]]:
     ctx.manifest.add(
         supervision.export_draw_results(ctx.sdk, draw.id, folder / "双随机抽查.xlsx"), "sampling_draw_xlsx"
     )
-    targets = len(getattr(draw.draw, "targets", ()))
+    targets = len(draw.draw.targets)
     return (
         f"{ctx.today.year + 1} 年度计划 {len(plan.units)} 家（重点 {len(plan.key_units)} 家）; 双随机抽取 {targets} 家",
         {"planned": len(plan.units), "key_units": len(plan.key_units), "drawn": targets},
