@@ -16,6 +16,7 @@ from dualprev_gateway._generated.dualprev.v1 import (
     inspections_pb2,
     investigation_pb2,
     ledger_pb2,
+    personnel_pb2,
     risk_pb2,
 )
 from gateway_support import UNIT_A
@@ -187,6 +188,44 @@ OPERATIONS_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
     ),
     "/dualprev.v1.InvestigationService/RenderMonthlyMinutes": (
         lambda: investigation_pb2.RenderMonthlyMinutesRequest(parent=UNIT, month="2026-03"),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.PersonnelService/CreatePerson": (
+        lambda: personnel_pb2.CreatePersonRequest(parent=UNIT, person=personnel_pb2.Person(display_name="王安全")),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.PersonnelService/GetPerson": (  # the name says the unit: scope first, then NOT_FOUND
+        lambda: personnel_pb2.GetPersonRequest(name=f"{UNIT}/people/not-in-the-seed"),
+        {E: NOT_FOUND, R: NOT_FOUND, A: DENIED, D: NOT_FOUND},
+    ),
+    "/dualprev.v1.PersonnelService/ListPeople": (
+        lambda: personnel_pb2.ListPeopleRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.PersonnelService/UpdatePerson": (
+        lambda: personnel_pb2.UpdatePersonRequest(
+            person=personnel_pb2.Person(name=f"{UNIT}/people/not-in-the-seed", phone="13800000000")
+        ),
+        {E: NOT_FOUND, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.PersonnelService/RecordTraining": (
+        lambda: personnel_pb2.RecordTrainingRequest(
+            parent=UNIT, training_record=personnel_pb2.TrainingRecord(topic="应急演练", held_on="2026-03-01", hours=2)
+        ),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.PersonnelService/ListTrainingRecords": (
+        lambda: personnel_pb2.ListTrainingRecordsRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.PersonnelService/SetSafetySetup": (
+        lambda: personnel_pb2.SetSafetySetupRequest(
+            safety_setup=personnel_pb2.SafetySetup(name=f"{UNIT}/safetySetup", has_organisation=True)
+        ),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.PersonnelService/CheckPersonnelCompliance": (
+        lambda: personnel_pb2.CheckPersonnelComplianceRequest(parent=UNIT),
         UNIT_READERS,
     ),
 }

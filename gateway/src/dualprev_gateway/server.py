@@ -39,6 +39,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
     investigation_pb2_grpc,
     ledger_pb2,
     ledger_pb2_grpc,
+    personnel_pb2,
+    personnel_pb2_grpc,
     plugins_pb2,
     plugins_pb2_grpc,
     risk_pb2,
@@ -58,6 +60,7 @@ from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.inspections import InspectionServicer
 from dualprev_gateway.servicers.investigation import InvestigationServicer
 from dualprev_gateway.servicers.ledger import LedgerServicer
+from dualprev_gateway.servicers.personnel import PersonnelServicer
 from dualprev_gateway.servicers.plugins import PluginServicer
 from dualprev_gateway.servicers.risk import RiskServicer
 from dualprev_gateway.servicers.supervision import SupervisionServicer
@@ -84,6 +87,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     risk_pb2.DESCRIPTOR.services_by_name["RiskService"].full_name,
     inspections_pb2.DESCRIPTOR.services_by_name["InspectionService"].full_name,
     investigation_pb2.DESCRIPTOR.services_by_name["InvestigationService"].full_name,
+    personnel_pb2.DESCRIPTOR.services_by_name["PersonnelService"].full_name,
 )
 
 
@@ -162,6 +166,7 @@ def build_gateway(
     risk_pb2_grpc.add_RiskServiceServicer_to_server(RiskServicer(sdk), server)
     inspections_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(sdk), server)
     investigation_pb2_grpc.add_InvestigationServiceServicer_to_server(InvestigationServicer(sdk), server)
+    personnel_pb2_grpc.add_PersonnelServiceServicer_to_server(PersonnelServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
