@@ -21,7 +21,7 @@ from dualprev_sdk.domain.personnel import Certificate, Person
 from dualprev_sdk.services.bootstrap import Dualprev
 
 STATION = f"units/{UNIT_A}"
-FILL_TIME = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)  # after registration (which is stamped now)
+FILL_TIME = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # after registration, which is stamped when the test runs
 TODAY = FILL_TIME.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
 
 
