@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.exc import OperationalError
 
 from dualprev_sdk import hookimpl
@@ -295,6 +298,80 @@ def test_run_relays_outlives_a_database_that_fails_for_a_moment(sdk: Dualprev) -
 def test_a_batch_size_below_one_is_refused(sdk: Dualprev) -> None:
     with pytest.raises(ValueError, match="batch"):
         Relay(sdk.uow, "test", InProcessConnector(Receiver()), batch=0)
+
+
+Fault = tuple[str, int]  # ("ok", 0) | ("fail_at", k) | ("partial", k) | ("crash_after", 0)
+
+faults = st.one_of(
+    st.just(("ok", 0)),
+    st.tuples(st.sampled_from(["fail_at", "partial"]), st.integers(min_value=0, max_value=9)),
+    st.just(("crash_after", 0)),
+)
+
+
+class ScriptedConnector:
+    """Fails each delivery attempt as the script says: raise at the k-th event (nothing acknowledged), report k
+    acknowledged, or die after the receiver got the whole batch (a crash before the cursor update)."""
+
+    def __init__(self, receiver: Receiver, script: list[Fault]) -> None:
+        self.receiver = receiver
+        self.script = script
+        self.batches: list[list[int]] = []
+
+    def deliver(self, events: Sequence[OutboxEvent]) -> None:
+        self.batches.append([e.cursor for e in events])
+        kind, k = self.script.pop(0) if self.script else ("ok", 0)
+        k = min(k, len(events) - 1)
+        if kind in ("fail_at", "partial"):
+            self.receiver.deliveries.extend(events[:k])
+            if kind == "partial":
+                raise DeliveryError("stopped", acknowledged=k)
+            raise ConnectionError("stopped")
+        self.receiver.deliveries.extend(events)
+        if kind == "crash_after":
+            raise Crash
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def shared_sdk(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dualprev]:
+    path = tmp_path_factory.mktemp("events-property") / "dualprev.sqlite"
+    shutil.copyfile(template, path)
+    with Dualprev.open(f"sqlite:///{path}", host=PluginHost(entry_points=False), migrate=False) as opened:
+        write_events(opened, 23)
+        yield opened
+
+
+@given(script=st.lists(faults, max_size=12), batch=st.integers(min_value=1, max_value=8))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_under_any_sequence_of_failures_and_crashes_every_event_arrives_in_order_with_no_gap(
+    shared_sdk: Dualprev, script: list[Fault], batch: int
+) -> None:
+    everything = [e.cursor for e in shared_sdk.read_events(limit=1000)]
+    name = f"property-{uuid.uuid4().hex}"  # a fresh cursor per example
+    receiver = Receiver()
+    connector = ScriptedConnector(receiver, list(script))
+    stored: list[int] = []
+    for _ in range(len(script) + len(everything) + 2):  # enough attempts to finish once the script is used up
+        relay = Relay(shared_sdk.uow, name, connector, batch=batch)  # a new relay, as after a restart
+        try:
+            step = relay.step()
+        except Crash:
+            pass
+        else:
+            if step.read == 0:
+                break
+        stored.append(relay.cursor())
+
+    assert stored == sorted(stored)  # the stored cursor never moves backwards
+    for attempt in connector.batches:  # every batch starts right after an acknowledged event: no gap
+        assert attempt == everything[everything.index(attempt[0]) :][: len(attempt)]
+        assert everything.index(attempt[0]) == 0 or everything[everything.index(attempt[0]) - 1] in [0, *stored]
+    first_arrivals = [e.cursor for e in receiver.unique]
+    assert first_arrivals == everything  # all of them, in outbox order, once after de-duplication
+    assert Relay(shared_sdk.uow, name, connector).cursor() == everything[-1]
 
 
 # -- the registry and the plugin hook ---------------------------------------------------------------------------
