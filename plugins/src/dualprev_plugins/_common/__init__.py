@@ -6,6 +6,7 @@ Everything here is data or a pure function over the public SDK API, so a plugin'
 * :mod:`.catalogue` — what the catalogue says about a code before thresholds (out of catalogue, local sub-variety);
 * :mod:`.intervals` — due-date rules as data (:class:`IntervalRule`) with configuration overrides;
 * :mod:`.gb45067` — the GB 45067-2024 clause 4.1 items every class shares, and the conclusion predicate;
+* :mod:`.rows` — builders for the rows of risk-template and daily-checklist tables, and the shared template source;
 * :mod:`.scope` — catalogue scope thresholds (Part C §1.4) as data;
 * :mod:`.order74` — the weekly and monthly SAMR Order No. 74 items every class repeats;
 * :mod:`.validators` — attrs validators that report in the SDK's terms.

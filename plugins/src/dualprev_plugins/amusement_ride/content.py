@@ -6,8 +6,11 @@ every ride shares (restraints, cabin doors, structure, brakes, operation, evacua
 
 from __future__ import annotations
 
+import functools
+
 from dualprev_plugins._common import weekly_and_monthly_items
 from dualprev_plugins._common.order74 import order74_source
+from dualprev_plugins._common.rows import risk_template
 from dualprev_plugins.amusement_ride import findings as f
 from dualprev_sdk.domain.common import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -27,34 +30,7 @@ _ORDER74 = order74_source()
 _LAW40 = Source(document="中华人民共和国特种设备安全法", clause="第四十条", status=SourceStatus.VERIFIED)
 
 
-def _template(  # noqa: PLR0917 - one positional row per template reads like the table it is
-    code: str,
-    component: str,
-    hazard: str,
-    accidents: tuple[str, ...],
-    lec: tuple[float, float, float],
-    ls: tuple[int, int],
-    measures: ControlMeasures,
-    *,
-    level: ControlLevel,
-    role: SafetyRole = SafetyRole.SAFETY_OFFICER,
-    frequency: Frequency = Frequency.DAILY,
-    applies_to: tuple[str, ...] = ALL,
-) -> RiskTemplate:
-    return RiskTemplate(
-        code=code,
-        component=component,
-        hazard_factor=hazard,
-        accident_types=accidents,
-        suggested_lec=lec,
-        suggested_ls=ls,
-        measures=measures,
-        control_level=level,
-        responsible_role=role,
-        check_frequency=frequency,
-        applies_to=applies_to,
-        source=_SOURCE,
-    )
+_template = functools.partial(risk_template, source=_SOURCE)
 
 
 RISK_TEMPLATES: tuple[RiskTemplate, ...] = (

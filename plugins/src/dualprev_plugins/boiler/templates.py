@@ -8,16 +8,11 @@ a starting list a unit edits. Suggested factors use the LEC and LS tables of Par
 from __future__ import annotations
 
 from dualprev_plugins._common.order74 import order74_source, weekly_and_monthly_items
+from dualprev_plugins._common.rows import TYPICAL_PRACTICE as TEMPLATE_SOURCE
 from dualprev_plugins.boiler.rules import PRESSURE_GAUGE, SAFETY_VALVE, TSG11, WATER_BOILERS
 from dualprev_sdk import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
 from dualprev_sdk.equipment_classes import ChecklistItem, RiskTemplate
-
-TEMPLATE_SOURCE = Source(
-    document="通用做法（各地特种设备双重预防指南）",
-    status=SourceStatus.GENERAL_KNOWLEDGE,
-    note="typical risk points; edit to the unit's situation",
-)
 
 RISK_TEMPLATES: tuple[RiskTemplate, ...] = (
     RiskTemplate(

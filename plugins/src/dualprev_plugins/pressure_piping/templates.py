@@ -2,49 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+
 from dualprev_plugins._common.gb45067 import INSPECTION_NONCONFORMING
 from dualprev_plugins._common.order74 import order74_source, weekly_and_monthly_items
+from dualprev_plugins._common.rows import TYPICAL_PRACTICE as TEMPLATE_SOURCE
+from dualprev_plugins._common.rows import risk_template
 from dualprev_plugins.pressure_piping.rules import D7005, INDUSTRIAL, LONG_DISTANCE, PUBLIC, SAFETY_VALVE
-from dualprev_sdk import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
+from dualprev_sdk import ControlLevel, Frequency, SafetyRole
 from dualprev_sdk.domain.risk import ControlMeasures
 from dualprev_sdk.equipment_classes import ChecklistItem, RiskTemplate
 
-TEMPLATE_SOURCE = Source(
-    document="通用做法（各地特种设备双重预防指南）",
-    status=SourceStatus.GENERAL_KNOWLEDGE,
-    note="typical risk points; edit to the unit's situation",
-)
 BURIED = (LONG_DISTANCE, PUBLIC)
 
 
-def _t(  # noqa: PLR0917 - a template row reads best positionally
-    code: str,
-    component: str,
-    hazard: str,
-    accidents: tuple[str, ...],
-    lec: tuple[float, float, float],
-    ls: tuple[int, int],
-    measures: ControlMeasures,
-    *,
-    level: ControlLevel,
-    role: SafetyRole = SafetyRole.SAFETY_OFFICER,
-    frequency: Frequency = Frequency.DAILY,
-    applies_to: tuple[str, ...] = (),
-) -> RiskTemplate:
-    return RiskTemplate(
-        code=code,
-        component=component,
-        hazard_factor=hazard,
-        accident_types=accidents,
-        suggested_lec=lec,
-        suggested_ls=ls,
-        measures=measures,
-        control_level=level,
-        responsible_role=role,
-        check_frequency=frequency,
-        applies_to=applies_to,
-        source=TEMPLATE_SOURCE,
-    )
+_t = functools.partial(risk_template, source=TEMPLATE_SOURCE)
 
 
 RISK_TEMPLATES: tuple[RiskTemplate, ...] = (

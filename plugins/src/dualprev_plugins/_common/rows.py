@@ -1,0 +1,57 @@
+"""Builders for the rows of a class's risk-template and daily-checklist tables.
+
+The content modules write their tables as one call per row, positionally, so that a row reads like a line of the
+printed template. Seven classes had the same ``_template``/``_t`` builder for risk-template rows, differing only in
+the :class:`~dualprev_sdk.Source` they cite. The builder lives here once (a class binds its source with
+:func:`functools.partial`), so that a change to what a row carries — a new :class:`~dualprev_sdk.equipment_classes.RiskTemplate` field, say — is made in one place.
+
+:data:`TYPICAL_PRACTICE` is the source the pressure-equipment classes (boiler, pressure vessel, gas cylinder,
+pressure piping) cite for their templates: the same [GK] compilation of provincial guides for all four.
+"""
+
+from __future__ import annotations
+
+from dualprev_sdk import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
+from dualprev_sdk.domain.risk import ControlMeasures
+from dualprev_sdk.equipment_classes import RiskTemplate
+
+__all__ = ["TYPICAL_PRACTICE", "risk_template"]
+
+TYPICAL_PRACTICE = Source(
+    document="通用做法（各地特种设备双重预防指南）",
+    status=SourceStatus.GENERAL_KNOWLEDGE,
+    note="typical risk points; edit to the unit's situation",
+)
+
+
+def risk_template(  # noqa: PLR0917 - one positional row per template reads like the table it is
+    code: str,
+    component: str,
+    hazard: str,
+    accidents: tuple[str, ...],
+    lec: tuple[float, float, float],
+    ls: tuple[int, int],
+    measures: ControlMeasures,
+    *,
+    source: Source,
+    level: ControlLevel,
+    role: SafetyRole = SafetyRole.SAFETY_OFFICER,
+    frequency: Frequency = Frequency.DAILY,
+    applies_to: tuple[str, ...] = (),
+) -> RiskTemplate:
+    """One risk-template row: suggested LEC ``(L, E, C)`` and LS ``(L, S)``; ``applies_to`` empty = the whole class."""
+    return RiskTemplate(
+        code=code,
+        component=component,
+        hazard_factor=hazard,
+        accident_types=accidents,
+        suggested_lec=lec,
+        suggested_ls=ls,
+        measures=measures,
+        control_level=level,
+        responsible_role=role,
+        check_frequency=frequency,
+        applies_to=applies_to,
+        source=source,
+    )
+
