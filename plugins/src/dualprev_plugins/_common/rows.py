@@ -1,9 +1,10 @@
 """Builders for the rows of a class's risk-template and daily-checklist tables.
 
 The content modules write their tables as one call per row, positionally, so that a row reads like a line of the
-printed template. Seven classes had the same ``_template``/``_t`` builder for risk-template rows, differing only in
-the :class:`~dualprev_sdk.Source` they cite. The builder lives here once (a class binds its source with
-:func:`functools.partial`), so that a change to what a row carries — a new :class:`~dualprev_sdk.equipment_classes.RiskTemplate` field, say — is made in one place.
+printed template. Seven classes had the same ``_template``/``_t`` builder for risk-template rows and nine the same
+``_daily`` builder for daily checklist items, differing only in the :class:`~dualprev_sdk.Source` they cite. The
+builders live here once (a class binds its source with :func:`functools.partial`), so that a change to what a row
+carries (a new :class:`~dualprev_sdk.equipment_classes.RiskTemplate` field, say) is made in one place.
 
 :data:`TYPICAL_PRACTICE` is the source the pressure-equipment classes (boiler, pressure vessel, gas cylinder,
 pressure piping) cite for their templates: the same [GK] compilation of provincial guides for all four.
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 from dualprev_sdk import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
-from dualprev_sdk.equipment_classes import RiskTemplate
+from dualprev_sdk.equipment_classes import ChecklistItem, RiskTemplate
 
-__all__ = ["TYPICAL_PRACTICE", "risk_template"]
+__all__ = ["TYPICAL_PRACTICE", "daily_item", "risk_template"]
 
 TYPICAL_PRACTICE = Source(
     document="通用做法（各地特种设备双重预防指南）",
@@ -55,3 +56,24 @@ def risk_template(  # noqa: PLR0917 - one positional row per template reads like
         source=source,
     )
 
+
+def daily_item(
+    code: str,
+    subject: str,
+    standard: str,
+    applies_to: tuple[str, ...] = (),
+    finding: str | None = None,
+    *,
+    source: Source,
+) -> ChecklistItem:
+    """One 日管控 item: checked daily by the safety officer (Order No. 74); ``finding`` links a failure to GB 45067."""
+    return ChecklistItem(
+        code=code,
+        subject=subject,
+        standard=standard,
+        frequency=Frequency.DAILY,
+        responsible_role=SafetyRole.SAFETY_OFFICER,
+        applies_to=applies_to,
+        source=source,
+        finding_code=finding,
+    )

@@ -7,8 +7,11 @@ a starting list a unit edits. Suggested factors use the LEC and LS tables of Par
 
 from __future__ import annotations
 
+import functools
+
 from dualprev_plugins._common.order74 import order74_source, weekly_and_monthly_items
 from dualprev_plugins._common.rows import TYPICAL_PRACTICE as TEMPLATE_SOURCE
+from dualprev_plugins._common.rows import daily_item
 from dualprev_plugins.boiler.rules import PRESSURE_GAUGE, SAFETY_VALVE, TSG11, WATER_BOILERS
 from dualprev_sdk import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -253,19 +256,7 @@ RISK_TEMPLATES: tuple[RiskTemplate, ...] = (
 _DAILY = order74_source("日管控: 安全员每日检查在用锅炉，形成《每日锅炉安全检查记录》")
 
 
-def _daily(
-    code: str, subject: str, standard: str, *, finding: str | None = None, applies_to: tuple[str, ...] = ()
-) -> ChecklistItem:
-    return ChecklistItem(
-        code=code,
-        subject=subject,
-        standard=standard,
-        frequency=Frequency.DAILY,
-        responsible_role=SafetyRole.SAFETY_OFFICER,
-        applies_to=applies_to,
-        source=_DAILY,
-        finding_code=finding,
-    )
+_daily = functools.partial(daily_item, source=_DAILY)
 
 
 CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (

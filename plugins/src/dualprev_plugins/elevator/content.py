@@ -8,7 +8,10 @@ and moving walks (33xx). Finding codes on checklist items link a failed check to
 
 from __future__ import annotations
 
+import functools
+
 from dualprev_plugins._common import weekly_and_monthly_items
+from dualprev_plugins._common.rows import daily_item
 from dualprev_plugins.elevator import findings as f
 from dualprev_sdk.domain.common import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -381,19 +384,7 @@ RISK_TEMPLATES: tuple[RiskTemplate, ...] = (
 )
 
 
-def _daily(
-    code: str, subject: str, standard: str, applies_to: tuple[str, ...] = (), finding: str | None = None
-) -> ChecklistItem:
-    return ChecklistItem(
-        code=code,
-        subject=subject,
-        standard=standard,
-        frequency=Frequency.DAILY,
-        responsible_role=SafetyRole.SAFETY_OFFICER,
-        applies_to=applies_to,
-        source=_ORDER74,
-        finding_code=finding,
-    )
+_daily = functools.partial(daily_item, source=_ORDER74)
 
 
 CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (

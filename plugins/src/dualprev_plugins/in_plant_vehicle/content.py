@@ -11,7 +11,7 @@ import functools
 
 from dualprev_plugins._common import weekly_and_monthly_items
 from dualprev_plugins._common.order74 import ORDER74
-from dualprev_plugins._common.rows import risk_template
+from dualprev_plugins._common.rows import daily_item, risk_template
 from dualprev_plugins.in_plant_vehicle import findings as f
 from dualprev_sdk.domain.common import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -248,19 +248,7 @@ RISK_TEMPLATES: tuple[RiskTemplate, ...] = (
 )
 
 
-def _daily(
-    code: str, subject: str, standard: str, applies_to: tuple[str, ...] = ALL, finding: str | None = None
-) -> ChecklistItem:
-    return ChecklistItem(
-        code=code,
-        subject=subject,
-        standard=standard,
-        frequency=Frequency.DAILY,
-        responsible_role=SafetyRole.SAFETY_OFFICER,
-        applies_to=applies_to,
-        source=_DAILY,
-        finding_code=finding,
-    )
+_daily = functools.partial(daily_item, source=_DAILY)
 
 
 CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (

@@ -7,7 +7,7 @@ import functools
 from dualprev_plugins._common.gb45067 import INSPECTION_NONCONFORMING
 from dualprev_plugins._common.order74 import order74_source, weekly_and_monthly_items
 from dualprev_plugins._common.rows import TYPICAL_PRACTICE as TEMPLATE_SOURCE
-from dualprev_plugins._common.rows import risk_template
+from dualprev_plugins._common.rows import daily_item, risk_template
 from dualprev_plugins.pressure_piping.rules import D7005, INDUSTRIAL, LONG_DISTANCE, PUBLIC, SAFETY_VALVE
 from dualprev_sdk import ControlLevel, Frequency, SafetyRole
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -177,19 +177,7 @@ RISK_TEMPLATES: tuple[RiskTemplate, ...] = (
 _DAILY = order74_source("日管控: 安全员每日检查在用压力管道，形成《每日压力管道安全检查记录》")
 
 
-def _daily(
-    code: str, subject: str, standard: str, *, finding: str | None = None, applies_to: tuple[str, ...] = ()
-) -> ChecklistItem:
-    return ChecklistItem(
-        code=code,
-        subject=subject,
-        standard=standard,
-        frequency=Frequency.DAILY,
-        responsible_role=SafetyRole.SAFETY_OFFICER,
-        applies_to=applies_to,
-        source=_DAILY,
-        finding_code=finding,
-    )
+_daily = functools.partial(daily_item, source=_DAILY)
 
 
 CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (
