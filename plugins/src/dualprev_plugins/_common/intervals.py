@@ -18,7 +18,15 @@ from dualprev_sdk import InvalidArgument, Source, SourceStatus
 from dualprev_sdk.equipment_classes import DueDate, InspectionFacts
 from dualprev_sdk.timeutil import add_months
 
-__all__ = ["GENERIC_PERIODIC_KEY", "IntervalRule", "base_date", "configured_only", "due_from", "require_base"]
+__all__ = [
+    "GENERIC_PERIODIC_KEY",
+    "IntervalRule",
+    "base_date",
+    "configured_only",
+    "due_from",
+    "require_base",
+    "single_periodic_due",
+]
 
 #: A class-independent override of the main periodic-inspection interval, in years.
 GENERIC_PERIODIC_KEY = "interval_years"
@@ -110,6 +118,16 @@ def require_base(facts: InspectionFacts, kind: str = "periodic_inspection") -> t
             "give the last inspection date (last_inspection_on) or the commissioning date (commissioned_on)",
         )
     return base, first
+
+
+def single_periodic_due(rule: IntervalRule, facts: InspectionFacts) -> list[DueDate]:
+    """The one due date of a class with a single periodic rule (amusement rides, passenger ropeways).
+
+    Counted from the last periodic inspection, else from commissioning, which the note then says; the wording is
+    shared so that every such class explains a first inspection the same way.
+    """
+    base, first = require_base(facts)
+    return [rule.due(base, facts, note="未记录定期检验，自投入使用日期起算" if first else "")]
 
 
 def configured_only(facts: InspectionFacts, *, key: str, kind: str, base: dt.date, what_zh: str) -> DueDate | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dualprev_plugins._common import conclusion_failed, general_criteria, require_base
+from dualprev_plugins._common import conclusion_failed, general_criteria
 from dualprev_plugins._common.catalogue import catalogue_gate
 from dualprev_plugins._common.gb45067 import criterion
-from dualprev_plugins._common.intervals import IntervalRule
+from dualprev_plugins._common.intervals import IntervalRule, single_periodic_due
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE
 from dualprev_plugins.passenger_ropeway import findings as f
 from dualprev_sdk.domain.common import Source, SourceStatus
@@ -65,8 +65,7 @@ YEARLY = IntervalRule(
 
 
 def ropeway_due_dates(facts: InspectionFacts) -> list[DueDate]:
-    base, first = require_base(facts)
-    return [YEARLY.due(base, facts, note="未记录定期检验，自投入使用日期起算" if first else "")]
+    return single_periodic_due(YEARLY, facts)
 
 
 # -- GB 45067-2024 4.8 ([V-2nd]) -------------------------------------------------------------------------------------
