@@ -104,9 +104,22 @@ class UnitOfWork:
             if session is not None:
                 session.close()
 
-    def emit(self, event_type: str, resource: str, payload: dict[str, Any]) -> OutboxEvent:
-        """Record an event; it is written to the outbox by :meth:`commit`, or dropped by rollback."""
-        event = new_event(event_type, resource, payload)
+    def emit(
+        self,
+        event_type: str,
+        resource: str,
+        payload: dict[str, Any],
+        *,
+        unit_uscc: str | None = None,
+        region_code: str | None = None,
+        equipment_id: str | None = None,
+    ) -> OutboxEvent:
+        """Record an event; it is written to the outbox by :meth:`commit`, or dropped by rollback. The scope
+        (whose feed carries it) is derived from ``resource`` at commit for the kinds in ``SCOPED_KINDS``; pass it
+        for any other resource that belongs to one unit, or it reaches the data centre only."""
+        event = new_event(
+            event_type, resource, payload, unit_uscc=unit_uscc, region_code=region_code, equipment_id=equipment_id
+        )
         self._pending.append(event)
         return event
 
@@ -119,12 +132,12 @@ class UnitOfWork:
         session = self.session
         events, self._pending = self._pending, []
         try:
-            write_events(session, events)
+            written = write_events(session, events)
             session.commit()
         except BaseException:
             session.rollback()
             raise
-        self.committed_events.extend(events)
+        self.committed_events.extend(written)
 
     def rollback(self) -> None:
         """Discard everything since the last commit, events included."""
