@@ -6,6 +6,10 @@ printed template. Seven classes had the same ``_template``/``_t`` builder for ri
 builders live here once (a class binds its source with :func:`functools.partial`), so that a change to what a row
 carries (a new :class:`~dualprev_sdk.equipment_classes.RiskTemplate` field, say) is made in one place.
 
+:data:`SAFETY_LAW_ARTICLE_40` (the use unit applies for the periodic inspection a month before it falls due) is
+cited the same way by the checklists of five classes, and four of them carry the same monthly item built on it
+(:func:`inspection_plan_item`).
+
 :data:`TYPICAL_PRACTICE` is the source the pressure-equipment classes (boiler, pressure vessel, gas cylinder,
 pressure piping) cite for their templates: the same [GK] compilation of provincial guides for all four.
 """
@@ -16,13 +20,27 @@ from dualprev_sdk import ControlLevel, Frequency, SafetyRole, Source, SourceStat
 from dualprev_sdk.domain.risk import ControlMeasures
 from dualprev_sdk.equipment_classes import ChecklistItem, RiskTemplate
 
-__all__ = ["TYPICAL_PRACTICE", "daily_item", "risk_template"]
+__all__ = ["SAFETY_LAW_ARTICLE_40", "TYPICAL_PRACTICE", "daily_item", "inspection_plan_item", "risk_template"]
 
 TYPICAL_PRACTICE = Source(
     document="通用做法（各地特种设备双重预防指南）",
     status=SourceStatus.GENERAL_KNOWLEDGE,
     note="typical risk points; edit to the unit's situation",
 )
+
+SAFETY_LAW_ARTICLE_40 = Source(document="中华人民共和国特种设备安全法", clause="第四十条", status=SourceStatus.VERIFIED)
+
+
+def inspection_plan_item(prefix: str) -> ChecklistItem:
+    """``<prefix>-M02``: the principal checks monthly that the periodic inspection is applied for in time."""
+    return ChecklistItem(
+        code=f"{prefix}-M02",
+        subject="定期检验计划",
+        standard="检验有效期届满前1个月向检验机构提出定期检验申请，检验发现的问题已整改",
+        frequency=Frequency.MONTHLY,
+        responsible_role=SafetyRole.PRINCIPAL,
+        source=SAFETY_LAW_ARTICLE_40,
+    )
 
 
 def risk_template(  # noqa: PLR0917 - one positional row per template reads like the table it is

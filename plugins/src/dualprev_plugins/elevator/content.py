@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from dualprev_plugins._common import weekly_and_monthly_items
-from dualprev_plugins._common.rows import daily_item
+from dualprev_plugins._common.rows import SAFETY_LAW_ARTICLE_40, daily_item
 from dualprev_plugins.elevator import findings as f
 from dualprev_sdk.domain.common import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -34,7 +34,6 @@ _ORDER74 = Source(
     status=SourceStatus.SECONDARY,
     note="场车章第142–144条为[V]，其他各章同一模式[V-2nd]",
 )
-_LAW40 = Source(document="中华人民共和国特种设备安全法", clause="第四十条", status=SourceStatus.VERIFIED)
 _MAINT = Source(document="特种设备安全监察条例", clause="第三十一条", status=SourceStatus.SECONDARY)
 
 RISK_TEMPLATES: tuple[RiskTemplate, ...] = (
@@ -473,7 +472,7 @@ CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (
         standard="检验有效期届满前1个月提出定期检验申请；无定期检验年度按期完成自行检测",
         frequency=Frequency.MONTHLY,
         responsible_role=SafetyRole.PRINCIPAL,
-        source=_LAW40,
+        source=SAFETY_LAW_ARTICLE_40,
     ),
     # 定期
     ChecklistItem(
@@ -482,7 +481,7 @@ CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (
         standard="检验或自行检测结论为合格或复检合格且在有效期内，不合格项已整改",
         frequency=Frequency.PERIODIC,
         responsible_role=SafetyRole.SAFETY_OFFICER,
-        source=_LAW40,
+        source=SAFETY_LAW_ARTICLE_40,
     ),
     ChecklistItem(
         code="EL-P02",

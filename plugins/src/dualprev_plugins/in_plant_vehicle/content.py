@@ -11,7 +11,7 @@ import functools
 
 from dualprev_plugins._common import weekly_and_monthly_items
 from dualprev_plugins._common.order74 import ORDER74
-from dualprev_plugins._common.rows import daily_item, risk_template
+from dualprev_plugins._common.rows import SAFETY_LAW_ARTICLE_40, daily_item, inspection_plan_item, risk_template
 from dualprev_plugins.in_plant_vehicle import findings as f
 from dualprev_sdk.domain.common import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -30,7 +30,6 @@ _SOURCE = Source(
     note="建议值，使用单位应结合本单位车辆和作业环境重新辨识和评价",
 )
 _DAILY = Source(document=ORDER74, clause="第142条 日管控", status=SourceStatus.VERIFIED)
-_LAW40 = Source(document="中华人民共和国特种设备安全法", clause="第四十条", status=SourceStatus.VERIFIED)
 
 
 _template = functools.partial(risk_template, source=_SOURCE)
@@ -284,20 +283,13 @@ CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (
         responsible_role=SafetyRole.SAFETY_DIRECTOR,
         source=Source(document=ORDER74, clause="第143条 周排查", status=SourceStatus.VERIFIED),
     ),
-    ChecklistItem(
-        code="CC-M02",
-        subject="定期检验计划",
-        standard="检验有效期届满前1个月向检验机构提出定期检验申请，检验发现的问题已整改",
-        frequency=Frequency.MONTHLY,
-        responsible_role=SafetyRole.PRINCIPAL,
-        source=_LAW40,
-    ),
+    inspection_plan_item("CC"),
     ChecklistItem(
         code="CC-P01",
         subject="定期检验结论",
         standard="定期检验结论为合格且在有效期内，未经检验或检验不合格的车辆未投入使用",
         frequency=Frequency.PERIODIC,
         responsible_role=SafetyRole.SAFETY_OFFICER,
-        source=_LAW40,
+        source=SAFETY_LAW_ARTICLE_40,
     ),
 )

@@ -11,7 +11,7 @@ import functools
 
 from dualprev_plugins._common import weekly_and_monthly_items
 from dualprev_plugins._common.order74 import order74_source
-from dualprev_plugins._common.rows import daily_item, risk_template
+from dualprev_plugins._common.rows import SAFETY_LAW_ARTICLE_40, daily_item, inspection_plan_item, risk_template
 from dualprev_plugins.passenger_ropeway import findings as f
 from dualprev_sdk.domain.common import ControlLevel, Frequency, SafetyRole, Source, SourceStatus
 from dualprev_sdk.domain.risk import ControlMeasures
@@ -32,7 +32,6 @@ _SOURCE = Source(
     note="建议值，使用单位应结合本单位索道实际重新辨识和评价",
 )
 _ORDER74 = order74_source()
-_LAW40 = Source(document="中华人民共和国特种设备安全法", clause="第四十条", status=SourceStatus.VERIFIED)
 
 
 _template = functools.partial(risk_template, source=_SOURCE)
@@ -299,21 +298,14 @@ CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (
         source=_ORDER74,
         finding_code=f.AUXILIARY_DRIVE_NOT_WORKING,
     ),
-    ChecklistItem(
-        code="SD-M02",
-        subject="定期检验计划",
-        standard="检验有效期届满前1个月向检验机构提出定期检验申请，检验发现的问题已整改",
-        frequency=Frequency.MONTHLY,
-        responsible_role=SafetyRole.PRINCIPAL,
-        source=_LAW40,
-    ),
+    inspection_plan_item("SD"),
     ChecklistItem(
         code="SD-P01",
         subject="定期检验结论",
         standard="定期检验结论为合格或复检合格且在有效期内",
         frequency=Frequency.PERIODIC,
         responsible_role=SafetyRole.SAFETY_OFFICER,
-        source=_LAW40,
+        source=SAFETY_LAW_ARTICLE_40,
     ),
     ChecklistItem(
         code="SD-P02",
