@@ -8,6 +8,7 @@ Everything here is data or a pure function over the public SDK API, so a plugin'
 * :mod:`.gb45067` — the GB 45067-2024 clause 4.1 items every class shares, and the conclusion predicate;
 * :mod:`.rows` — builders for the rows of risk-template and daily-checklist tables, and the shared template source;
 * :mod:`.scope` — catalogue scope thresholds (Part C §1.4) as data;
+* :mod:`.management` — which of a unit's equipment still counts towards the TSG 08 staffing thresholds;
 * :mod:`.order74` — the weekly and monthly SAMR Order No. 74 items every class repeats;
 * :mod:`.validators` — attrs validators that report in the SDK's terms.
 """

@@ -9,10 +9,11 @@ from dualprev_plugins._common import conclusion_failed, general_criteria
 from dualprev_plugins._common.catalogue import catalogue_gate
 from dualprev_plugins._common.gb45067 import criterion
 from dualprev_plugins._common.intervals import IntervalRule, single_periodic_due
+from dualprev_plugins._common.management import in_use
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE, Threshold
 from dualprev_plugins.amusement_ride import findings as f
 from dualprev_sdk.domain.common import Source, SourceStatus
-from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
     DueDate,
@@ -130,8 +131,7 @@ RIDE_COUNT_FOR_ORGANISATION = 10
 
 
 def _rides(equipment: Sequence[Equipment]) -> list[Equipment]:
-    gone = (EquipmentStatus.SCRAPPED, EquipmentStatus.TRANSFERRED)
-    return [e for e in equipment if e.catalog_code.startswith("6") and e.status not in gone and not e.out_of_catalog]
+    return in_use(equipment, "6")
 
 
 MANAGEMENT_THRESHOLDS: tuple[ManagementThreshold, ...] = (

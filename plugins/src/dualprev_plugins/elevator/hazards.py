@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 from dualprev_plugins._common import conclusion_failed, general_criteria
 from dualprev_plugins._common.gb45067 import criterion
+from dualprev_plugins._common.management import in_use
 from dualprev_plugins.elevator import findings as f
 from dualprev_sdk.domain.common import Source, SourceStatus
-from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.equipment_classes import CertificateRequirement, MajorHazardCriterion, ManagementThreshold
 
 __all__ = [
@@ -81,8 +82,7 @@ CROWDED_PLACE_ELEVATOR_COUNT = 30
 
 def _registered(equipment: Sequence[Equipment]) -> list[Equipment]:
     """Elevators the unit still uses or keeps registered (scrapped and transferred ones no longer count)."""
-    gone = (EquipmentStatus.SCRAPPED, EquipmentStatus.TRANSFERRED)
-    return [e for e in equipment if e.catalog_code.startswith("3") and e.status not in gone and not e.out_of_catalog]
+    return in_use(equipment, "3")
 
 
 def needs_organisation(equipment: Sequence[Equipment]) -> bool:

@@ -17,10 +17,11 @@ from typing import Any
 from dualprev_plugins._common import general_criteria, require_base
 from dualprev_plugins._common.catalogue import catalogue_gate
 from dualprev_plugins._common.intervals import IntervalRule
+from dualprev_plugins._common.management import in_use
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE
 from dualprev_plugins.in_plant_vehicle.parameters import VehicleType, vehicle_type_of
 from dualprev_sdk.domain.common import Source, SourceStatus
-from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
     DueDate,
@@ -159,15 +160,7 @@ PUBLIC_SIGHTSEEING_VEHICLE_COUNT = 10
 
 
 def _public_sightseeing(equipment: Sequence[Equipment]) -> int:
-    gone = (EquipmentStatus.SCRAPPED, EquipmentStatus.TRANSFERRED)
-    return sum(
-        1
-        for e in equipment
-        if e.catalog_code.startswith("52")
-        and e.status not in gone
-        and not e.out_of_catalog
-        and getattr(e.parameters, "serves_public", False)
-    )
+    return sum(1 for e in in_use(equipment, "52") if getattr(e.parameters, "serves_public", False))
 
 
 def needs_organisation(equipment: Sequence[Equipment]) -> bool:

@@ -9,10 +9,11 @@ from dualprev_plugins._common import conclusion_failed, general_criteria
 from dualprev_plugins._common.catalogue import catalogue_gate
 from dualprev_plugins._common.gb45067 import criterion
 from dualprev_plugins._common.intervals import IntervalRule, single_periodic_due
+from dualprev_plugins._common.management import in_use
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE
 from dualprev_plugins.passenger_ropeway import findings as f
 from dualprev_sdk.domain.common import Source, SourceStatus
-from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
     DueDate,
@@ -110,13 +111,7 @@ CRITERIA: tuple[MajorHazardCriterion, ...] = (
 
 
 def _registered(equipment: Sequence[Equipment], prefixes: tuple[str, ...]) -> bool:
-    gone = (EquipmentStatus.SCRAPPED, EquipmentStatus.TRANSFERRED)
-    return any(
-        e.catalog_code.startswith(tuple(p.rstrip("0") for p in prefixes))
-        and e.status not in gone
-        and not e.out_of_catalog
-        for e in equipment
-    )
+    return bool(in_use(equipment, *(p.rstrip("0") for p in prefixes)))
 
 
 def uses_aerial_ropeway_or_funicular(equipment: Sequence[Equipment]) -> bool:
