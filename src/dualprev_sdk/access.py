@@ -46,6 +46,7 @@ from dualprev_sdk.errors import FieldViolation, InvalidArgument, PermissionDenie
 
 __all__ = [
     "CAPABILITY_ACTORS",
+    "EVENT_WATCHERS",
     "HAZARD_COMMAND_ACTORS",
     "KEY_PREFIX",
     "PUBLIC_CAPABILITIES",
@@ -59,6 +60,7 @@ __all__ = [
     "UnitScope",
     "authenticate",
     "can_read_unit",
+    "event_scope",
     "hash_secret",
     "issue_api_key",
     "may_use",
@@ -289,9 +291,23 @@ def require_hazard_read(
 
 
 def require_datacenter(principal: Principal, action: str) -> None:
-    """Feeds over everything (the event stream) are for the data centre only."""
+    """Operations over everything (verifying every hazard chain) are for the data centre only."""
     if principal.kind is not PrincipalKind.DATACENTER:
         raise _deny(principal, action, "*")
+
+
+#: Who may follow the event feed (the project's access policy, not a regulatory value). Each kind receives only
+#: the events of its :func:`unit_scope` — its own unit, its region, the equipment it inspects, or everything for
+#: the data centre; events the store cannot place in a unit (cylinders, credit entries, plans) reach the data
+#: centre only. Remove a kind here to shut it out of the feed entirely.
+EVENT_WATCHERS: frozenset[PrincipalKind] = frozenset(PrincipalKind)
+
+
+def event_scope(principal: Principal) -> UnitScope:
+    """The slice of the event feed ``principal`` receives; PermissionDenied if its kind may not watch at all."""
+    if principal.kind not in EVENT_WATCHERS:
+        raise _deny(principal, "watch events of", "*")
+    return unit_scope(principal)
 
 
 # -- traceability, 96333, credit and supervision (capability policy) -------------------------------------------

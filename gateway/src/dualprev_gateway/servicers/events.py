@@ -2,6 +2,11 @@
 
 The cursor on the wire is opaque (``base64url("v1:<outbox id>")``) so the server may change what it encodes;
 the outbox guarantees ids become visible in id order, so "everything after cursor N" never skips or repeats.
+
+The feed is scoped (``access.event_scope``): an enterprise receives its unit's events, a regulator its region's,
+an agency those of the equipment it inspects, the data centre everything. A scoped stream's cursor still moves
+past the rows it does not receive, so resuming from the last cursor neither re-reads nor skips anything, and a
+cursor handed to another principal reveals nothing but a position.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from google.protobuf import struct_pb2, timestamp_pb2
 from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.status import ResourceExhausted
-from dualprev_sdk.access import require_datacenter
+from dualprev_sdk.access import UnitScope, event_scope
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.services.bootstrap import Dualprev
+from dualprev_sdk.store.outbox import OutboxEvent, read_scoped
 
 __all__ = ["EventServicer", "decode_cursor", "encode_cursor"]
 
@@ -60,7 +66,7 @@ def _to_proto(event: Any) -> events_pb2.Event:
 
 
 class EventServicer(events_pb2_grpc.EventServiceServicer):
-    """Only the data centre may watch the whole feed (it carries every unit's changes)."""
+    """Each caller watches the feed of its own scope; only the data centre watches the whole of it."""
 
     def __init__(self, sdk: Dualprev, *, poll_seconds: float = 0.2, batch: int = 200, max_followers: int = 1) -> None:
         self._sdk = sdk
@@ -71,10 +77,10 @@ class EventServicer(events_pb2_grpc.EventServiceServicer):
     def WatchEvents(
         self, request: events_pb2.WatchEventsRequest, context: grpc.ServicerContext
     ) -> Iterator[events_pb2.Event]:
-        require_datacenter(current_principal(), "watch events")
+        scope = event_scope(current_principal())
         position = decode_cursor(request.cursor)
         if not request.follow:
-            yield from self._catch_up(position, tuple(request.type_prefixes), context, follow=False)
+            yield from self._catch_up(position, scope, tuple(request.type_prefixes), context, follow=False)
             return
         # A following stream holds a worker thread for as long as it lasts: refuse rather than starve unary calls.
         if self._followers is None or not self._followers.acquire(blocking=False):
@@ -83,17 +89,34 @@ class EventServicer(events_pb2_grpc.EventServiceServicer):
                 metadata={"limit": "max_event_followers"},
             )
         try:
-            yield from self._catch_up(position, tuple(request.type_prefixes), context, follow=True)
+            yield from self._catch_up(position, scope, tuple(request.type_prefixes), context, follow=True)
         finally:
             self._followers.release()
 
+    def _read(self, position: int, scope: UnitScope) -> tuple[list[OutboxEvent], int]:
+        with self._sdk.session_factory() as session:
+            return read_scoped(
+                session,
+                position,
+                self._batch,
+                unit_usccs=[scope.uscc] if scope.uscc else None,
+                region_prefix=scope.region_prefix,
+                agency=scope.agency,
+                everything=scope.everything,
+            )
+
     def _catch_up(
-        self, position: int, prefixes: tuple[str, ...], context: grpc.ServicerContext, *, follow: bool
+        self,
+        position: int,
+        scope: UnitScope,
+        prefixes: tuple[str, ...],
+        context: grpc.ServicerContext,
+        *,
+        follow: bool,
     ) -> Iterator[events_pb2.Event]:
         while context.is_active():
-            events = self._sdk.read_events(position, self._batch)
+            events, position = self._read(position, scope)
             for event in events:
-                position = event.cursor
                 if not prefixes or event.type.startswith(prefixes):
                     yield _to_proto(event)
             if len(events) == self._batch:
