@@ -61,9 +61,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BlacklistSweepResult",
     "DerivationResult",
+    "add_credit_record",
     "apply_for_credit_repair",
     "blacklist_history",
     "blacklist_publication",
+    "build_credit_record",
     "classify_unit",
     "credit_classes",
     "decide_credit_repair",
@@ -128,6 +130,38 @@ def record_credit_event(
     """A regulator records a fact by hand (penalty, accident, refusal of inspection…). With ``record_id`` the
     call is idempotent: the same id with the same content returns the stored record, with other content it is
     AlreadyExists."""
+    record = build_credit_record(
+        unit_uscc=unit_uscc,
+        kind=kind,
+        occurred_on=occurred_on,
+        source=source,
+        actor=actor,
+        evidence=evidence,
+        severity=severity,
+        note=note,
+        record_id=record_id,
+    )
+    with sdk.uow() as uow:
+        stored = add_credit_record(uow, record, actor=actor)
+        uow.commit()
+    return stored
+
+
+def build_credit_record(
+    *,
+    unit_uscc: str,
+    kind: CreditRecordKind,
+    occurred_on: dt.date,
+    source: str,
+    actor: str,
+    evidence: str = "",
+    severity: str = "",
+    note: str = "",
+    record_id: str | None = None,
+) -> CreditRecord:
+    """Validate a hand-recorded fact and build its record (every broken rule in one InvalidArgument). Shared by
+    :func:`record_credit_event` and by use cases that record a credit fact inside their own transaction (an
+    equipment accident)."""
     violations = []
     if not source.strip():
         violations.append(FieldViolation(field="source", value=source, rule="required", message="who says so"))
@@ -150,7 +184,7 @@ def record_credit_event(
         )
     if violations:
         raise InvalidArgument(violations)
-    record = CreditRecord(
+    return CreditRecord(
         id=record_id or f"CR-{uuid.uuid4().hex[:24]}",
         unit_uscc=unit_uscc,
         kind=kind,
@@ -160,15 +194,18 @@ def record_credit_event(
         severity=severity,
         note=note,
     )
-    with sdk.uow() as uow:
-        uow.units.get(unit_uscc)
-        if record_id is not None and uow.credit.existing_ids([record_id]):
-            stored = uow.credit.get(record_id)
-            if stored == record:
-                return stored
-        uow.credit.add(record)
-        uow.emit("credit.record_added", _unit_resource(unit_uscc), {**_record_payload(record), "actor": actor})
-        uow.commit()
+
+
+def add_credit_record(uow: UnitOfWork, record: CreditRecord, *, actor: str) -> CreditRecord:
+    """Store ``record`` with its event in the caller's open unit of work (the caller commits). Idempotent on the
+    record id: the same content already stored is returned as is, other content under that id is AlreadyExists."""
+    uow.units.get(record.unit_uscc)
+    if uow.credit.existing_ids([record.id]):
+        stored = uow.credit.get(record.id)
+        if stored == record:
+            return stored
+    uow.credit.add(record)
+    uow.emit("credit.record_added", _unit_resource(record.unit_uscc), {**_record_payload(record), "actor": actor})
     return record
 
 

@@ -8,6 +8,8 @@ Where each fact comes from:
 * last conclusion / safety grade — the newest agency inspection (periodic, supervisory, first);
 * open hazards by level — the hazards projection (not closed, not cancelled; an ungraded open hazard counts as
   general until it is graded);
+* accidents whose conditions are not rectified yet — the equipment-events repository, as direct-determination
+  facts (Part C §7.4 item 2);
 * faults, entrapments and maintenance — the 96333 module's repository (``uow.rescue``) through
   :func:`elevator_incident_source`, the default; any other source can be passed as ``incidents=`` (the hook),
   and ``incidents=None`` leaves those factors empty.
@@ -26,6 +28,7 @@ import attrs
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.elevator_emergency import IncidentCause, ResponsePolicy
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.equipment_events import EquipmentEventKind
 from dualprev_sdk.domain.inspection import InspectionConclusion, InspectionKind
 from dualprev_sdk.errors import NotFound
 from dualprev_sdk.grading.direct import DirectRule
@@ -36,6 +39,7 @@ from dualprev_sdk.grading.equipment_risk import (
     default_equipment_risk_config,
     grade_equipment,
 )
+from dualprev_sdk.services.equipment_events import accident_direct_facts
 from dualprev_sdk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -115,6 +119,7 @@ def equipment_risk_inputs(
     latest = uow.inspections.latest_for_many(ids, kinds=_AGENCY_KINDS)
     hazards = uow.inspections.open_hazards(ids)
     history = incidents(uow, equipment, as_of - dt.timedelta(days=window_days), as_of) if incidents else {}
+    accidents = uow.equipment_events.pending_for_many(ids, kinds=(EquipmentEventKind.ACCIDENT,))
     out: list[EquipmentRiskInput] = []
     ungraded: list[tuple[str, str]] = []
     for item in equipment:
@@ -141,6 +146,7 @@ def equipment_risk_inputs(
                 fault_dates=past.fault_dates,
                 entrapment_dates=past.entrapment_dates,
                 maintenance_due=past.maintenance_due,
+                direct=accident_direct_facts(accidents.get(item.id, ()), as_of=as_of),
             )
         )
     return out, ungraded

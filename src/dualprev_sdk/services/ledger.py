@@ -289,12 +289,18 @@ def list_equipment(
 
 
 def update_equipment(uow: UnitOfWork, equipment: Equipment, *, expected_version: int | None = None) -> Equipment:
+    """Replace the equipment. A changed location is a change of place of use: it is recorded as a relocation
+    (risk points marked for review) in the same transaction — see ``services/equipment_events.py``."""
+    from dualprev_sdk.services.equipment_events import relocation_from_ledger  # it imports services in turn
+
     equipment = validate_equipment(equipment)
     if expected_version is not None:
         equipment = attrs.evolve(equipment, version=expected_version)
     with uow:
+        before = uow.equipment.get(equipment.id)
         stored = uow.equipment.update(equipment)
         uow.emit("equipment.updated", equipment_resource(stored.id), _equipment_payload(uow, stored))
+        relocation_from_ledger(uow, before, stored)
         uow.commit()
     return stored
 

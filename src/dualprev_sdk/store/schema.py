@@ -13,6 +13,7 @@ from dualprev_sdk.store import duties as _duties  # noqa: F401
 from dualprev_sdk.store import elevator_emergency as _elevator_emergency  # noqa: F401
 from dualprev_sdk.store import emergency as _emergency  # noqa: F401
 from dualprev_sdk.store import equipment as _equipment  # noqa: F401
+from dualprev_sdk.store import equipment_events as _equipment_events  # noqa: F401
 from dualprev_sdk.store import hazards as _hazards  # noqa: F401
 from dualprev_sdk.store import inspections as _inspections  # noqa: F401
 from dualprev_sdk.store import outbox as _outbox  # noqa: F401

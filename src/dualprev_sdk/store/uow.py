@@ -23,6 +23,7 @@ from dualprev_sdk.store.duties import DutyRepository
 from dualprev_sdk.store.elevator_emergency import ElevatorEmergencyRepository
 from dualprev_sdk.store.emergency import EmergencyRepository
 from dualprev_sdk.store.equipment import EquipmentRepository, ParametersCodec, PlainParametersCodec
+from dualprev_sdk.store.equipment_events import EquipmentEventRepository
 from dualprev_sdk.store.hazards import HazardRepository
 from dualprev_sdk.store.inspections import InspectionRepository
 from dualprev_sdk.store.outbox import OutboxEvent, OutboxRepository, new_event, write_events
@@ -42,6 +43,7 @@ class UnitOfWork:
 
     units: UnitRepository
     equipment: EquipmentRepository
+    equipment_events: EquipmentEventRepository
     hazards: HazardRepository
     risk_points: RiskPointRepository
     supervision: SupervisionRepository
@@ -72,6 +74,7 @@ class UnitOfWork:
     def _open_repositories(self, session: Session) -> None:
         self.units = UnitRepository(session)
         self.equipment = EquipmentRepository(session, codec=self.parameters_codec)
+        self.equipment_events = EquipmentEventRepository(session)
         self.hazards = HazardRepository(session)
         self.risk_points = RiskPointRepository(session)
         self.supervision = SupervisionRepository(session)
