@@ -17,6 +17,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from dualprev_sdk.access import PrincipalKind, issue_api_key
+from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.personnel import Certificate, Person
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -321,3 +322,50 @@ def test_each_caller_reaches_a_real_cylinder_exactly_as_its_scope_allows(
     except grpc.RpcError as error:
         code = error.code()
     assert code is expected.get(who, DENIED), f"{who} calling {rpc}"
+
+
+def test_a_tanker_is_loaded_with_its_own_medium_and_refused_another_with_every_reason(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str], sdk: Dualprev
+) -> None:
+    sdk.ledger.create_equipment(
+        Equipment(
+            id="tanker-1",
+            unit_uscc=UNIT_A,
+            catalog_code="2220",
+            name="液化石油气汽车罐车",
+            next_inspection_due=dt.date(2030, 1, 1),
+            parameters={"medium": "液化石油气", "design_pressure_mpa": 1.77, "volume_l": 23500},
+        )
+    )
+    with sdk.uow() as uow:
+        uow.people.add(
+            Person(
+                id="op-1",
+                unit_uscc=UNIT_A,
+                name="李操作",
+                certificates=(Certificate(number="R2-1", category_code="R2", expires_on=dt.date(2030, 1, 1)),),
+            )
+        )
+        uow.commit()
+    me = bearer(tokens[PrincipalKind.ENTERPRISE])
+
+    def load(operator: str, medium: str) -> tp.LoadingOutcome:
+        return trace.RecordLoading(
+            tp.RecordLoadingRequest(
+                equipment=f"{STATION}/equipment/tanker-1",
+                station=STATION,
+                operator_id=operator,
+                medium=medium,
+                loading_time=_stamp(FILL_TIME),
+                quantity_kg=9800,
+            ),
+            metadata=me,
+        )
+
+    assert load("op-1", "液化石油气").accepted
+    refused = load("nobody", "液氨")
+    assert not refused.accepted
+    assert {r.reason for r in refused.refusals} == {
+        tp.REFUSAL_REASON_MEDIUM_MISMATCH,
+        tp.REFUSAL_REASON_FILLER_NOT_CERTIFIED,
+    }
