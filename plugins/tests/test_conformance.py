@@ -47,6 +47,37 @@ EXTRAS: dict[str, dict[str, Any]] = {
         "bad_parameter_fields": ("pipe_class", "nominal_diameter_mm"),
         "due_catalog_codes": ("8310",),
     },
+    "elevator": {
+        "bad_parameters": {"rated_load_kg": -1, "stops": 1},
+        "bad_parameter_fields": ("rated_load_kg", "stops"),
+        "due_catalog_codes": ("3110", "3310"),
+    },
+    "crane": {
+        "bad_parameters": {"rated_capacity_t": -1, "parking_levels": 0},
+        "bad_parameter_fields": ("rated_capacity_t", "parking_levels"),
+        "due_catalog_codes": ("4110", "4310", "4860", "4D00"),
+    },
+    "in_plant_vehicle": {
+        "bad_parameters": {"rated_capacity_kg": -1, "seats_count": 0},
+        "bad_parameter_fields": ("rated_capacity_kg", "seats_count"),
+        "due_catalog_codes": ("5110", "5200"),
+    },
+    "amusement_ride": {
+        "bad_parameters": {"max_speed_m_s": -1, "passengers_count": 0},
+        "bad_parameter_fields": ("max_speed_m_s", "passengers_count"),
+        "due_catalog_codes": ("6200", "6D20", "6E40"),
+    },
+    "passenger_ropeway": {
+        "bad_parameters": {"length_m": -1, "carriers_count": 0},
+        "bad_parameter_fields": ("length_m", "carriers_count"),
+        "due_catalog_codes": ("9110", "9210", "9310"),
+    },
+    # The example third-party plugin (examples/external-plugin) is found through its entry point too when it is
+    # installed; the same payload its own suite uses.
+    "safety_accessory": {
+        "bad_parameters": {"set_pressure_mpa": -1.0, "nominal_diameter_mm": 0},
+        "bad_parameter_fields": ("set_pressure_mpa", "nominal_diameter_mm"),
+    },
 }
 
 _host = PluginHost().load()
