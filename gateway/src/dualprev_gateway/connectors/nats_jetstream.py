@@ -229,18 +229,23 @@ class NatsJetStreamConnector:
         except Exception as exc:  # a message could not be sent: the ones before it may still be acknowledged
             send_error = exc
         acknowledged = 0
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.ack_timeout
         try:
+            if pending:  # one wait for the whole batch (a timer per message costs more than the publish itself)
+                await asyncio.wait(pending, timeout=self.ack_timeout)
             for future in pending:
-                try:
-                    await asyncio.wait_for(future, max(0.0, deadline - loop.time()))
-                except Exception as exc:
+                problem: BaseException | None
+                if not future.done():
+                    problem = TimeoutError(f"no PubAck within {self.ack_timeout} s")
+                elif future.cancelled():
+                    problem = asyncio.CancelledError("publish cancelled")
+                else:
+                    problem = future.exception()
+                if problem is not None:
                     raise DeliveryError(
                         f"no PubAck for event {events[acknowledged].event_id} (cursor {events[acknowledged].cursor}) "
-                        f"from stream {self.stream!r}: {type(exc).__name__}: {exc}",
+                        f"from stream {self.stream!r}: {type(problem).__name__}: {problem}",
                         acknowledged=acknowledged,
-                    ) from exc
+                    ) from problem
                 acknowledged += 1
         finally:
             for future in pending[acknowledged:]:
