@@ -257,3 +257,31 @@ def test_each_caller_reaches_a_real_incident_and_lift_exactly_as_its_scope_allow
     except grpc.RpcError as error:
         code = error.code()
     assert code is expected.get(who, DENIED), f"{who} calling {rpc}"
+
+
+def test_a_retried_open_with_the_same_incident_id_returns_the_first_incident_and_another_call_is_refused(
+    emergency: elevator_emergency_pb2_grpc.ElevatorEmergencyServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    emergency.RegisterRescueCode(
+        pb.RegisterRescueCodeRequest(equipment=LIFT, rescue_code="410123"),
+        metadata=bearer(tokens[PrincipalKind.ENTERPRISE]),
+    )
+    regulator = bearer(tokens[PrincipalKind.REGULATOR])
+
+    def open_(minutes: float) -> pb.RescueIncident:
+        return emergency.OpenRescueIncident(
+            pb.OpenRescueIncidentRequest(
+                region_code="410102", rescue_code="410123", call_time=_at(minutes), incident_id="ri-retry"
+            ),
+            metadata=regulator,
+        )
+
+    first = open_(0)
+    assert open_(0) == first  # the response was lost and the platform retried
+    with pytest.raises(grpc.RpcError) as caught:
+        open_(40)  # another call reusing the id
+    assert caught.value.code() is grpc.StatusCode.ALREADY_EXISTS
+    kpis = emergency.GetRescueKpis(
+        pb.GetRescueKpisRequest(region_code="4101", start_time=_at(-60), end_time=_at(60)), metadata=regulator
+    )
+    assert kpis.incident_count == 1

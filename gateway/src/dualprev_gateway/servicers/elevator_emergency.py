@@ -175,16 +175,31 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         require_capability(
             principal, Capability.OPEN_RESCUE_INCIDENT, f"units/{uscc}", uscc=uscc, region_code=self._region(uscc)
         )
-        incident = use_cases.open_incident(
-            self._sdk,
-            rescue_code=request.rescue_code.strip(),
-            region_code=request.region_code,
-            called_at=called_at,
-            cause=cause or IncidentCause.ENTRAPMENT,
-            trapped_persons=request.trapped_persons,
-            maintenance_unit=request.maintenance_unit,
-            incident_id=request.incident_id or None,
-        )
+        try:
+            incident = use_cases.open_incident(
+                self._sdk,
+                rescue_code=request.rescue_code.strip(),
+                region_code=request.region_code,
+                called_at=called_at,
+                cause=cause or IncidentCause.ENTRAPMENT,
+                trapped_persons=request.trapped_persons,
+                maintenance_unit=request.maintenance_unit,
+                incident_id=request.incident_id or None,
+            )
+        except AlreadyExists:
+            # AIP-155: a retry of the same call (same id, lift, call time and cause) gets the incident the first
+            # attempt opened; the same id for another call stays ALREADY_EXISTS.
+            with self._sdk.uow() as uow:
+                stored = uow.rescue.get_incident(request.incident_id)
+            same = (stored.equipment_id, stored.called_at, stored.cause, stored.trapped_persons) == (
+                equipment_id,
+                called_at,
+                cause or IncidentCause.ENTRAPMENT,
+                request.trapped_persons,
+            )
+            if not same:
+                raise
+            incident = stored
         return self._incident_to_proto(incident)
 
     def RecordRescueProgress(

@@ -259,7 +259,9 @@ class OpenRescueIncidentRequest(_message.Message):
     maintenance_unit: _builtins.str
     """The contracted maintenance unit."""
     incident_id: _builtins.str
-    """Client-chosen incident id (makes a retry detectable: a second open with it is ALREADY_EXISTS)."""
+    """Client-chosen incident id (AIP-155): a retry of the same call returns the incident the first attempt opened;
+    the id on a different call (other lift, call time, cause or persons) is ALREADY_EXISTS.
+    """
     @_builtins.property
     def call_time(self) -> _timestamp_pb2.Timestamp:
         """When the call came in."""
