@@ -115,6 +115,8 @@ def test_the_summary_table_names_every_step_and_how_to_serve_the_database(
     for step in manifest["steps"]:
         assert step["title_zh"] in stdout
     assert "dualprev gateway serve" in stdout
+    assert "dualprev events relay" in stdout
+    assert manifest["outbox_last_event"] > 0  # every change of the cycle went through the outbox
     assert (out / "demo.sqlite").is_file()
 
 

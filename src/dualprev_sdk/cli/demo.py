@@ -90,5 +90,9 @@ def register(app: typer.Typer) -> None:
         console.print(f"manifest: {result.manifest_path}  ({result.seconds:.1f} s)")
         console.print(f"database: {result.database_url}")
         console.print(f"serve it: dualprev gateway serve --db {result.database_url}")
+        console.print(
+            f"events:   outbox at #{result.outbox_last_event} — "
+            f"dualprev events relay --once --db {result.database_url} delivers them to the installed connectors"
+        )
         if any(s.status == "failed" for s in result.steps):
             raise typer.Exit(1)

@@ -129,6 +129,7 @@ class DemoResult:
     manifest_path: Path
     steps: tuple[StepOutcome, ...]
     seconds: float
+    outbox_last_event: int = 0  # the outbox cursor after the run: every change is an event a connector can take
 
     def step(self, key: str) -> StepOutcome:
         return next(s for s in self.steps if s.key == key)
@@ -997,6 +998,8 @@ def run_demo(
             outcomes.append(outcome)
             progress.end(outcome)
         seconds = time.perf_counter() - started
+        with sdk.uow() as uow:
+            last_event = uow.outbox.last_cursor()
         manifest_path = ctx.manifest.write(
             {
                 "city": city.name_zh,
@@ -1005,6 +1008,7 @@ def run_demo(
                 "size": size,
                 "as_of": city.today.isoformat(),
                 "database": sdk.url,
+                "outbox_last_event": last_event,
                 "steps": [attrs.asdict(o) for o in outcomes],
             }
         )
@@ -1015,6 +1019,7 @@ def run_demo(
             manifest_path=manifest_path,
             steps=tuple(outcomes),
             seconds=seconds,
+            outbox_last_event=last_event,
         )
     finally:
         sdk.close()
