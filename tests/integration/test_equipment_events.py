@@ -5,6 +5,9 @@ alterations keep it out of use until inspected and re-registered, status changes
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -253,3 +256,49 @@ def test_a_stale_rectification_is_a_conflict_and_changes_nothing(sdk: Dualprev) 
     assert isinstance(stored.details, Accident)
     assert not stored.details.conditions_rectified
     assert er.grade_equipment_risk(sdk, CRANE).level is RiskLevel.MAJOR
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from dualprev_sdk.cli.main import main
+
+    monkeypatch.setattr(sys, "argv", ["dualprev", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_cli_records_events_and_says_whether_the_equipment_may_be_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    with Dualprev.open(db) as opened:
+        _world_with_points(opened)
+    common = ("--actor", ACTOR, "--db", db, "--json")
+
+    code, out, _ = _cli(
+        monkeypatch, capsys, "equipment", "accident", CRANE, "--severity", "general",
+        "--description", "吊物坠落", "--serious-injuries", "1", "--request-id", "r1", *common,
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["kind"] == "accident"
+    assert data["credit_record_id"] == f"CR-ACC-{data['id']}"
+    assert data["marked_points"]
+
+    code, out, _ = _cli(monkeypatch, capsys, "equipment", "repair", CRANE, "--contractor", "某维修公司", *common)
+    assert code == 0
+    code, out, _ = _cli(monkeypatch, capsys, "equipment", "usable", CRANE, "--db", db, "--json")
+    assert code == 1
+    assert not json.loads(out)["usable"]
+
+    code, out, _ = _cli(monkeypatch, capsys, "equipment", "relocate", CRANE, "--building", "二号车间", *common)
+    assert code == 0
+    code, out, err = _cli(monkeypatch, capsys, "equipment", "restart", CRANE, *common)
+    assert code == 1
+    assert "self_check_done" in err
+    code, out, _ = _cli(monkeypatch, capsys, "equipment", "events", CRANE, "--db", db, "--json")
+    assert [e["kind"] for e in json.loads(out)] == ["accident", "major_repair", "relocation"]

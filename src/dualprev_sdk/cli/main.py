@@ -43,6 +43,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "regulator",
     "hazards",
     "events",
+    "equipment",
 )
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
 
