@@ -302,3 +302,34 @@ def test_the_cli_records_events_and_says_whether_the_equipment_may_be_used(
     assert "self_check_done" in err
     code, out, _ = _cli(monkeypatch, capsys, "equipment", "events", CRANE, "--db", db, "--json")
     assert [e["kind"] for e in json.loads(out)] == ["accident", "major_repair", "relocation"]
+
+
+def test_two_deliveries_of_one_request_at_once_record_one_accident(sdk: Dualprev, db_url: str) -> None:
+    """PostgreSQL: the loser waits for the winner's request id, then replays its result. (SQLite serialises
+    writers, so there is no race to test.)"""
+    import threading
+
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer at a time")
+    _world_with_points(sdk)
+    barrier = threading.Barrier(2)
+    results: list[ev.RecordedEvent] = []
+    errors: list[BaseException] = []
+
+    def deliver() -> None:
+        barrier.wait()
+        try:
+            results.append(ev.record_accident(sdk, CRANE, _accident(), actor=ACTOR, request_id="same"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({r.event.id for r in results}) == 1
+    assert len(ev.equipment_events(sdk, CRANE)) == 1
+    with sdk.uow() as uow:
+        assert len(uow.credit.for_unit(UNIT)) == 1

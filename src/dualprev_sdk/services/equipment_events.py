@@ -265,6 +265,19 @@ def record_equipment_event(
     violations = _check_common(actor, request_id) + violations_of(details, today or timeutil.today())
     if violations:
         raise InvalidArgument(violations)
+    try:
+        return _record_once(sdk, equipment_id, details, actor=actor, request_id=request_id)
+    except AlreadyExists:
+        if not request_id:
+            raise
+        # two deliveries of one request raced: the loser's insert waited for the winner's unique key and failed;
+        # its transaction is gone, and reading again replays the winner's result (or reports different content)
+        return _record_once(sdk, equipment_id, details, actor=actor, request_id=request_id)
+
+
+def _record_once(
+    sdk: Dualprev, equipment_id: str, details: EquipmentEventDetails, *, actor: str, request_id: str
+) -> RecordedEvent:
     with sdk.uow() as uow:
         if request_id:
             earlier = uow.equipment_events.find_by_request(request_id)
