@@ -129,6 +129,16 @@ def test_a_single_minor_accident_does_not_force_major(sdk: Dualprev) -> None:
     assert er.grade_equipment_risk(sdk, LIFT).level is not RiskLevel.MAJOR
 
 
+def test_three_unrectified_minor_accidents_on_one_item_force_major(sdk: Dualprev) -> None:
+    world(sdk)
+    minor = _accident(serious_injuries=0, minor_injuries=1, description="夹伤手指")
+    for _ in range(2):
+        ev.record_accident(sdk, LIFT, minor, actor=ACTOR)
+    assert er.grade_equipment_risk(sdk, LIFT).level is not RiskLevel.MAJOR
+    ev.record_accident(sdk, LIFT, minor, actor=ACTOR)
+    assert er.grade_equipment_risk(sdk, LIFT).level is RiskLevel.MAJOR
+
+
 def test_a_major_repair_keeps_the_equipment_out_of_use_until_inspected_and_re_registered(sdk: Dualprev) -> None:
     _world_with_points(sdk)
     recorded = ev.record_major_repair(sdk, CRANE, _repair(), actor=ACTOR)
