@@ -231,3 +231,14 @@ def test_a_scoped_reader_polling_during_concurrent_commits_misses_nothing_and_re
     assert len(cursors) == len(set(cursors)), "no duplicates"
     assert cursors == [e.cursor for e in sdk.read_events(limit=10_000) if e.unit_uscc == a], "no gaps"
     assert sum(e.resource.startswith(("equipment/ca", "equipment/cc")) for e in seen) == 2 * per_writer
+
+
+def test_a_resource_name_too_long_to_be_a_unit_or_equipment_is_left_unplaced_rather_than_failing_the_commit(
+    sdk: Dualprev,
+) -> None:
+    with sdk.uow() as uow:
+        uow.emit("unit.noted", "units/" + "9" * 40, {})
+        uow.emit("equipment.noted", "equipment/" + "x" * 100, {})
+        uow.commit()
+    placed = [(e.unit_uscc, e.region_code, e.equipment_id) for e in sdk.read_events(limit=10)]
+    assert placed == [(None, None, None), (None, None, None)]

@@ -55,6 +55,7 @@ __all__ = [
 #: also names the equipment).
 SCOPED_KINDS: tuple[str, ...] = ("units", "equipment", "hazards", "riskPoints")
 _LOOKUP_CHUNK = 500
+_USCC_LENGTH, _REGION_LENGTH, _EQUIPMENT_ID_LENGTH = 18, 12, 64  # the scope columns' sizes
 
 #: Key of the PostgreSQL advisory lock that orders outbox commits (an arbitrary constant: "dualprev" in ASCII).
 OUTBOX_LOCK_KEY = 0x6475616C70726576
@@ -83,9 +84,9 @@ class OutboxRow(SQLModel, table=True):
     resource: str = Field(sa_type=sa.String(300))
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
     occurred_at: dt.datetime = Field(sa_type=UTCDateTime)
-    unit_uscc: str | None = Field(default=None, sa_type=sa.String(18))
-    region_code: str | None = Field(default=None, sa_type=sa.String(12))
-    equipment_id: str | None = Field(default=None, sa_type=sa.String(64))
+    unit_uscc: str | None = Field(default=None, sa_type=sa.String(_USCC_LENGTH))
+    region_code: str | None = Field(default=None, sa_type=sa.String(_REGION_LENGTH))
+    equipment_id: str | None = Field(default=None, sa_type=sa.String(_EQUIPMENT_ID_LENGTH))
 
 
 OUTBOX = table_of(OutboxRow)
@@ -164,6 +165,14 @@ def _parse(event: OutboxEvent) -> _Scope:
             scope.equipment_id = scope.equipment_id or parts[3]
     elif scope.kind == "equipment":
         scope.equipment_id = scope.equipment_id or parts[1]
+    # A name that cannot be a unit or an equipment id (too long for the column) must not fail the commit of the
+    # change it reports: it is simply not placed.
+    if scope.unit_uscc is not None and len(scope.unit_uscc) > _USCC_LENGTH:
+        scope.unit_uscc, scope.kind = None, "" if scope.kind == "units" else scope.kind
+    if scope.region_code is not None and len(scope.region_code) > _REGION_LENGTH:
+        scope.region_code = None
+    if scope.equipment_id is not None and len(scope.equipment_id) > _EQUIPMENT_ID_LENGTH:
+        scope.equipment_id, scope.kind = None, "" if scope.kind == "equipment" else scope.kind
     return scope
 
 
