@@ -136,7 +136,7 @@ def _write(sdk: Dualprev, count: int) -> list[OutboxEvent]:
 
 
 async def _consume(stream: IsolatedStream, expected: int) -> list[Msg]:
-    """Every message in the stream, in stream order, through an ephemeral pull consumer."""
+    """The first ``expected`` messages of the stream, in stream order, through an ephemeral pull consumer."""
     nc = await nats.connect(stream.url)
     try:
         js = nc.jetstream()
@@ -144,11 +144,11 @@ async def _consume(stream: IsolatedStream, expected: int) -> list[Msg]:
             f"{stream.prefix}.>", stream=stream.name, config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
         )
         received: list[Msg] = []
-        while True:
+        while len(received) < expected:  # extra messages would show in the stream's stored count
             try:
-                batch = await subscription.fetch(batch=max(1, expected + 5 - len(received)), timeout=1.0)
+                batch = await subscription.fetch(batch=expected - len(received), timeout=2.0)
             except TimeoutError:  # nats.errors.TimeoutError, or asyncio's own from a lapsed deadline
-                break  # nothing more within a second: the stream is exhausted
+                break  # fewer than expected: the assertion on the list says which are missing
             for message in batch:
                 await message.ack()
             received.extend(batch)
@@ -270,25 +270,29 @@ def _relay_process(stream: IsolatedStream, db_url: str, *args: str) -> subproces
     )
 
 
-def test_the_relay_command_delivers_through_the_installed_plugin_and_resumes_from_its_cursor(
-    events_sdk: Dualprev, stream: IsolatedStream
+def test_the_relay_command_resumes_from_the_cursor_an_earlier_relay_stored(
+    events_sdk: Dualprev, stream: IsolatedStream, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     events = _write(events_sdk, 4)
     db_url = events_sdk.engine.url.render_as_string(hide_password=False)
-
-    first = _relay_process(stream, db_url, "--once")
-    out, err = first.communicate(timeout=60)
-    assert first.returncode == 0, err
-    assert json.loads(out) == {"connector": CONNECTOR_NAME, "delivered": 4, "cursor": events[-1].cursor}
+    monkeypatch.setenv("DUALPREV_NATS_URL", stream.url)
+    monkeypatch.setenv("DUALPREV_NATS_STREAM", stream.name)
+    monkeypatch.setenv("DUALPREV_NATS_SUBJECT_PREFIX", stream.prefix)
+    connector = load_connectors(PluginHost()).get(CONNECTOR_NAME).factory()  # the installed plugin, from env
+    try:
+        assert Relay(events_sdk.uow, CONNECTOR_NAME, connector).drain() == 4
+    finally:
+        connector.close()
 
     more = _write(events_sdk, 2)[4:]
-    second = _relay_process(stream, db_url, "--once", "--batch", "4")
-    out, err = second.communicate(timeout=60)
-    assert second.returncode == 0, err
-    assert json.loads(out)["delivered"] == 2  # only what the first run had not delivered
+    command = _relay_process(stream, db_url, "--once", "--batch", "4")
+    out, err = command.communicate(timeout=60)
+
+    assert command.returncode == 0, err
+    assert json.loads(out) == {"connector": CONNECTOR_NAME, "delivered": 2, "cursor": more[-1].cursor}
     assert asyncio.run(_stored_messages(stream)) == 6
-    assert [m.headers["Nats-Msg-Id"] if m.headers else None for m in asyncio.run(_consume(stream, 6))][4:] == [
-        e.event_id for e in more
+    assert [m.headers["Nats-Msg-Id"] if m.headers else None for m in asyncio.run(_consume(stream, 6))] == [
+        e.event_id for e in [*events, *more]
     ]
 
 
@@ -315,6 +319,21 @@ def test_the_following_relay_delivers_new_commits_and_stops_cleanly_on_sigterm(
 
 
 # -- registration and configuration (no server needed) ----------------------------------------------------------
+
+
+def test_an_unreachable_server_fails_the_step_quickly_and_keeps_the_cursor(events_sdk: Dualprev) -> None:
+    _write(events_sdk, 2)
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    connector = NatsJetStreamConnector(url=f"nats://127.0.0.1:{port}", connect_timeout=1.0)
+    try:
+        step = Relay(events_sdk.uow, CONNECTOR_NAME, connector).step()
+    finally:
+        connector.close()
+
+    assert step.error is not None
+    assert (step.delivered, step.cursor_after) == (0, 0)
 
 
 def test_the_connector_is_registered_by_the_gateway_distribution_through_the_entry_point() -> None:

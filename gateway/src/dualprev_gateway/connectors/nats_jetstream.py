@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -53,6 +54,8 @@ CONNECTOR_NAME = "nats-jetstream"
 DEFAULT_URL = "nats://127.0.0.1:4222"
 DEFAULT_STREAM = "DUALPREV_EVENTS"
 DEFAULT_SUBJECT_PREFIX = "dualprev.events"
+
+log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"[^A-Za-z0-9_-]")
 _STREAM_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
@@ -86,6 +89,11 @@ def event_message(event: OutboxEvent, subject_prefix: str) -> tuple[str, bytes, 
         "Dualprev-Cursor": str(event.cursor),
     }
     return subject, body, headers
+
+
+async def _log_nats_error(exc: Exception) -> None:
+    """One line per client error (the client's default prints a traceback for every refused connection)."""
+    log.warning("nats: %s: %s", type(exc).__name__, exc)
 
 
 def _flag(text: str, name: str) -> bool:
@@ -196,7 +204,13 @@ class NatsJetStreamConnector:
             ) from exc
         servers = [s.strip() for s in self.url.split(",") if s.strip()]
         nc = await nats.connect(
-            servers, connect_timeout=self.connect_timeout, max_reconnect_attempts=3, name="dualprev-events-relay"
+            servers,
+            name="dualprev-events-relay",
+            connect_timeout=self.connect_timeout,
+            # a few quick attempts, then fail the delivery: the relay's own backoff does the patient retrying
+            max_reconnect_attempts=3,
+            reconnect_time_wait=0.5,
+            error_cb=_log_nats_error,
         )
         js = nc.jetstream(timeout=self.ack_timeout)
         try:
