@@ -369,3 +369,27 @@ def test_a_tanker_is_loaded_with_its_own_medium_and_refused_another_with_every_r
         tp.REFUSAL_REASON_MEDIUM_MISMATCH,
         tp.REFUSAL_REASON_FILLER_NOT_CERTIFIED,
     }
+
+
+def test_text_longer_than_the_store_keeps_is_invalid_before_anything_is_written(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    """PostgreSQL refuses over-long text mid-transaction and SQLite silently keeps it: both are answered up front."""
+    with pytest.raises(grpc.RpcError) as caught:
+        trace.RegisterCylinders(
+            tp.RegisterCylindersRequest(
+                parent=STATION,
+                cylinders=[tp.Cylinder(tag="T" * 62, medium="氧" * 65, registration_code="R" * 33)],
+            ),
+            metadata=bearer(tokens[PrincipalKind.ENTERPRISE]),
+        )
+    assert caught.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    status = rpc_status.from_call(caught.value)
+    assert status is not None
+    bad = error_details_pb2.BadRequest()
+    assert status.details[1].Unpack(bad)
+    assert {(v.field, v.reason) for v in bad.field_violations} == {
+        ("cylinders[0].tag", "max_length"),
+        ("cylinders[0].medium", "max_length"),
+        ("cylinders[0].registration_code", "max_length"),
+    }

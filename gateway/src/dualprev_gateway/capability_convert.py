@@ -28,6 +28,7 @@ __all__ = [
     "enum_from_proto",
     "enum_to_proto",
     "iso",
+    "max_length",
     "paginate",
     "parse_date",
     "parse_region",
@@ -43,10 +44,24 @@ T = TypeVar("T")
 _REGION = re.compile(r"^\d{2}(\d{2}){0,2}$")
 
 
+#: The store's column for who acted holds 200 characters; a long key label is shortened, the key id kept.
+ACTOR_MAX = 200
+
+
 def actor(principal: Principal) -> str:
     """Who the records name as acting: kind, scope, label and the key (so an audit finds the credential)."""
-    label = f" {principal.label}" if principal.label else ""
-    return f"{principal.kind.value}:{principal.scope}{label} (key {principal.key_id or '-'})"
+    key = f" (key {principal.key_id or '-'})"
+    head = f"{principal.kind.value}:{principal.scope}" + (f" {principal.label}" if principal.label else "")
+    if len(head) + len(key) > ACTOR_MAX:
+        head = head[: ACTOR_MAX - len(key) - 1] + "…"
+    return head + key
+
+
+def max_length(problems: Violations, field: str, value: str, limit: int) -> None:
+    """Text longer than the store's column: PostgreSQL would refuse it mid-transaction, so refuse it up front
+    (SQLite does not enforce lengths, which is why the check lives here and not only in the database)."""
+    if len(value) > limit:
+        problems.add(field, value, "max_length", f"at most {limit} characters (got {len(value)})")
 
 
 def iso(value: dt.date | None) -> str:

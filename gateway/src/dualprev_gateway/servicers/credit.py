@@ -188,6 +188,8 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         occurred_on = cc.parse_date(problems, "record.occurred_on", record.occurred_on, required=True)
         if request.record_id and not convert.EQUIPMENT_ID.match(request.record_id):
             problems.add("record_id", request.record_id, "id.format", "1-63 of a-z 0-9 -, starting alphanumeric")
+        for field, limit in (("source", 200), ("evidence", 1000), ("note", 1000)):
+            cc.max_length(problems, f"record.{field}", getattr(record, field), limit)
         problems.raise_if_any()
         assert kind is not None
         assert occurred_on is not None
@@ -237,6 +239,8 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         issued_on = cc.parse_date(problems, "issued_on", request.issued_on, required=True)
         if not request.authority.strip():
             problems.add("authority", request.authority, "required", "the issuing authority is required")
+        cc.max_length(problems, "authority", request.authority, 200)
+        cc.max_length(problems, "note", request.note, 1000)
         problems.raise_if_any()
         assert credit_class is not None
         assert issued_on is not None
@@ -344,6 +348,10 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
     ) -> credit_pb2.BlacklistEntry:
         principal = current_principal()
         day = cc.date_or_none(request.decided_on, "decided_on") or timeutil.today()
+        if len(request.decided_by) > cc.ACTOR_MAX:
+            raise InvalidArgument.single(
+                "decided_by", request.decided_by, "max_length", f"at most {cc.ACTOR_MAX} characters"
+            )
         entry = self._entry(principal, Capability.DECIDE_CREDIT_REPAIR, request.name)
         updated = use_cases.decide_credit_repair(
             self._sdk,

@@ -159,6 +159,8 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             problems.add("incident_id", request.incident_id, "id.format", "1-63 of a-z 0-9 -, starting alphanumeric")
         if not request.rescue_code.strip():
             problems.add("rescue_code", request.rescue_code, "required", "the code read in the car is required")
+        cc.max_length(problems, "rescue_code", request.rescue_code, 32)
+        cc.max_length(problems, "maintenance_unit", request.maintenance_unit, 200)
         problems.raise_if_any()
         assert called_at is not None
         require_capability(
@@ -218,6 +220,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             problems.add("step", request.step, "enum.known", "DISPATCHED, ARRIVED, RELEASED or REDISPATCHED")
         if request.step == pb.RESCUE_STEP_REDISPATCHED and not request.party.strip():
             problems.add("party", request.party, "required", "name the unit re-dispatched to")
+        cc.max_length(problems, "party", request.party, 200)
         problems.raise_if_any()
         assert at is not None
         incident = self._incident(principal, Capability.RECORD_RESCUE_PROGRESS, request.name)
@@ -323,6 +326,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         performed_on = cc.parse_date(problems, "record.performed_on", record.performed_on, required=True)
         if not record.maintenance_unit.strip():
             problems.add("record.maintenance_unit", record.maintenance_unit, "required", "name the maintenance unit")
+        cc.max_length(problems, "record.maintenance_unit", record.maintenance_unit, 200)
         if record.kind and record.kind not in _KINDS:
             problems.add("record.kind", record.kind, "maintenance.kind", f"one of {', '.join(_KINDS)}")
         if record.record_id and not convert.EQUIPMENT_ID.match(record.record_id):

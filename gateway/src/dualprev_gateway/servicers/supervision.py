@@ -199,6 +199,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
             problems.add("inspector_id", request.inspector_id, "id.format", "1-63 of a-z 0-9 -, starting alphanumeric")
         if not request.inspector.display_name.strip():
             problems.add("inspector.display_name", request.inspector.display_name, "required", "a name is required")
+        cc.max_length(problems, "inspector.display_name", request.inspector.display_name, 100)
         conflicts = []
         for i, name in enumerate(request.inspector.conflicts):
             try:
@@ -235,8 +236,11 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
 
     def DrawInspections(self, request: pb.DrawInspectionsRequest, context: grpc.ServicerContext) -> pb.SamplingDraw:
         principal = current_principal()
+        problems = convert.Violations()
         if request.draw_id and not convert.EQUIPMENT_ID.match(request.draw_id):
-            raise InvalidArgument.single("draw_id", request.draw_id, "id.format", "1-63 of a-z 0-9 -")
+            problems.add("draw_id", request.draw_id, "id.format", "1-63 of a-z 0-9 -")
+        cc.max_length(problems, "title", request.title, 200)
+        problems.raise_if_any()
         region = self._region_wide(principal, Capability.DRAW_INSPECTIONS, request.region_code)
         recorded = use_cases.draw_inspections(
             self._sdk,

@@ -33,6 +33,7 @@ from dualprev_sdk.services.bootstrap import Dualprev
 __all__ = ["TraceabilityServicer"]
 
 MAX_REGISTER = 10_000
+USCC_LENGTH = 18
 _FLOW_KINDS = (CylinderEventKind.DISPATCHED, CylinderEventKind.DELIVERED, CylinderEventKind.RETURNED)
 
 
@@ -109,12 +110,18 @@ def _cylinder_from_proto(
     tag = message.tag.strip()
     if not tag or "/" in tag:
         problems.add(f"{path}.tag", message.tag, "cylinder.tag", "a tag without slashes is required")
+    for field, limit in (("tag", 61), ("registration_code", 32), ("serial_number", 64), ("medium", 64)):
+        cc.max_length(problems, f"{path}.{field}", getattr(message, field), limit)
+    cc.max_length(problems, f"{path}.catalog_code", message.catalog_code, 8)
     if message.filling_station and message.filling_station != convert.unit_name(station):
         problems.add(f"{path}.filling_station", message.filling_station, "cylinder.station", "must be `parent`")
     contracted = tuple(
         _unit_field(problems, f"{path}.contracted_stations[{i}]", s) for i, s in enumerate(message.contracted_stations)
     )
     prop = _unit_field(problems, f"{path}.property_unit", message.property_unit) if message.property_unit else ""
+    for field, uscc in ((f"{path}.property_unit", prop), *((f"{path}.contracted_stations", c) for c in contracted)):
+        if uscc and len(uscc) != USCC_LENGTH:
+            problems.add(field, uscc, "uscc.length", f"a USCC has {USCC_LENGTH} characters")
     life = message.design_life_years if message.HasField("design_life_years") else None
     if life is not None and life <= 0:
         problems.add(f"{path}.design_life_years", life, "positive", "must be positive")
@@ -143,6 +150,8 @@ def _fill_from_proto(message: traceability_pb2.Fill, path: str) -> FillRequest:
         problems.add(f"{path}.filler_id", message.filler_id, "required", "the filler's person id is required")
     if not message.medium.strip():
         problems.add(f"{path}.medium", message.medium, "required", "the medium about to be filled is required")
+    cc.max_length(problems, f"{path}.filler_id", message.filler_id, 64)
+    cc.max_length(problems, f"{path}.medium", message.medium, 64)
     at = cc.to_datetime(problems, f"{path}.fill_time", message.fill_time, message.HasField("fill_time"))
     quantity = message.quantity_kg if message.HasField("quantity_kg") else None
     if quantity is not None and not quantity >= 0:
@@ -306,6 +315,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
         if kind is not None and kind not in _FLOW_KINDS:
             problems.add("kind", request.kind, "cylinder.flow_kind", "DISPATCHED, DELIVERED or RETURNED")
         at = cc.to_datetime(problems, "event_time", request.event_time, request.HasField("event_time"))
+        cc.max_length(problems, "party", request.party, 200)
         problems.raise_if_any()
         assert kind is not None
         assert at is not None
@@ -421,6 +431,8 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
             problems.add("operator_id", request.operator_id, "required", "the operator's person id is required")
         if not request.medium.strip():
             problems.add("medium", request.medium, "required", "the medium is required")
+        cc.max_length(problems, "operator_id", request.operator_id, 64)
+        cc.max_length(problems, "medium", request.medium, 64)
         at = cc.to_datetime(problems, "loading_time", request.loading_time, request.HasField("loading_time"))
         quantity = request.quantity_kg if request.HasField("quantity_kg") else None
         if quantity is not None and not quantity >= 0:
