@@ -58,6 +58,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
         text=True,
         timeout=600,
         check=False,
+        env={**os.environ, "COLUMNS": "240"},  # rich wraps at 80 columns without a terminal
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
