@@ -14,7 +14,10 @@ import sqlalchemy as sa
 from dualprev_sdk import Equipment, UseUnit
 from dualprev_sdk.domain.hazard import HazardSource
 from dualprev_sdk.domain.inspection import InspectionConclusion, InspectionKind, InspectionRecord
+from dualprev_sdk.domain.personnel import Person
+from dualprev_sdk.services import elevator_emergency as e96333
 from dualprev_sdk.services import hazards as hazard_use_cases
+from dualprev_sdk.services import personnel
 from dualprev_sdk.services.bootstrap import Dualprev
 from dualprev_sdk.store.outbox import OutboxEvent
 
@@ -105,25 +108,47 @@ def test_hazard_events_carry_the_hazards_unit_region_and_equipment(sdk: Dualprev
     assert {(e.unit_uscc, e.region_code, e.equipment_id) for e in hazard_events} == {(b, KAIFENG, "b1")}
 
 
+def test_people_and_96333_incidents_are_placed_in_their_unit_but_incidents_not_on_the_agencys_equipment(
+    sdk: Dualprev, two_units: tuple[str, str]
+) -> None:
+    """An agency may not read 96333 incidents (CAPABILITY_ACTORS), so their events name no equipment."""
+    a, b = two_units
+    personnel.add_person(sdk, Person(id="P-B", unit_uscc=b, name="安全员"))
+    e96333.register_rescue_code(sdk, "a1", "235274")
+    incident = e96333.open_incident(
+        sdk, rescue_code="235274", region_code=ZHENGZHOU, called_at=dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)
+    )
+    e96333.record_dispatch(sdk, incident.id, at=dt.datetime(2026, 3, 1, 8, 2, tzinfo=dt.UTC))
+
+    scopes = _scopes(sdk)
+    assert scopes[("person.created", "people/P-B")] == (b, KAIFENG, None)
+    incident_scopes = {v for (_, resource), v in scopes.items() if resource == f"rescueIncidents/{incident.id}"}
+    assert incident_scopes == {(a, ZHENGZHOU, None)}
+    with sdk.uow() as uow:
+        agency_feed, _ = uow.outbox.read_scoped(0, 1000, agency="AG1")
+    assert agency_feed
+    assert not [e for e in agency_feed if e.resource.startswith("rescueIncidents/")]
+
+
 def test_resources_outside_the_scoped_kinds_stay_unscoped_unless_the_service_names_the_unit(
     sdk: Dualprev, two_units: tuple[str, str]
 ) -> None:
     a, _ = two_units
     with sdk.uow() as uow:
         uow.emit("cylinder.filled", "cylinders/T-1", {})
-        uow.emit("rescue.opened", "rescueIncidents/I-1", {}, unit_uscc=a)  # the region is looked up
+        uow.emit("credit.noted", "blacklistEntries/B-1", {}, unit_uscc=a)  # the region is looked up
         uow.emit("equipment.checked", "equipment/not-in-the-ledger", {})
         uow.commit()
         written = {e.resource: (e.unit_uscc, e.region_code, e.equipment_id) for e in uow.committed_events}
 
     assert written == {
         "cylinders/T-1": (None, None, None),
-        "rescueIncidents/I-1": (a, ZHENGZHOU, None),
+        "blacklistEntries/B-1": (a, ZHENGZHOU, None),
         "equipment/not-in-the-ledger": (None, None, "not-in-the-ledger"),
     }
     assert {k: v for k, v in _scopes(sdk).items() if k[1] in written} == {
         ("cylinder.filled", "cylinders/T-1"): (None, None, None),
-        ("rescue.opened", "rescueIncidents/I-1"): (a, ZHENGZHOU, None),
+        ("credit.noted", "blacklistEntries/B-1"): (a, ZHENGZHOU, None),
         ("equipment.checked", "equipment/not-in-the-ledger"): (None, None, "not-in-the-ledger"),
     }
 

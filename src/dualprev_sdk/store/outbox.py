@@ -31,9 +31,12 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.serialization import converter
 from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, starts_with, table_of
+from dualprev_sdk.store.duties import DUTY_TASKS
+from dualprev_sdk.store.elevator_emergency import RESCUE_INCIDENTS
 from dualprev_sdk.store.equipment import EQUIPMENT
 from dualprev_sdk.store.hazards import HAZARDS
 from dualprev_sdk.store.inspections import INSPECTIONS
+from dualprev_sdk.store.personnel import PEOPLE
 from dualprev_sdk.store.risk_points import RISK_POINTS
 from dualprev_sdk.store.units import UNITS
 
@@ -53,7 +56,27 @@ __all__ = [
 #: equipment by reading the store; any other kind stays unscoped (data centre only) unless the service passes
 #: the scope to ``emit``. ``units/{uscc}/...`` covers every sub-resource named under a unit (``.../equipment/{id}``
 #: also names the equipment).
-SCOPED_KINDS: tuple[str, ...] = ("units", "equipment", "hazards", "riskPoints")
+SCOPED_KINDS: tuple[str, ...] = (
+    "units",
+    "equipment",
+    "hazards",
+    "riskPoints",
+    "people",
+    "dutyTasks",
+    "rescueIncidents",
+)
+#: Where the owner of each looked-up kind is stored: ``kind → (table, owner columns)``; a kind that records only
+#: its equipment gets the unit and region from the equipment row.
+_OWNER_COLUMNS: dict[str, tuple[sa.Table, tuple[str, ...]]] = {
+    "hazards": (HAZARDS, ("unit_uscc", "region_code", "equipment_id")),
+    "riskPoints": (RISK_POINTS, ("unit_uscc", "equipment_id")),
+    "people": (PEOPLE, ("unit_uscc",)),
+    "dutyTasks": (DUTY_TASKS, ("unit_uscc",)),
+    "rescueIncidents": (RESCUE_INCIDENTS, ("equipment_id",)),  # its region is the 96333 platform's, not the unit's
+}
+#: Kinds an inspection agency does not read (``CAPABILITY_ACTORS``: 96333 incidents are the unit's, the
+#: regulator's and the data centre's), so their events record no equipment and agencies' feeds never match them.
+_UNIT_ONLY_KINDS = frozenset({"rescueIncidents"})
 _LOOKUP_CHUNK = 500
 _USCC_LENGTH, _REGION_LENGTH, _EQUIPMENT_ID_LENGTH = 18, 12, 64  # the scope columns' sizes
 
@@ -221,6 +244,17 @@ def _resolve_scopes(session: Session, events: Sequence[OutboxEvent]) -> list[Out
     if not pending:
         return list(events)
     session.flush()  # rows added in this unit of work must be visible to the look-ups
+    for kind, (table, columns) in _OWNER_COLUMNS.items():
+        wanted = [s for s in pending if s.kind == kind and s.unit_uscc is None and s.equipment_id is None]
+        if not wanted:
+            continue
+        rows = _lookup(session, table, table.c.id, columns, (s.key for s in wanted))
+        for s in wanted:
+            if (found := rows.get(s.key)) is not None:
+                values = found._mapping
+                s.unit_uscc = values.get("unit_uscc")
+                s.region_code = s.region_code or values.get("region_code")
+                s.equipment_id = values.get("equipment_id")
     equipment_ids = {s.equipment_id for s in pending if s.equipment_id is not None and s.unit_uscc is None}
     if equipment_ids:
         rows = _lookup(session, EQUIPMENT, EQUIPMENT.c.id, ("unit_uscc", "region_code"), equipment_ids)
@@ -228,20 +262,6 @@ def _resolve_scopes(session: Session, events: Sequence[OutboxEvent]) -> list[Out
             if s.equipment_id in rows and s.unit_uscc is None:
                 equipment = rows[s.equipment_id]
                 s.unit_uscc, s.region_code = equipment.unit_uscc, s.region_code or equipment.region_code
-    by_kind: dict[str, tuple[sa.Table, tuple[str, ...]]] = {
-        "hazards": (HAZARDS, ("unit_uscc", "region_code", "equipment_id")),
-        "riskPoints": (RISK_POINTS, ("unit_uscc", "equipment_id")),
-    }
-    for kind, (table, columns) in by_kind.items():
-        wanted = [s for s in pending if s.kind == kind and s.unit_uscc is None]
-        if not wanted:
-            continue
-        rows = _lookup(session, table, table.c.id, columns, (s.key for s in wanted))
-        for s in wanted:
-            if (found := rows.get(s.key)) is not None:
-                s.unit_uscc = found.unit_uscc
-                s.region_code = s.region_code or found._mapping.get("region_code")
-                s.equipment_id = s.equipment_id or found.equipment_id
     usccs = {s.unit_uscc for s in pending if s.unit_uscc is not None and s.region_code is None}
     if usccs:
         regions = _lookup(session, UNITS, UNITS.c.uscc, ("region_code",), usccs)
@@ -250,6 +270,8 @@ def _resolve_scopes(session: Session, events: Sequence[OutboxEvent]) -> list[Out
                 s.region_code = regions[s.unit_uscc].region_code
     for s in pending:
         _last_known(session, s)
+        if s.kind in _UNIT_ONLY_KINDS and s.key:
+            s.equipment_id = None  # found through the equipment, but not for the agencies inspecting it
     return [
         attrs.evolve(e, unit_uscc=s.unit_uscc, region_code=s.region_code, equipment_id=s.equipment_id)
         for e, s in zip(events, scopes, strict=True)
