@@ -191,6 +191,8 @@ def test_a_relocation_moves_the_ledger_location_and_marks_the_points(sdk: Dualpr
     to = Location(building="二号车间", floor="1F", area="总装区")
     result = ev.record_relocation(sdk, CRANE, to_location=to, actor=ACTOR, request_id="move-1")
     assert sdk.ledger.get_equipment(CRANE).location == to
+    published = [e for e in sdk.read_events(0, 10_000) if e.type == "equipment.relocation"]
+    assert published[-1].payload["location"]["building"] == "二号车间"
     assert all(p.needs_review and "使用场所变更" in p.review_reason for p in _points(sdk, CRANE))
     again = ev.record_relocation(sdk, CRANE, to_location=to, actor=ACTOR, request_id="move-1")
     assert again.replayed
@@ -215,6 +217,8 @@ def test_suspension_restart_scrapping_and_transfer_move_the_status_with_dates(sd
     since = TODAY - dt.timedelta(days=10)
     result = ev.record_suspension(sdk, BOILER, Suspension(since=since, reason="停产检修"), actor=ACTOR)
     assert (result.equipment.status, result.equipment.status_since) == (EquipmentStatus.SUSPENDED, since)
+    published = [e for e in sdk.read_events(0, 10_000) if e.type == "equipment.suspension"]
+    assert (published[-1].payload["status"], published[-1].payload["status_since"]) == ("suspended", since.isoformat())
     assert result.marked_points == ()
     with pytest.raises(FailedPrecondition):
         ev.record_suspension(sdk, BOILER, Suspension(since=TODAY), actor=ACTOR)

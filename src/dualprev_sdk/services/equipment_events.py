@@ -54,6 +54,7 @@ from dualprev_sdk.domain.inspection import InspectionKind
 from dualprev_sdk.domain.risk import RiskPointChange, RiskPointVersion
 from dualprev_sdk.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument
 from dualprev_sdk.grading.direct import DirectFacts
+from dualprev_sdk.serialization import converter
 from dualprev_sdk.services.credit import add_credit_record, build_credit_record
 from dualprev_sdk.store.uow import UnitOfWork
 
@@ -177,6 +178,8 @@ def _payload(event: EquipmentEvent, equipment: Equipment, **extra: Any) -> dict[
         "kind": event.kind.value,
         "day": event.day.isoformat(),
         "status": equipment.status.value,
+        "status_since": equipment.status_since.isoformat() if equipment.status_since else None,
+        "location": converter.unstructure(equipment.location),
         "actor": event.actor,
         "request_id": event.request_id,
         **extra,
