@@ -195,6 +195,9 @@ def test_a_relocation_moves_the_ledger_location_and_marks_the_points(sdk: Dualpr
     assert published[-1].payload["location"]["building"] == "二号车间"
     assert all(p.needs_review and "使用场所变更" in p.review_reason for p in _points(sdk, CRANE))
     again = ev.record_relocation(sdk, CRANE, to_location=to, actor=ACTOR, request_id="move-1")
+    with pytest.raises(InvalidArgument) as caught:  # a new request to where it already stands
+        ev.record_relocation(sdk, CRANE, to_location=to, actor=ACTOR, request_id="move-2")
+    assert [v.field for v in caught.value.violations] == ["details.to_location"]
     assert again.replayed
     assert again.event.id == result.event.id
 

@@ -265,27 +265,58 @@ def record_equipment_event(
     current status does not allow → FailedPrecondition; a relocation's ``from_location`` must be where the ledger
     has the equipment (:func:`record_relocation` fills it in).
     """
-    violations = _check_common(actor, request_id) + violations_of(details, today or timeutil.today())
+    return _record(sdk, equipment_id, details, actor=actor, request_id=request_id, today=today or timeutil.today())
+
+
+def _record(
+    sdk: Dualprev,
+    equipment_id: str,
+    details: EquipmentEventDetails,
+    *,
+    actor: str,
+    request_id: str,
+    today: dt.date,
+    from_ledger: bool = False,
+) -> RecordedEvent:
+    """``from_ledger``: a relocation's ``from_location`` is taken from the ledger inside the transaction (so a
+    concurrent move cannot slip between reading the place and recording the event); it is validated then."""
+    violations = _check_common(actor, request_id)
+    if not from_ledger:
+        violations += violations_of(details, today)
     if violations:
         raise InvalidArgument(violations)
     try:
-        return _record_once(sdk, equipment_id, details, actor=actor, request_id=request_id)
+        return _record_once(
+            sdk, equipment_id, details, actor=actor, request_id=request_id, today=today, from_ledger=from_ledger
+        )
     except AlreadyExists:
         if not request_id:
             raise
         # two deliveries of one request raced: the loser's insert waited for the winner's unique key and failed;
         # its transaction is gone, and reading again replays the winner's result (or reports different content)
-        return _record_once(sdk, equipment_id, details, actor=actor, request_id=request_id)
+        return _record_once(
+            sdk, equipment_id, details, actor=actor, request_id=request_id, today=today, from_ledger=from_ledger
+        )
 
 
 def _record_once(
-    sdk: Dualprev, equipment_id: str, details: EquipmentEventDetails, *, actor: str, request_id: str
+    sdk: Dualprev,
+    equipment_id: str,
+    details: EquipmentEventDetails,
+    *,
+    actor: str,
+    request_id: str,
+    today: dt.date,
+    from_ledger: bool,
 ) -> RecordedEvent:
     with sdk.uow() as uow:
         if request_id:
             earlier = uow.equipment_events.find_by_request(request_id)
             if earlier is not None:
-                if earlier.equipment_id != equipment_id or earlier.details != details:
+                expected = details
+                if from_ledger and isinstance(details, Relocation) and isinstance(earlier.details, Relocation):
+                    expected = attrs.evolve(details, from_location=earlier.details.from_location)
+                if earlier.equipment_id != equipment_id or earlier.details != expected:
                     raise AlreadyExists(
                         "equipment event request", request_id, f"request {request_id!r} recorded different content"
                     )
@@ -296,10 +327,16 @@ def _record_once(
                     event=earlier, equipment=uow.equipment.get(equipment_id), credit_record=credit, replayed=True
                 )
         equipment = uow.equipment.get(equipment_id)
-        if isinstance(details, Relocation) and details.from_location != equipment.location:
-            raise InvalidArgument.single(
-                "details.from_location", details.from_location, "relocation.from", "is not where the ledger has it"
-            )
+        if isinstance(details, Relocation):
+            if from_ledger:
+                details = attrs.evolve(details, from_location=equipment.location)
+                violations = violations_of(details, today)
+                if violations:
+                    raise InvalidArgument(violations)
+            elif details.from_location != equipment.location:
+                raise InvalidArgument.single(
+                    "details.from_location", details.from_location, "relocation.from", "is not where the ledger has it"
+                )
         result = _record_in(uow, equipment, details, actor=actor, request_id=request_id)
         uow.commit()
     return result
@@ -338,17 +375,14 @@ def record_relocation(
     note: str = "",
     request_id: str = "",
 ) -> RecordedEvent:
-    """A change of place of use: the ledger's location moves and the points are marked for review."""
-    with sdk.uow() as uow:
-        current = uow.equipment.get(equipment_id).location
-        if request_id:  # a retry after the move: the stored event says where it came from
-            earlier = uow.equipment_events.find_by_request(request_id)
-            if earlier is not None and isinstance(earlier.details, Relocation):
-                current = earlier.details.from_location
+    """A change of place of use: the ledger's location moves and the points are marked for review. Where it came
+    from is read from the ledger in the same transaction."""
     details = Relocation(
-        moved_on=moved_on or timeutil.today(), from_location=current, to_location=to_location, note=note
+        moved_on=moved_on or timeutil.today(), from_location=Location(), to_location=to_location, note=note
     )
-    return record_equipment_event(sdk, equipment_id, details, actor=actor, request_id=request_id)
+    return _record(
+        sdk, equipment_id, details, actor=actor, request_id=request_id, today=timeutil.today(), from_ledger=True
+    )
 
 
 def record_suspension(
