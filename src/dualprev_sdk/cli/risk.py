@@ -161,7 +161,8 @@ def register(app: typer.Typer) -> None:
         detail: str = "",
         db: DbOption = None,
     ) -> None:
-        """Mark risk points for re-assessment after a trigger."""
+        """Mark risk points for re-assessment after a trigger learnt outside the SDK (events recorded with
+        ``dualprev equipment accident|repair|alter|relocate`` mark them already)."""
         from dualprev_sdk.domain.risk import ReviewTrigger
         from dualprev_sdk.errors import InvalidArgument
         from dualprev_sdk.services import risk as svc

@@ -810,8 +810,9 @@ def apply_review_triggers(sdk: Dualprev, *, after: int = 0, limit: int = 1000) -
     review (trigger ``MAJOR_HAZARD``). Store the returned cursor and pass it next time; replaying events is harmless
     (points already marked for the same hazard are left alone).
 
-    Accidents, major repairs/alterations and relocations are not events the SDK records yet, so they are marked
-    with :func:`mark_for_review` by whoever learns of them (CLI: ``dualprev risk review``).
+    Accidents, major repairs/alterations and relocations recorded through :mod:`dualprev_sdk.services.equipment_events`
+    (CLI ``dualprev equipment …``) mark the points themselves, in the same transaction; :func:`mark_for_review`
+    (CLI ``dualprev risk review``) remains for triggers learnt outside the SDK.
     """
     cursor = after
     marked: list[str] = []
