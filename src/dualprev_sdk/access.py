@@ -368,6 +368,8 @@ class Capability(enum.StrEnum):
     READ_DUTIES = "read the investigation duties of"
     MANAGE_PERSONNEL = "manage the people, certificates and training of"
     READ_PERSONNEL = "read the people, certificates and compliance of"
+    MANAGE_EMERGENCY = "keep the emergency plans and drills of"
+    READ_EMERGENCY = "read the emergency plans, drills and findings of"
 
 
 _E, _R, _A, _D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
@@ -428,6 +430,8 @@ CAPABILITY_ACTORS: Mapping[Capability, frozenset[PrincipalKind]] = {
     Capability.READ_DUTIES: frozenset({_E, _R, _D}),
     Capability.MANAGE_PERSONNEL: frozenset({_E}),
     Capability.READ_PERSONNEL: frozenset({_E, _R, _D}),
+    Capability.MANAGE_EMERGENCY: frozenset({_E}),
+    Capability.READ_EMERGENCY: frozenset({_E, _R, _D}),
 }
 
 #: Capabilities whose data is public once published (一公开, 黑名单公示): any authenticated caller, any region.
