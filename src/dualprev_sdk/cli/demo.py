@@ -23,6 +23,10 @@ class _RichProgress:
     def begin(self, key: str, title: str, total: int | None) -> None:
         self.task = self.progress.add_task(title, total=total)
 
+    def set_total(self, total: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, total=total)
+
     def advance(self, amount: int = 1) -> None:
         if self.task is not None:
             self.progress.advance(self.task, amount)

@@ -39,6 +39,9 @@ class DemoProgress(Protocol):
 
     def begin(self, key: str, title: str, total: int | None) -> None: ...
 
+    def set_total(self, total: int) -> None:
+        """The step learned how much work it has (hazards are known only once the duties have run)."""
+
     def advance(self, amount: int = 1) -> None: ...
 
     def end(self, outcome: StepOutcome) -> None: ...
@@ -46,6 +49,9 @@ class DemoProgress(Protocol):
 
 class _Quiet:
     def begin(self, key: str, title: str, total: int | None) -> None:
+        return None
+
+    def set_total(self, total: int) -> None:
         return None
 
     def advance(self, amount: int = 1) -> None:
@@ -521,6 +527,7 @@ def step_hazards(ctx: DemoContext) -> tuple[str, dict[str, int]]:
         )
         ctx.hazard_ids.append(result.hazard.id)
     closed = open_ = major = 0
+    ctx.progress.set_total(len(ctx.hazard_ids))
     history_dir = ctx.out / "hazards"
     history_dir.mkdir(parents=True, exist_ok=True)
     for index, hazard_id in enumerate(ctx.hazard_ids):
