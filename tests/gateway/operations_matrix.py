@@ -13,6 +13,7 @@ from collections.abc import Callable
 import grpc
 from dualprev_gateway._generated.dualprev.v1 import (
     common_pb2,
+    emergency_pb2,
     inspections_pb2,
     investigation_pb2,
     ledger_pb2,
@@ -226,6 +227,39 @@ OPERATIONS_MATRIX: dict[str, tuple[Callable[[], message.Message], dict[Principal
     ),
     "/dualprev.v1.PersonnelService/CheckPersonnelCompliance": (
         lambda: personnel_pb2.CheckPersonnelComplianceRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.EmergencyService/CreateEmergencyPlan": (
+        lambda: emergency_pb2.CreateEmergencyPlanRequest(
+            parent=UNIT, emergency_plan=emergency_pb2.EmergencyPlan(title="综合应急预案", approved_on="2026-01-10")
+        ),
+        ONLY_THE_UNIT,
+    ),
+    "/dualprev.v1.EmergencyService/ListEmergencyPlans": (
+        lambda: emergency_pb2.ListEmergencyPlansRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.EmergencyService/ReviewEmergencyPlan": (  # the name says the unit: scope first, then NOT_FOUND
+        lambda: emergency_pb2.ReviewEmergencyPlanRequest(
+            name=f"{UNIT}/emergencyPlans/not-in-the-seed", reviewed_on="2026-03-01"
+        ),
+        {E: NOT_FOUND, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.EmergencyService/RecordEmergencyDrill": (  # no plan in the seed: past authorization, then refused
+        lambda: emergency_pb2.RecordEmergencyDrillRequest(
+            parent=UNIT,
+            emergency_drill=emergency_pb2.EmergencyDrill(
+                emergency_plan=f"{UNIT}/emergencyPlans/not-in-the-seed", held_on="2026-03-01", scenario="困人解救"
+            ),
+        ),
+        {E: NOT_FOUND, R: DENIED, A: DENIED, D: DENIED},
+    ),
+    "/dualprev.v1.EmergencyService/ListEmergencyDrills": (
+        lambda: emergency_pb2.ListEmergencyDrillsRequest(parent=UNIT),
+        UNIT_READERS,
+    ),
+    "/dualprev.v1.EmergencyService/CheckUnitEmergency": (
+        lambda: emergency_pb2.CheckUnitEmergencyRequest(parent=UNIT),
         UNIT_READERS,
     ),
 }

@@ -29,6 +29,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
     credit_pb2_grpc,
     elevator_emergency_pb2,
     elevator_emergency_pb2_grpc,
+    emergency_pb2,
+    emergency_pb2_grpc,
     events_pb2,
     events_pb2_grpc,
     hazards_pb2,
@@ -55,6 +57,7 @@ from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.interceptors import RequestIdInterceptor
 from dualprev_gateway.servicers.credit import CreditServicer
 from dualprev_gateway.servicers.elevator_emergency import ElevatorEmergencyServicer
+from dualprev_gateway.servicers.emergency import EmergencyServicer
 from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.inspections import InspectionServicer
@@ -88,6 +91,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     inspections_pb2.DESCRIPTOR.services_by_name["InspectionService"].full_name,
     investigation_pb2.DESCRIPTOR.services_by_name["InvestigationService"].full_name,
     personnel_pb2.DESCRIPTOR.services_by_name["PersonnelService"].full_name,
+    emergency_pb2.DESCRIPTOR.services_by_name["EmergencyService"].full_name,
 )
 
 
@@ -167,6 +171,7 @@ def build_gateway(
     inspections_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(sdk), server)
     investigation_pb2_grpc.add_InvestigationServiceServicer_to_server(InvestigationServicer(sdk), server)
     personnel_pb2_grpc.add_PersonnelServiceServicer_to_server(PersonnelServicer(sdk), server)
+    emergency_pb2_grpc.add_EmergencyServiceServicer_to_server(EmergencyServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
