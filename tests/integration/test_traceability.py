@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
 import pytest
 
 from dualprev_sdk import Equipment, EquipmentStatus, InvalidArgument, NotFound, UseUnit
@@ -206,3 +207,26 @@ def test_mobile_vessel_loading_interlock(sdk: Dualprev, station: str) -> None:
         )
     )
     assert {r.reason for r in trace.record_loading(sdk, request).refusals} == {RefusalReason.VESSEL_NOT_IN_USE}
+
+
+def test_a_resent_fill_id_is_recorded_once_and_gets_its_first_answer(sdk: Dualprev, station: str) -> None:
+    register(sdk, [cylinder(n, station) for n in range(1, 11)])
+
+    def stream() -> list[FillRequest]:
+        return [
+            attrs.evolve(
+                fill(f"TAG{n:06d}", station, minutes=n, medium="丙烷" if n == 3 else "液化石油气"),
+                fill_id=f"scale-7/{n}",
+            )
+            for n in range(1, 11)
+        ]
+
+    first = trace.record_fills(sdk, stream(), chunk_size=4)
+    assert (first.fills, first.refused, first.duplicates) == (9, 1, 0)
+    again = trace.record_fills(sdk, stream(), chunk_size=3)  # the scale resends after a lost reply
+    assert (again.fills, again.refused, again.duplicates) == (0, 0, 10)
+    single = trace.record_fill(sdk, stream()[2])
+    assert single.duplicate
+    assert not single.accepted
+    assert [r.reason for r in single.refusals] == [RefusalReason.MEDIUM_MISMATCH]
+    assert len(trace.trace_cylinder(sdk, "TAG000003").events) == 2  # registered + one refusal

@@ -150,6 +150,7 @@ class FillRequest:
     quantity_kg: float | None = None
     pre_checks: tuple[str, ...] = ()  # 充装前检查 items passed
     post_checks: tuple[str, ...] = ()  # 充装后检查 items passed
+    fill_id: str | None = None  # the scale's own id for this fill: a resent fill with the same id is recorded once
 
 
 def _normalise_medium(medium: str) -> str:
@@ -304,6 +305,7 @@ class CylinderEvent:
     station_uscc: str = ""
     party: str = ""
     detail: dict[str, object] = attrs.field(factory=dict, eq=False)
+    request_id: str | None = None  # the sender's id (a scale's fill id): the store keeps each one once
 
 
 class TraceWarningKind(enum.StrEnum):

@@ -27,6 +27,7 @@ from dualprev_sdk.domain.cylinder import (
     LoadingRequest,
     MobileVessel,
     Refusal,
+    RefusalReason,
     TraceWarning,
     check_fill,
     check_loading,
@@ -70,9 +71,13 @@ def cylinder_resource(tag: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class FillOutcome:
+    """The interlock's answer. ``duplicate`` means this fill id was recorded before and the answer is that
+    recorded one (a scale resending after a lost reply gets the same result, and nothing is written twice)."""
+
     tag: str
     accepted: bool
     refusals: tuple[Refusal, ...] = ()
+    duplicate: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -81,6 +86,7 @@ class FillSummary:
     refused: int
     chunks: int
     refusals_by_reason: Mapping[str, int]
+    duplicates: int = 0
 
 
 @attrs.frozen(kw_only=True)
@@ -194,8 +200,17 @@ def _fill_event(
         at=timeutil.ensure_aware(request.at, field="at"),
         station_uscc=request.station_uscc,
         detail=detail,
+        request_id=request.fill_id,
     )
     return event, request.tag
+
+
+def _recorded_outcome(tag: str, event: CylinderEvent) -> FillOutcome:
+    """The outcome a fill id got when it was first recorded."""
+    recorded = event.detail.get("reasons", ())
+    reasons = [str(r) for r in recorded] if isinstance(recorded, list | tuple) else []
+    refusals = tuple(Refusal(reason=RefusalReason(r), message="recorded earlier for this fill id") for r in reasons)
+    return FillOutcome(tag=tag, accepted=event.kind is CylinderEventKind.FILLED, refusals=refusals, duplicate=True)
 
 
 def record_fill(sdk: Dualprev, request: FillRequest) -> FillOutcome:
@@ -205,29 +220,45 @@ def record_fill(sdk: Dualprev, request: FillRequest) -> FillOutcome:
     return summary_outcomes[0]
 
 
+@attrs.define
+class _ChunkTally:
+    fills: int = 0
+    refused: int = 0
+    duplicates: int = 0
+    reasons: dict[str, int] = attrs.Factory(dict)
+
+
 def _record_chunk(
     sdk: Dualprev,
     chunk: Sequence[FillRequest],
     certificate_cache: dict[str, tuple[Certificate, ...]],
     outcomes: list[FillOutcome] | None,
-) -> tuple[int, int, dict[str, int]]:
+) -> _ChunkTally:
+    tally = _ChunkTally()
     with sdk.uow() as uow:
         cylinders = uow.cylinders.by_tags([r.tag for r in chunk])
+        earlier = uow.cylinders.recorded_requests(r.fill_id for r in chunk if r.fill_id)
         certificates = _certificates_loader(uow, certificate_cache)
         events: list[tuple[CylinderEvent, str]] = []
-        fills = refused = 0
-        reasons: dict[str, int] = {}
         for request in chunk:
+            if request.fill_id and request.fill_id in earlier:
+                tally.duplicates += 1
+                if outcomes is not None:
+                    outcomes.append(_recorded_outcome(request.tag, earlier[request.fill_id]))
+                continue
             cylinder = cylinders.get(request.tag)
             day = request.at.astimezone(timeutil.SHANGHAI).date()
             refusals = check_fill(cylinder, request, certificates(request.filler_id), day=day)
-            events.append(_fill_event(cylinder, request, refusals))
+            event = _fill_event(cylinder, request, refusals)
+            events.append(event)
+            if request.fill_id:
+                earlier[request.fill_id] = event[0]  # the same id twice in one chunk is one fill
             if refusals:
-                refused += 1
+                tally.refused += 1
                 for r in refusals:
-                    reasons[r.reason.value] = reasons.get(r.reason.value, 0) + 1
+                    tally.reasons[r.reason.value] = tally.reasons.get(r.reason.value, 0) + 1
             else:
-                fills += 1
+                tally.fills += 1
             if outcomes is not None:
                 outcomes.append(FillOutcome(tag=request.tag, accepted=not refusals, refusals=refusals))
         uow.cylinders.append_events(events)
@@ -235,14 +266,15 @@ def _record_chunk(
             "cylinder.fills_recorded",
             "cylinders",
             {
-                "fills": fills,
-                "refused": refused,
-                "refusals_by_reason": reasons,
+                "fills": tally.fills,
+                "refused": tally.refused,
+                "duplicates": tally.duplicates,
+                "refusals_by_reason": tally.reasons,
                 "stations": sorted({r.station_uscc for r in chunk}),
             },
         )
         uow.commit()
-    return fills, refused, reasons
+    return tally
 
 
 def record_fills(
@@ -252,21 +284,30 @@ def record_fills(
     chunk_size: int = 2000,
     on_chunk: Callable[[int], None] | None = None,
 ) -> FillSummary:
-    """Stream fills through the interlock in chunks (bounded memory; one transaction per chunk)."""
+    """Stream fills through the interlock in chunks (bounded memory; one transaction per chunk). Fills carrying
+    a ``fill_id`` that was recorded before are counted as duplicates and not written again, so a scale may
+    resend a whole chunk after a lost reply."""
     iterator = iter(requests)
-    fills = refused = chunks = 0
-    totals: dict[str, int] = {}
+    total = _ChunkTally()
+    chunks = 0
     cache: dict[str, tuple[Certificate, ...]] = {}
     while chunk := list(itertools.islice(iterator, chunk_size)):
-        f, r, reasons = _record_chunk(sdk, chunk, cache, None)
-        fills += f
-        refused += r
+        tally = _record_chunk(sdk, chunk, cache, None)
+        total.fills += tally.fills
+        total.refused += tally.refused
+        total.duplicates += tally.duplicates
+        for key, value in tally.reasons.items():
+            total.reasons[key] = total.reasons.get(key, 0) + value
         chunks += 1
-        for key, value in reasons.items():
-            totals[key] = totals.get(key, 0) + value
         if on_chunk is not None:
             on_chunk(len(chunk))
-    return FillSummary(fills=fills, refused=refused, chunks=chunks, refusals_by_reason=totals)
+    return FillSummary(
+        fills=total.fills,
+        refused=total.refused,
+        chunks=chunks,
+        refusals_by_reason=total.reasons,
+        duplicates=total.duplicates,
+    )
 
 
 def record_flow(

@@ -70,9 +70,7 @@ class CylinderEventRow(SQLModel, table=True):
         sa.Index("ix_cylinder_events_kind_at", "kind", "at"),
     )
 
-    id: int | None = Field(
-        default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-    )
+    id: int | None = Field(default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
     cylinder_id: str | None = Field(default=None, sa_type=sa.String(64), foreign_key="cylinders.id")
     tag: str = Field(sa_type=sa.String(64))
     kind: str = Field(sa_type=sa.String(24))
@@ -80,6 +78,7 @@ class CylinderEventRow(SQLModel, table=True):
     station_uscc: str = Field(default="", sa_type=sa.String(18))
     party: str = Field(default="", sa_type=sa.String(200))
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
+    request_id: str | None = Field(default=None, sa_type=sa.String(128), unique=True)
 
 
 class VesselLoadingRow(SQLModel, table=True):
@@ -88,9 +87,7 @@ class VesselLoadingRow(SQLModel, table=True):
     __tablename__ = "vessel_loadings"
     __table_args__ = (sa.Index("ix_vessel_loadings_equipment_at", "equipment_id", "at"),)
 
-    id: int | None = Field(
-        default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-    )
+    id: int | None = Field(default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
     equipment_id: str = Field(sa_type=sa.String(64))
     station_uscc: str = Field(sa_type=sa.String(18))
     operator_id: str = Field(sa_type=sa.String(64))
@@ -170,6 +167,7 @@ def event_to_row(event: CylinderEvent, tag: str) -> dict[str, Any]:
         "station_uscc": event.station_uscc,
         "party": event.party,
         "detail": dict(event.detail),
+        "request_id": event.request_id,
     }
 
 
@@ -181,6 +179,7 @@ def event_from_row(row: Mapping[Any, Any]) -> CylinderEvent:
         station_uscc=row["station_uscc"],
         party=row["party"],
         detail=dict(row["detail"] or {}),
+        request_id=row["request_id"],
     )
 
 
@@ -242,10 +241,11 @@ class CylinderRepository:
         connection = self.session.connection()
         dialect = connection.dialect
         sqlite = dialect.name == "sqlite"
-        marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * 7)
+        marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * 8)
+        # a resent event (same request id) racing with its first delivery is dropped, not an error
         sql = (
-            "INSERT INTO cylinder_events (cylinder_id, tag, kind, at, station_uscc, party, detail) "
-            f"VALUES ({marks})"
+            "INSERT INTO cylinder_events (cylinder_id, tag, kind, at, station_uscc, party, detail, request_id) "
+            f"VALUES ({marks}) ON CONFLICT (request_id) DO NOTHING"
         )
         rows = []
         for event, tag in events:
@@ -259,10 +259,22 @@ class CylinderRepository:
                     event.station_uscc,
                     event.party,
                     json.dumps(event.detail, ensure_ascii=False, separators=(",", ":")),
+                    event.request_id,
                 )
             )
         connection.exec_driver_sql(sql, rows)
         return len(rows)
+
+    def recorded_requests(self, request_ids: Iterable[str]) -> dict[str, CylinderEvent]:
+        """The events already recorded for any of ``request_ids``, by request id (one query per 1,000 ids)."""
+        wanted = sorted(set(request_ids))
+        found: dict[str, CylinderEvent] = {}
+        for chunk in chunked(wanted, 1000):
+            rows = self.session.execute(
+                sa.select(CYLINDER_EVENTS).where(CYLINDER_EVENTS.c.request_id.in_(chunk))
+            ).mappings()
+            found.update({str(r["request_id"]): event_from_row(r) for r in rows})
+        return found
 
     def events_for(self, cylinder_id: str) -> list[CylinderEvent]:
         stmt = (
