@@ -130,6 +130,27 @@ def test_the_scale_streams_its_fills_and_gets_one_summary_with_refusals_by_reaso
     assert life.events[1].detail["quantity_kg"] == 14.5
 
 
+def test_a_resent_fill_id_is_answered_with_its_first_outcome_and_recorded_once(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str], filler: str
+) -> None:
+    me = tokens[PrincipalKind.ENTERPRISE]
+    _register(trace, me, "LPG-0200")
+    fill = _fill("LPG-0200", filler, medium="二甲醚")
+    fill.fill_id = "scale-3/000123"
+    first = trace.RecordFill(tp.RecordFillRequest(fill=fill), metadata=bearer(me))
+    resent = trace.RecordFill(tp.RecordFillRequest(fill=fill), metadata=bearer(me))
+    assert (first.accepted, first.duplicate) == (False, False)
+    assert (resent.accepted, resent.duplicate) == (False, True)
+    assert [r.reason for r in resent.refusals] == [tp.REFUSAL_REASON_MEDIUM_MISMATCH]
+    summary = trace.RecordFills(iter([tp.RecordFillsRequest(fills=[fill])]), metadata=bearer(me))
+    assert (summary.filled_count, summary.refused_count, summary.duplicate_count) == (0, 0, 1)
+    life = trace.TraceCylinder(tp.TraceCylinderRequest(name="cylinders/LPG-0200"), metadata=bearer(me))
+    assert [e.kind for e in life.events] == [
+        tp.CYLINDER_EVENT_KIND_REGISTERED,
+        tp.CYLINDER_EVENT_KIND_FILL_REFUSED,
+    ]
+
+
 def test_a_stream_with_another_stations_fill_is_refused_as_permission_denied(
     trace: traceability_pb2_grpc.TraceabilityServiceStub, tokens: dict[PrincipalKind, str], filler: str
 ) -> None:

@@ -152,6 +152,7 @@ def _fill_from_proto(message: traceability_pb2.Fill, path: str) -> FillRequest:
         problems.add(f"{path}.medium", message.medium, "required", "the medium about to be filled is required")
     cc.max_length(problems, f"{path}.filler_id", message.filler_id, 64)
     cc.max_length(problems, f"{path}.medium", message.medium, 64)
+    cc.max_length(problems, f"{path}.fill_id", message.fill_id, 128)
     at = cc.to_datetime(problems, f"{path}.fill_time", message.fill_time, message.HasField("fill_time"))
     quantity = message.quantity_kg if message.HasField("quantity_kg") else None
     if quantity is not None and not quantity >= 0:
@@ -167,6 +168,7 @@ def _fill_from_proto(message: traceability_pb2.Fill, path: str) -> FillRequest:
         quantity_kg=quantity,
         pre_checks=tuple(message.pre_checks),
         post_checks=tuple(message.post_checks),
+        fill_id=message.fill_id.strip() or None,
     )
 
 
@@ -269,6 +271,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
             cylinder=cylinder_name(outcome.tag),
             accepted=outcome.accepted,
             refusals=[_refusal_to_proto(r) for r in outcome.refusals],
+            duplicate=outcome.duplicate,
         )
 
     def RecordFills(
@@ -296,6 +299,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
             refused_count=summary.refused,
             chunk_count=summary.chunks,
             refusals_by_reason=dict(summary.refusals_by_reason),
+            duplicate_count=summary.duplicates,
         )
 
     # -- flow, inspection, scrapping ----------------------------------------------------------------------------

@@ -486,6 +486,7 @@ class Fill(_message.Message):
     QUANTITY_KG_FIELD_NUMBER: _builtins.int
     PRE_CHECKS_FIELD_NUMBER: _builtins.int
     POST_CHECKS_FIELD_NUMBER: _builtins.int
+    FILL_ID_FIELD_NUMBER: _builtins.int
     cylinder: _builtins.str
     """`cylinders/{tag}` of the cylinder on the scale."""
     station: _builtins.str
@@ -496,6 +497,10 @@ class Fill(_message.Message):
     """Medium about to be filled."""
     quantity_kg: _builtins.float
     """Quantity in kg; unset = not weighed."""
+    fill_id: _builtins.str
+    """The scale's own id for this fill (AIP-155 style): a fill resent with the same id is recorded once and
+    answered with its first outcome. Unset = no retry protection.
+    """
     @_builtins.property
     def fill_time(self) -> _timestamp_pb2.Timestamp:
         """When."""
@@ -519,10 +524,11 @@ class Fill(_message.Message):
         quantity_kg: _builtins.float | None = ...,
         pre_checks: _abc.Iterable[_builtins.str] | None = ...,
         post_checks: _abc.Iterable[_builtins.str] | None = ...,
+        fill_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_quantity_kg", b"_quantity_kg", "fill_time", b"fill_time", "quantity_kg", b"quantity_kg"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_quantity_kg", b"_quantity_kg", "cylinder", b"cylinder", "fill_time", b"fill_time", "filler_id", b"filler_id", "medium", b"medium", "post_checks", b"post_checks", "pre_checks", b"pre_checks", "quantity_kg", b"quantity_kg", "station", b"station"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_quantity_kg", b"_quantity_kg", "cylinder", b"cylinder", "fill_id", b"fill_id", "fill_time", b"fill_time", "filler_id", b"filler_id", "medium", b"medium", "post_checks", b"post_checks", "pre_checks", b"pre_checks", "quantity_kg", b"quantity_kg", "station", b"station"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__quantity_kg: _TypeAlias = _typing.Literal["quantity_kg"]  # noqa: Y015
     _WhichOneofArgType__quantity_kg: _TypeAlias = _typing.Literal["_quantity_kg", b"_quantity_kg"]  # noqa: Y015
@@ -563,10 +569,13 @@ class FillOutcome(_message.Message):
     CYLINDER_FIELD_NUMBER: _builtins.int
     ACCEPTED_FIELD_NUMBER: _builtins.int
     REFUSALS_FIELD_NUMBER: _builtins.int
+    DUPLICATE_FIELD_NUMBER: _builtins.int
     cylinder: _builtins.str
     """The cylinder, `cylinders/{tag}`."""
     accepted: _builtins.bool
     """True: filled and recorded; false: refused and the refusal recorded."""
+    duplicate: _builtins.bool
+    """True when this fill id had been recorded before: the outcome is that first one and nothing was written."""
     @_builtins.property
     def refusals(self) -> _containers.RepeatedCompositeFieldContainer[Global___Refusal]:
         """Every reason it was refused (empty when accepted)."""
@@ -577,10 +586,11 @@ class FillOutcome(_message.Message):
         cylinder: _builtins.str = ...,
         accepted: _builtins.bool = ...,
         refusals: _abc.Iterable[Global___Refusal] | None = ...,
+        duplicate: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "cylinder", b"cylinder", "refusals", b"refusals"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "cylinder", b"cylinder", "duplicate", b"duplicate", "refusals", b"refusals"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -642,12 +652,15 @@ class RecordFillsResponse(_message.Message):
     REFUSED_COUNT_FIELD_NUMBER: _builtins.int
     CHUNK_COUNT_FIELD_NUMBER: _builtins.int
     REFUSALS_BY_REASON_FIELD_NUMBER: _builtins.int
+    DUPLICATE_COUNT_FIELD_NUMBER: _builtins.int
     filled_count: _builtins.int
     """Fills accepted and recorded."""
     refused_count: _builtins.int
     """Fills refused (and recorded as refusals)."""
     chunk_count: _builtins.int
     """Chunks committed (each chunk is one transaction)."""
+    duplicate_count: _builtins.int
+    """Fills whose fill id had been recorded before (not written again)."""
     @_builtins.property
     def refusals_by_reason(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
         """Refusal reason (lower-case, e.g. "medium_mismatch") → count."""
@@ -659,10 +672,11 @@ class RecordFillsResponse(_message.Message):
         refused_count: _builtins.int = ...,
         chunk_count: _builtins.int = ...,
         refusals_by_reason: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        duplicate_count: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["chunk_count", b"chunk_count", "filled_count", b"filled_count", "refusals_by_reason", b"refusals_by_reason", "refused_count", b"refused_count"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["chunk_count", b"chunk_count", "duplicate_count", b"duplicate_count", "filled_count", b"filled_count", "refusals_by_reason", b"refusals_by_reason", "refused_count", b"refused_count"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
