@@ -14,7 +14,8 @@ Phases: ``echo`` (baseline), ``GetUnit`` (read: key check, store read, conversio
 over the feed the write phase filled).
 
 Target (issue 10): GetUnit throughput at least half the echo server's. Reported, not asserted (bench/run.py).
-Scale with ``DUALPREV_BENCH_SECONDS`` (default 4 per phase) and ``DUALPREV_BENCH_CONCURRENCY`` (default 16).
+Scale with ``DUALPREV_BENCH_SECONDS`` (default 4 per phase) and ``DUALPREV_BENCH_CONCURRENCY`` (default 16);
+``DUALPREV_BENCH_WORKERS`` sets both servers' thread pools (default 16, the gateway's).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import grpc
 
 SECONDS = float(os.environ.get("DUALPREV_BENCH_SECONDS", "4"))
 CONCURRENCY = int(os.environ.get("DUALPREV_BENCH_CONCURRENCY", "16"))
+WORKERS = int(os.environ.get("DUALPREV_BENCH_WORKERS", "16"))  # both servers' thread pools (the gateway default)
 STREAMS = 4  # concurrent WatchEvents streams
 ROUNDS = 3  # each phase runs ROUNDS times for SECONDS / ROUNDS, interleaved with its baseline
 WARMUP_CALLS = 200
@@ -221,7 +223,7 @@ def run() -> dict[str, Any]:
     from dualprev_sdk.access import issue_api_key
     from dualprev_sdk.services.bootstrap import Dualprev
 
-    config = GatewayConfig(address="127.0.0.1:0")
+    config = GatewayConfig(address="127.0.0.1:0", max_workers=WORKERS)
     uscc = _uscc()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     with tempfile.TemporaryDirectory(prefix="dualprev-bench-load-") as directory:
