@@ -68,7 +68,10 @@ _TERMINAL_HAZARD_STATES = ("closed", "cancelled")
 
 class InspectionRow(SQLModel, table=True):
     __tablename__ = "inspections"
-    __table_args__ = (sa.Index("ix_inspections_equipment_date", "equipment_id", "inspected_on"),)
+    __table_args__ = (
+        sa.Index("ix_inspections_equipment_date", "equipment_id", "inspected_on"),
+        sa.Index("ix_inspections_agency", "agency"),  # an agency's scoped event feed and equipment listing
+    )
 
     id: str = Field(sa_type=sa.String(64), primary_key=True)
     equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id", ondelete="RESTRICT")
