@@ -27,6 +27,7 @@ from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.domain.unit import UseUnit
 from dualprev_sdk.errors import FieldViolation, InvalidArgument
 from dualprev_sdk.serialization import converter
+from dualprev_sdk.services import idempotency
 from dualprev_sdk.store.uow import UnitOfWork
 
 __all__ = [
@@ -177,13 +178,26 @@ def _unit_payload(unit: UseUnit) -> dict[str, Any]:
     return data
 
 
-def create_unit(uow: UnitOfWork, unit: UseUnit) -> UseUnit:
+def create_unit(uow: UnitOfWork, unit: UseUnit, *, request_id: str | None = None, caller: str = "") -> UseUnit:
+    """Add a unit. With ``request_id`` (AIP-155) a retry by the same ``caller`` with the same unit returns the
+    unit created the first time, even from another process or after a restart (:mod:`.idempotency`)."""
     unit = validate_unit(unit)
-    with uow:
+
+    def create(uow: UnitOfWork) -> UseUnit:
         stored = uow.units.add(unit)
         uow.emit("unit.created", unit_resource(stored.uscc), _unit_payload(stored))
-        uow.commit()
-    return stored
+        return stored
+
+    return idempotency.run_create(
+        uow,
+        request_id=request_id,
+        operation="ledger.create_unit",
+        payload=_unit_payload(unit),
+        caller=caller,
+        create=create,
+        resource_of=lambda u: unit_resource(u.uscc),
+        read=lambda uow, name: uow.units.get(name.removeprefix("units/")),
+    )
 
 
 def get_unit(uow: UnitOfWork, uscc: str) -> UseUnit:
@@ -236,17 +250,34 @@ def new_equipment_id() -> str:
     return uuid.uuid4().hex
 
 
-def create_equipment(uow: UnitOfWork, equipment: Equipment) -> Equipment:
+def create_equipment(
+    uow: UnitOfWork, equipment: Equipment, *, request_id: str | None = None, caller: str = ""
+) -> Equipment:
     """Add equipment to an existing unit; an empty ``id`` gets a fresh one. Parameters are validated by the
-    equipment class that owns the catalogue code."""
+    equipment class that owns the catalogue code. With ``request_id`` (AIP-155) a retry by the same ``caller``
+    with the same equipment returns the record created the first time, its generated id included."""
+    given_id = equipment.id
     if not equipment.id:
         equipment = attrs.evolve(equipment, id=new_equipment_id())
     equipment = validate_equipment(equipment)
-    with uow:
+    # the request as sent, without the generated id: a retry must hash the same
+    requested = _equipment_payload(uow, attrs.evolve(equipment, id=given_id)) if request_id else None
+
+    def create(uow: UnitOfWork) -> Equipment:
         stored = uow.equipment.add(equipment)
         uow.emit("equipment.created", equipment_resource(stored.id), _equipment_payload(uow, stored))
-        uow.commit()
-    return stored
+        return stored
+
+    return idempotency.run_create(
+        uow,
+        request_id=request_id,
+        operation="ledger.create_equipment",
+        payload=requested,
+        caller=caller,
+        create=create,
+        resource_of=lambda e: equipment_resource(e.id),
+        read=lambda uow, name: uow.equipment.get(name.removeprefix("equipment/")),
+    )
 
 
 def get_equipment(uow: UnitOfWork, equipment_id: str) -> Equipment:
@@ -321,8 +352,8 @@ class Ledger:
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow = uow_factory
 
-    def create_unit(self, unit: UseUnit) -> UseUnit:
-        return create_unit(self._uow(), unit)
+    def create_unit(self, unit: UseUnit, *, request_id: str | None = None, caller: str = "") -> UseUnit:
+        return create_unit(self._uow(), unit, request_id=request_id, caller=caller)
 
     def get_unit(self, uscc: str) -> UseUnit:
         return get_unit(self._uow(), uscc)
@@ -338,8 +369,8 @@ class Ledger:
     def delete_unit(self, uscc: str, *, expected_version: int | None = None) -> None:
         delete_unit(self._uow(), uscc, expected_version=expected_version)
 
-    def create_equipment(self, equipment: Equipment) -> Equipment:
-        return create_equipment(self._uow(), equipment)
+    def create_equipment(self, equipment: Equipment, *, request_id: str | None = None, caller: str = "") -> Equipment:
+        return create_equipment(self._uow(), equipment, request_id=request_id, caller=caller)
 
     def get_equipment(self, equipment_id: str) -> Equipment:
         return get_equipment(self._uow(), equipment_id)

@@ -18,6 +18,7 @@ from dualprev_sdk.store import hazards as _hazards  # noqa: F401
 from dualprev_sdk.store import inspections as _inspections  # noqa: F401
 from dualprev_sdk.store import outbox as _outbox  # noqa: F401
 from dualprev_sdk.store import personnel as _personnel  # noqa: F401
+from dualprev_sdk.store import request_ids as _request_ids  # noqa: F401
 from dualprev_sdk.store import risk_points as _risk_points  # noqa: F401
 from dualprev_sdk.store import supervision as _supervision  # noqa: F401
 from dualprev_sdk.store import traceability as _traceability  # noqa: F401

@@ -28,6 +28,7 @@ from dualprev_sdk.store.hazards import HazardRepository
 from dualprev_sdk.store.inspections import InspectionRepository
 from dualprev_sdk.store.outbox import OutboxEvent, OutboxRepository, new_event, write_events
 from dualprev_sdk.store.personnel import PersonRepository
+from dualprev_sdk.store.request_ids import RequestIdRepository
 from dualprev_sdk.store.risk_points import RiskPointRepository
 from dualprev_sdk.store.supervision import SupervisionRepository
 from dualprev_sdk.store.traceability import CylinderRepository
@@ -57,6 +58,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     api_keys: ApiKeyRepository
     connector_cursors: ConnectorCursorRepository
+    request_ids: RequestIdRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, parameters_codec: ParametersCodec | None = None):
         self._session_factory = session_factory
@@ -88,6 +90,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.api_keys = ApiKeyRepository(session)
         self.connector_cursors = ConnectorCursorRepository(session)
+        self.request_ids = RequestIdRepository(session)
 
     def __enter__(self) -> Self:
         if self._session is not None:
