@@ -8,6 +8,7 @@ import time
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc, plugins_pb2, plugins_pb2_grpc
+from dualprev_gateway.auth import CachedApiKeys
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.server import BUSINESS_SERVICES, Gateway, build_gateway
 from gateway_support import UNIT_A, bearer
@@ -17,7 +18,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 from grpc_status import rpc_status
 
-from dualprev_sdk.access import PrincipalKind
+from dualprev_sdk.access import ApiKey, InMemoryApiKeys, PrincipalKind
 from dualprev_sdk.services.bootstrap import Dualprev
 
 
@@ -187,3 +188,43 @@ def test_every_call_leaves_one_access_log_line_saying_who_called_what_and_how_it
     assert audit[0]["code"] == "OK"
     assert audit[0]["principal"] == "regulator:4101"
     assert audit[0]["key_id"] == token.split("_")[1]
+
+
+class _CountingKeys:
+    """A real in-memory key source that counts look-ups (how often the cache goes to the store)."""
+
+    def __init__(self) -> None:
+        self.keys = InMemoryApiKeys()
+        self.lookups = 0
+
+    def find(self, key_id: str) -> ApiKey | None:
+        self.lookups += 1
+        return self.keys.find(key_id)
+
+
+def test_the_key_cache_asks_the_store_once_per_key_until_the_time_passes_and_never_remembers_unknown_ids() -> None:
+    source = _CountingKeys()
+    token = source.keys.issue(PrincipalKind.DATACENTER, "*")
+    key_id = token.split("_")[1]
+    cache = CachedApiKeys(source, ttl=0.3)
+    assert all(cache.find(key_id) is not None for _ in range(5))
+    assert source.lookups == 1
+    assert cache.find("0123456789abcdef") is None
+    assert cache.find("0123456789abcdef") is None
+    assert source.lookups == 3, "an unknown id is asked every time, so a key issued a moment ago works at once"
+    time.sleep(0.35)
+    cache.find(key_id)
+    assert source.lookups == 4
+
+
+def test_the_key_cache_forgets_the_least_recently_used_keys_beyond_its_capacity() -> None:
+    source = _CountingKeys()
+    ids = [source.keys.issue(PrincipalKind.DATACENTER, "*").split("_")[1] for _ in range(3)]
+    cache = CachedApiKeys(source, ttl=60, capacity=2)
+    for key_id in ids:
+        cache.find(key_id)
+    cache.find(ids[2])
+    cache.find(ids[1])
+    assert source.lookups == 3, "the two most recent stay cached"
+    cache.find(ids[0])
+    assert source.lookups == 4, "the oldest was forgotten"
