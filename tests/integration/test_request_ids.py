@@ -16,6 +16,7 @@ from dualprev_sdk.services import idempotency
 from dualprev_sdk.services.bootstrap import Dualprev
 from dualprev_sdk.services.ledger import equipment_resource
 from dualprev_sdk.store.equipment import EQUIPMENT
+from dualprev_sdk.store.outbox import OUTBOX
 from dualprev_sdk.store.request_ids import REQUEST_IDS
 from dualprev_sdk.store.units import UNITS
 from dualprev_sdk.store.uow import UnitOfWork
@@ -36,12 +37,12 @@ def test_a_create_retried_with_its_request_id_returns_the_first_unit_without_wri
     request_id = uuid.uuid4().hex
     with Dualprev.open(db_url, migrate=False) as first_process:
         first = first_process.ledger.create_unit(_unit(make_uscc(1)), request_id=request_id, caller="key-1")
-        events = _count(first_process, sa.table("outbox"))
+        events = _count(first_process, OUTBOX)
     with Dualprev.open(db_url, migrate=False) as restarted:  # another process, or the same one restarted
         again = restarted.ledger.create_unit(_unit(make_uscc(1)), request_id=request_id, caller="key-1")
         assert again == first
         assert _count(restarted, UNITS) == 1
-        assert _count(restarted, sa.table("outbox")) == events  # the replay emitted nothing
+        assert _count(restarted, OUTBOX) == events  # the replay emitted nothing
 
 
 def test_an_equipment_create_without_an_id_replays_to_the_generated_id(

@@ -16,7 +16,7 @@ from google.protobuf import empty_pb2
 from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc
 from dualprev_gateway.auth import current_principal
-from dualprev_gateway.idempotency import IdempotencyCache, check_request_id
+from dualprev_gateway.idempotency import check_request_id
 from dualprev_gateway.servicers.ledger_import import import_ledger_call
 from dualprev_sdk import access
 from dualprev_sdk.access import Principal, PrincipalKind
@@ -37,6 +37,8 @@ def _as_proto_errors(prefix: str, fields: dict[str, str], call: Callable[[], T])
     try:
         return call()
     except InvalidArgument as exc:
+        if all(v.field == "request_id" for v in exc.violations):
+            raise  # a field of the request itself (a reused AIP-155 id), not of the resource
         raise convert.in_proto_terms(exc, prefix, fields) from None
 
 
@@ -56,9 +58,8 @@ def _status(value: str) -> EquipmentStatus:
 
 
 class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
-    def __init__(self, sdk: Dualprev, *, idempotency: IdempotencyCache | None = None) -> None:
+    def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
-        self._idempotency = idempotency or IdempotencyCache()
 
     # -- access helpers ---------------------------------------------------------------------------------------
 
@@ -146,10 +147,11 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         request_id = check_request_id(request.request_id)
         unit = convert.unit_from_proto(request.unit)
         access.require_unit_write(principal, unit.uscc)
-        if (done := self._idempotency.get(principal.key_id, "CreateUnit", request_id)) is not None:
-            return convert.unit_to_proto(self._sdk.ledger.get_unit(convert.parse_unit_name(done)))
-        created: UseUnit = _as_proto_errors("unit", _UNIT_ERROR_FIELDS, lambda: self._sdk.ledger.create_unit(unit))
-        self._idempotency.put(principal.key_id, "CreateUnit", request_id, convert.unit_name(created.uscc))
+        created: UseUnit = _as_proto_errors(
+            "unit",
+            _UNIT_ERROR_FIELDS,
+            lambda: self._sdk.ledger.create_unit(unit, request_id=request_id, caller=principal.key_id),
+        )
         return convert.unit_to_proto(created)
 
     def UpdateUnit(self, request: ledger_pb2.UpdateUnitRequest, context: grpc.ServicerContext) -> ledger_pb2.Unit:
@@ -236,14 +238,11 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
             raise InvalidArgument.single(
                 "equipment_id", request.equipment_id, "equipment_id.format", "1-63 characters of a-z, 0-9 and -"
             )
-        if (done := self._idempotency.get(principal.key_id, "CreateEquipment", request_id)) is not None:
-            return convert.equipment_to_proto(self._sdk.ledger.get_equipment(convert.parse_equipment_name(done)[1]))
         equipment = convert.equipment_from_proto(request.equipment, uscc=uscc, equipment_id=request.equipment_id)
         created: Equipment = _as_proto_errors(
-            "equipment", _EQUIPMENT_ERROR_FIELDS, lambda: self._sdk.ledger.create_equipment(equipment)
-        )
-        self._idempotency.put(
-            principal.key_id, "CreateEquipment", request_id, convert.equipment_name(uscc, created.id)
+            "equipment",
+            _EQUIPMENT_ERROR_FIELDS,
+            lambda: self._sdk.ledger.create_equipment(equipment, request_id=request_id, caller=principal.key_id),
         )
         return convert.equipment_to_proto(created)
 
