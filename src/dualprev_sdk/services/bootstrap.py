@@ -79,7 +79,7 @@ class Dualprev:
         self.converter = converter if converter is not None else serialization.converter
         self.parameters_codec = PluginParametersCodec(self.host)
         self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
-        self.ledger = Ledger(self.uow)
+        self.ledger = Ledger(self.uow, reader=self.engine.connect, codec=self.parameters_codec)
 
     @classmethod
     def open(

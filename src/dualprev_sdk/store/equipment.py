@@ -46,6 +46,7 @@ __all__ = [
     "PlainParametersCodec",
     "equipment_from_row",
     "equipment_to_row",
+    "read_equipment",
 ]
 
 KIND = "equipment"
@@ -221,6 +222,18 @@ def equipment_from_row(row: Mapping[Any, Any], *, codec: ParametersCodec | None 
     )
 
 
+#: Built once, like ``units._BY_USCC``: equipment is read by id on most gateway calls.
+_BY_ID = sa.select(EQUIPMENT).where(EQUIPMENT.c.id == sa.bindparam("id"))
+
+
+def read_equipment(connection: sa.Connection, equipment_id: str, *, codec: ParametersCodec | None = None) -> Equipment:
+    """One piece of equipment by id on a plain connection (the single-lookup read path, no unit of work)."""
+    row = connection.execute(_BY_ID, {"id": equipment_id}).mappings().first()
+    if row is None:
+        raise NotFound(KIND, equipment_id)
+    return equipment_from_row(row, codec=codec)
+
+
 class EquipmentRepository:
     """Equipment as domain objects. Writes return the stored object with its new ``version``."""
 
@@ -333,7 +346,7 @@ class EquipmentRepository:
     # -- reads -------------------------------------------------------------------------------------------------
 
     def find(self, equipment_id: str) -> Equipment | None:
-        row = self.session.execute(sa.select(EQUIPMENT).where(EQUIPMENT.c.id == equipment_id)).mappings().first()
+        row = self.session.execute(_BY_ID, {"id": equipment_id}).mappings().first()
         return None if row is None else equipment_from_row(row, codec=self.codec)
 
     def get(self, equipment_id: str) -> Equipment:

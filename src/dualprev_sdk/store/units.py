@@ -30,7 +30,7 @@ from dualprev_sdk.store.base import (
     table_of,
 )
 
-__all__ = ["UnitRepository", "UnitRow", "unit_from_row", "unit_to_row"]
+__all__ = ["UnitRepository", "UnitRow", "read_unit", "unit_from_row", "unit_to_row"]
 
 KIND = "unit"
 
@@ -92,6 +92,20 @@ def unit_from_row(row: Mapping[Any, Any]) -> UseUnit:
     )
 
 
+#: Built once: the gateway reads units on almost every call, and building and coercing the statement per call
+#: cost as much as running it.
+_BY_USCC = sa.select(UNITS).where(UNITS.c.uscc == sa.bindparam("uscc"))
+
+
+def read_unit(connection: sa.Connection, uscc: str) -> UseUnit:
+    """One unit by USCC on a plain connection: the read path for single lookups, without a session or a unit
+    of work (a read needs no change tracking and no outbox)."""
+    row = connection.execute(_BY_USCC, {"uscc": uscc}).mappings().one_or_none()
+    if row is None:
+        raise NotFound(KIND, uscc)
+    return unit_from_row(row)
+
+
 class UnitRepository:
     """Units as domain objects. Writes return the stored object with its new ``version``."""
 
@@ -125,7 +139,7 @@ class UnitRepository:
         return len(rows)
 
     def find(self, uscc: str) -> UseUnit | None:
-        row = self.session.execute(sa.select(UNITS).where(UNITS.c.uscc == uscc)).mappings().one_or_none()
+        row = self.session.execute(_BY_USCC, {"uscc": uscc}).mappings().one_or_none()
         return None if row is None else unit_from_row(row)
 
     def get(self, uscc: str) -> UseUnit:
