@@ -15,13 +15,21 @@ from pathlib import Path
 
 import grpc
 import pytest
-from dualprev_gateway._generated.dualprev.v1 import events_pb2, events_pb2_grpc, ledger_pb2, ledger_pb2_grpc
+from dualprev_gateway._generated.dualprev.v1 import (
+    events_pb2,
+    events_pb2_grpc,
+    hazards_pb2,
+    hazards_pb2_grpc,
+    ledger_pb2,
+    ledger_pb2_grpc,
+)
 from dualprev_gateway.config import GatewayConfig, TlsConfig
 from dualprev_gateway.server import build_gateway
 from gateway_support import UNIT_A, bearer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from dualprev_sdk.access import PrincipalKind
+from dualprev_sdk.services import hazards as hazards_service
 from dualprev_sdk.services.bootstrap import Dualprev
 
 DUALPREV = str(Path(sys.executable).with_name("dualprev"))
@@ -212,7 +220,7 @@ def _serve(database_url: str) -> tuple[subprocess.Popen[str], int]:
     return process, int(json.loads(line)["port"])
 
 
-def test_a_killed_server_loses_no_acknowledged_write_and_leaves_nothing_half_written(
+def test_a_killed_server_loses_no_acknowledged_write_or_event_and_the_hazard_chains_still_verify(
     database_url: str, tokens: dict[PrincipalKind, str]
 ) -> None:
     process, port = _serve(database_url)
@@ -239,22 +247,64 @@ def test_a_killed_server_loses_no_acknowledged_write_and_leaves_nothing_half_wri
                     return  # the server is gone
                 acknowledged.append(f"k-{i}")
 
-    writer = threading.Thread(target=write, daemon=True)
-    writer.start()
+    reported: list[str] = []  # hazards whose report was acknowledged
+    registered: list[str] = []  # … and whose registration was acknowledged too
+
+    def report_hazards() -> None:
+        """A second writer, concurrently: hazard commands, each appending to a hash chain."""
+        me = bearer(tokens[PrincipalKind.ENTERPRISE])
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = hazards_pb2_grpc.HazardServiceStub(channel)
+            for i in range(5000):  # bounded; the kill comes long before
+                if stop.is_set():
+                    return
+                try:
+                    hazard = stub.ReportHazard(
+                        hazards_pb2.ReportHazardRequest(
+                            parent=f"units/{UNIT_A}",
+                            equipment=f"units/{UNIT_A}/equipment/ea1",
+                            source=hazards_pb2.HAZARD_SOURCE_DAILY_CHECK,
+                            source_reference=f"daily-{i}",
+                            description="压力表超过检定有效期",
+                            found_on="2026-03-06",
+                            finder="安全员王五",
+                        ),
+                        metadata=me,
+                        timeout=5,
+                    )
+                    reported.append(hazard.name)
+                    stub.RegisterHazard(hazards_pb2.RegisterHazardRequest(name=hazard.name), metadata=me, timeout=5)
+                    registered.append(hazard.name)
+                except grpc.RpcError:
+                    return  # the server is gone
+
+    writers = [threading.Thread(target=write, daemon=True), threading.Thread(target=report_hazards, daemon=True)]
+    for writer in writers:
+        writer.start()
     deadline = time.monotonic() + 20
-    while len(acknowledged) < 30 and time.monotonic() < deadline:
+    while (len(acknowledged) < 30 or len(registered) < 10) and time.monotonic() < deadline:
         time.sleep(0.01)
     process.kill()  # SIGKILL mid-stream of writes: no shutdown code runs
     process.wait(timeout=10)
     stop.set()
-    writer.join(timeout=10)
+    for writer in writers:
+        writer.join(timeout=10)
     assert len(acknowledged) >= 30
+    assert len(registered) >= 10
 
     with Dualprev.open(database_url, migrate=False) as sdk:
         with sdk.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         stored = {e.id for e in sdk.ledger.list_equipment(unit_uscc=UNIT_A, page_size=1000).items}
         events = [e.resource for e in sdk.read_events(0, 100_000) if e.type == "equipment.created"]
+        chain = hazards_service.verify_hazard_chain(sdk)
+        states = {name: hazards_service.get_hazard(sdk, name.removeprefix("hazards/")).state for name in reported}
+        hazard_events = [e.resource for e in sdk.read_events(0, 100_000) if e.type.startswith("hazard.")]
+    assert chain.ok, chain.breaks
+    assert chain.hazards_checked >= len(reported)
+    for name in registered:  # every acknowledged command is on the record
+        assert states[name].value != "reported", f"{name}: acknowledged registration lost"
+        assert hazard_events.count(name) >= 2, f"{name}: an acknowledged command has no event"
     crashed_ids = {i for i in stored if i.startswith("k-")}
     assert set(acknowledged) <= crashed_ids, "every acknowledged create survived"
     created_events = [r.removeprefix("equipment/") for r in events if r.startswith("equipment/k-")]
