@@ -31,12 +31,14 @@ DATABASE_URL_ENV = "DUALPREV_DATABASE_URL"
 DEFAULT_SQLITE_FILE = "dualprev.sqlite"
 
 #: Applied on every new SQLite connection. WAL lets readers run beside the single writer; foreign keys are off
-#: by default in SQLite; busy_timeout makes a second writer wait (ms) instead of failing at once; NORMAL
+#: by default in SQLite; busy_timeout makes a second writer wait (ms) instead of failing at once — 30 s, because
+#: SQLite's busy handler is a poll, not a queue, so under many concurrent writers (a gateway on SQLite) one writer
+#: can lose the race for the lock several times in a row before it gets it; NORMAL
 #: synchronous is durable across application crashes under WAL and much faster than FULL.
 SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
     ("journal_mode", "WAL"),
     ("foreign_keys", "ON"),
-    ("busy_timeout", "5000"),
+    ("busy_timeout", "30000"),
     ("synchronous", "NORMAL"),
 )
 
