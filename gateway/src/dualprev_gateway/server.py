@@ -71,7 +71,6 @@ from dualprev_gateway.servicers.traceability import TraceabilityServicer
 from dualprev_sdk.access import ApiKeySource
 from dualprev_sdk.plugins import PluginHost
 from dualprev_sdk.services.bootstrap import Dualprev
-from dualprev_sdk.store.api_keys import StoreApiKeys
 
 __all__ = ["BUSINESS_SERVICES", "Gateway", "build_server", "serve"]
 
@@ -138,7 +137,7 @@ def build_gateway(
         # (and re-run the SQLite PRAGMAs) on every call beyond it.
         sdk = Dualprev.open(config.db, engine_options={"pool_size": config.max_workers})
     if keys is None:
-        keys = StoreApiKeys(sdk.uow)
+        keys = sdk.api_key_source()
     if config.api_key_cache_seconds > 0:
         keys = CachedApiKeys(keys, ttl=config.api_key_cache_seconds)
     server = grpc.server(

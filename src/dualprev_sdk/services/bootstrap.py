@@ -10,6 +10,7 @@ which is what lets tests swap a database URL or a plugin host without touching u
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from types import TracebackType
 from typing import Any, Self
 
@@ -18,14 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dualprev_sdk import serialization
+from dualprev_sdk.access import ApiKeySource
 from dualprev_sdk.equipment_classes import EquipmentClass
 from dualprev_sdk.errors import FailedPrecondition
 from dualprev_sdk.plugins import PluginHost, default_host
 from dualprev_sdk.services.ledger import Ledger
 from dualprev_sdk.store import migrate as migrations
+from dualprev_sdk.store.api_keys import StoreApiKeys
 from dualprev_sdk.store.engine import make_engine, mask_url
 from dualprev_sdk.store.equipment import PlainParametersCodec
-from dualprev_sdk.store.outbox import OutboxEvent, read_after
+from dualprev_sdk.store.outbox import OutboxEvent, read_after, read_scoped
 from dualprev_sdk.store.uow import UnitOfWork
 
 __all__ = ["Dualprev", "PluginParametersCodec", "open_sdk"]
@@ -125,6 +128,33 @@ class Dualprev:
         """Outbox events after the cursor ``after``, oldest first (see ``docs/storage.md``)."""
         with self.session_factory() as session:
             return read_after(session, after, limit)
+
+    def read_scoped_events(
+        self,
+        after: int = 0,
+        limit: int = 100,
+        *,
+        unit_usccs: Collection[str] | None = None,
+        region_prefix: str | None = None,
+        agency: str | None = None,
+        everything: bool = False,
+    ) -> tuple[list[OutboxEvent], int]:
+        """Events after ``after`` within one caller's scope and the cursor to resume from (it moves past rows
+        outside the scope; see :func:`dualprev_sdk.store.outbox.read_scoped`)."""
+        with self.session_factory() as session:
+            return read_scoped(
+                session,
+                after,
+                limit,
+                unit_usccs=unit_usccs,
+                region_prefix=region_prefix,
+                agency=agency,
+                everything=everything,
+            )
+
+    def api_key_source(self) -> ApiKeySource:
+        """Where API keys are looked up: this database (one short read per lookup; callers may cache)."""
+        return StoreApiKeys(self.uow)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from dualprev_sdk.services.bootstrap import Dualprev
 
 __all__ = [
+    "BlacklistHistoryItem",
     "BlacklistSweepResult",
     "DerivationResult",
     "add_credit_record",

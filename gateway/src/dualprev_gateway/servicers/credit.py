@@ -32,7 +32,6 @@ from dualprev_sdk.domain.credit import (
 from dualprev_sdk.errors import InvalidArgument, NotFound, PermissionDenied
 from dualprev_sdk.services import credit as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
-from dualprev_sdk.store.credit import BlacklistHistoryItem
 
 __all__ = ["CreditServicer"]
 
@@ -98,7 +97,7 @@ def classification_to_proto(found: CreditClassification) -> credit_pb2.CreditCla
 
 
 def entry_to_proto(
-    entry: BlacklistEntry, history: list[BlacklistHistoryItem] | None = None, *, public: bool = False
+    entry: BlacklistEntry, history: list[use_cases.BlacklistHistoryItem] | None = None, *, public: bool = False
 ) -> credit_pb2.BlacklistEntry:
     message = credit_pb2.BlacklistEntry(
         name=entry_name(entry.id),

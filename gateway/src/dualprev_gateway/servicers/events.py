@@ -26,8 +26,8 @@ from dualprev_gateway.auth import current_principal
 from dualprev_gateway.status import ResourceExhausted
 from dualprev_sdk.access import UnitScope, event_scope
 from dualprev_sdk.errors import InvalidArgument
+from dualprev_sdk.events import OutboxEvent
 from dualprev_sdk.services.bootstrap import Dualprev
-from dualprev_sdk.store.outbox import OutboxEvent, read_scoped
 
 __all__ = ["EventServicer", "decode_cursor", "encode_cursor"]
 
@@ -94,16 +94,14 @@ class EventServicer(events_pb2_grpc.EventServiceServicer):
             self._followers.release()
 
     def _read(self, position: int, scope: UnitScope) -> tuple[list[OutboxEvent], int]:
-        with self._sdk.session_factory() as session:
-            return read_scoped(
-                session,
-                position,
-                self._batch,
-                unit_usccs=[scope.uscc] if scope.uscc else None,
-                region_prefix=scope.region_prefix,
-                agency=scope.agency,
-                everything=scope.everything,
-            )
+        return self._sdk.read_scoped_events(
+            position,
+            self._batch,
+            unit_usccs=[scope.uscc] if scope.uscc else None,
+            region_prefix=scope.region_prefix,
+            agency=scope.agency,
+            everything=scope.everything,
+        )
 
     def _catch_up(
         self,
