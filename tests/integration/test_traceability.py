@@ -230,3 +230,18 @@ def test_a_resent_fill_id_is_recorded_once_and_gets_its_first_answer(sdk: Dualpr
     assert not single.accepted
     assert [r.reason for r in single.refusals] == [RefusalReason.MEDIUM_MISMATCH]
     assert len(trace.trace_cylinder(sdk, "TAG000003").events) == 2  # registered + one refusal
+
+
+def test_a_stations_cylinder_events_reach_its_own_feed_and_not_another_units(
+    sdk: Dualprev, station: str, make_uscc: Callable[[int], str]
+) -> None:
+    register(sdk, [cylinder(1, station)])
+    trace.record_fill(sdk, fill("TAG000001", station))
+    trace.record_flow(sdk, "TAG000001", CylinderEventKind.DISPATCHED, at=T0 + dt.timedelta(hours=1))
+    own, _ = sdk.read_scoped_events(0, 100, unit_usccs=[station])
+    other, _ = sdk.read_scoped_events(0, 100, unit_usccs=[make_uscc(42)])
+    regional, _ = sdk.read_scoped_events(0, 100, region_prefix="4101")
+    cylinder_types = {"cylinders.registered", "cylinder.fills_recorded", "cylinder.dispatched"}
+    assert cylinder_types <= {e.type for e in own}
+    assert cylinder_types <= {e.type for e in regional}
+    assert not cylinder_types & {e.type for e in other}

@@ -166,9 +166,21 @@ def register_cylinders(
                 for c in items
             ]
         )
-        uow.emit("cylinders.registered", "cylinders", {"count": count, "tags": [c.tag for c in items[:100]]})
+        uow.emit(
+            "cylinders.registered",
+            "cylinders",
+            {"count": count, "tags": [c.tag for c in items[:100]]},
+            unit_uscc=_one_station(c.filling_station_uscc for c in items),
+        )
         uow.commit()
     return count
+
+
+def _one_station(stations: Iterable[str]) -> str | None:
+    """The station a batch belongs to, so its event reaches that unit's feed; None for a mixed batch (those
+    events reach the data centre only)."""
+    found = {s for s in stations if s}
+    return found.pop() if len(found) == 1 else None
 
 
 def _certificates_loader(
@@ -272,7 +284,9 @@ def _record_chunk(
                 "refusals_by_reason": tally.reasons,
                 "stations": sorted({r.station_uscc for r in chunk}),
             },
+            unit_uscc=_one_station(r.station_uscc for r in chunk),
         )
+
         uow.commit()
     return tally
 
@@ -342,7 +356,12 @@ def record_flow(
             detail=dict(detail or {}),
         )
         uow.cylinders.append_events([(event, tag)])
-        uow.emit(f"cylinder.{kind.value}", cylinder_resource(tag), {"party": party, "station_uscc": station_uscc})
+        uow.emit(
+            f"cylinder.{kind.value}",
+            cylinder_resource(tag),
+            {"party": party, "station_uscc": station_uscc},
+            unit_uscc=cylinder.filling_station_uscc or None,
+        )
         uow.commit()
     return event
 
@@ -387,6 +406,7 @@ def record_inspection(
             "cylinder.inspected",
             cylinder_resource(tag),
             {"conclusion": conclusion, "next_due": due.isoformat() if due else None},
+            unit_uscc=cylinder.filling_station_uscc or None,
         )
         uow.commit()
     return cylinder
@@ -435,7 +455,12 @@ def scrap_cylinder(sdk: Dualprev, tag: str, *, on: dt.date, reason: str) -> Cyli
             detail={"reason": reason},
         )
         uow.cylinders.append_events([(event, tag)])
-        uow.emit("cylinder.scrapped", cylinder_resource(tag), {"on": on.isoformat(), "reason": reason})
+        uow.emit(
+            "cylinder.scrapped",
+            cylinder_resource(tag),
+            {"on": on.isoformat(), "reason": reason},
+            unit_uscc=cylinder.filling_station_uscc or None,
+        )
         uow.commit()
     return cylinder
 
