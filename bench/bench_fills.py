@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 CHUNK = 5_000
-STATION = "91410100000000019L"  # built with the store's USCC rules in setup
+
+
+def _station() -> str:
+    """The filling station's USCC (valid check characters), the same on both sides of the benchmark."""
+    from dualprev_sdk import ids
+
+    org = "00000001"
+    first17 = "91410100" + org + ids.organization_code_check_character(org)
+    return first17 + ids.uscc_check_character(first17)
 
 
 def _peak_rss_mb() -> float:
@@ -47,13 +55,14 @@ def _requests(fills: int, cylinders: int) -> Iterator[Any]:
     from dualprev_sdk.timeutil import SHANGHAI
 
     start = dt.datetime(2026, 6, 1, 6, 0, tzinfo=SHANGHAI)
+    station = _station()
     for n in range(fills):
         k = n % cylinders
         medium = "丙烷" if n % 100 == 37 else "液化石油气"  # 1 % wrong medium
         tag = f"UNKNOWN{n}" if n % 200 == 11 else f"T{k:08d}"  # 0.5 % unregistered
         yield FillRequest(
             tag=tag,
-            station_uscc=STATION,
+            station_uscc=station,
             filler_id=f"filler-{n % 10}",
             medium=medium,
             at=start + dt.timedelta(seconds=3 * n),
@@ -64,29 +73,25 @@ def _requests(fills: int, cylinders: int) -> Iterator[Any]:
 
 
 def _setup_sdk(path: Path, cylinders: int) -> Any:
-    from dualprev_sdk import ids
     from dualprev_sdk.domain.cylinder import Cylinder
     from dualprev_sdk.domain.personnel import Certificate, Person
     from dualprev_sdk.domain.unit import UseUnit
     from dualprev_sdk.services import traceability
     from dualprev_sdk.services.bootstrap import Dualprev
 
-    global STATION
-    org = "00000001"
-    first17 = "91410100" + org + ids.organization_code_check_character(org)
-    STATION = first17 + ids.uscc_check_character(first17)
+    station = _station()
     sdk = Dualprev.open(f"sqlite:///{path}")
-    sdk.ledger.create_unit(UseUnit(uscc=STATION, name="郑州某液化气充装站", region_code="410105"))
+    sdk.ledger.create_unit(UseUnit(uscc=station, name="郑州某液化气充装站", region_code="410105"))
     with sdk.uow() as uow:
         for i in range(10):
             cert = Certificate(number=f"P-{i}", category_code="P", expires_on=dt.date(2029, 1, 1))
-            uow.people.add(Person(id=f"filler-{i}", unit_uscc=STATION, name=f"充装工{i}", certificates=(cert,)))
+            uow.people.add(Person(id=f"filler-{i}", unit_uscc=station, name=f"充装工{i}", certificates=(cert,)))
         uow.commit()
     batch = [
         Cylinder(
             id=f"CY{k:08d}",
             tag=f"T{k:08d}",
-            filling_station_uscc=STATION,
+            filling_station_uscc=station,
             medium="液化石油气",
             catalog_code="2320",
             manufactured_on=dt.date(2021, 1, 1),
