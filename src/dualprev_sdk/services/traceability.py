@@ -227,9 +227,9 @@ def _recorded_outcome(tag: str, event: CylinderEvent) -> FillOutcome:
 
 def record_fill(sdk: Dualprev, request: FillRequest) -> FillOutcome:
     """Run the interlock for one fill and record the fill or the refusal (with every reason)."""
-    summary_outcomes: list[FillOutcome] = []
-    _record_chunk(sdk, [request], {}, summary_outcomes)
-    return summary_outcomes[0]
+    outcomes: list[FillOutcome] = []
+    _record_chunk(sdk, [request], {}, outcomes)
+    return outcomes[0]
 
 
 @attrs.define
