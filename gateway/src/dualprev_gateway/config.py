@@ -80,6 +80,10 @@ class GatewayConfig:
     #: How long a found API key record is reused before the store is asked again (a revoked key keeps working at
     #: most this long); 0 = look every key up on every call.
     api_key_cache_seconds: float = attrs.field(default=5.0, validator=attrs.validators.ge(0))
+    #: Units and equipment read by Get calls are cached this long (the SDK's read cache). Writes through this
+    #: gateway are visible at once; writes by other processes (another replica, the CLI) within this bound.
+    #: 0 = read the store on every call.
+    read_cache_seconds: float = attrs.field(default=1.0, validator=attrs.validators.ge(0))
     tls: TlsConfig | None = None
 
     @property
@@ -102,6 +106,7 @@ _ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "MAX_CONCURRENT_RPCS": ("max_concurrent_rpcs",),
     "KEEPALIVE_SECONDS": ("keepalive_seconds",),
     "API_KEY_CACHE_SECONDS": ("api_key_cache_seconds",),
+    "READ_CACHE_SECONDS": ("read_cache_seconds",),
     "TLS_CERT_FILE": ("tls", "cert_file"),
     "TLS_KEY_FILE": ("tls", "key_file"),
     "TLS_CLIENT_CA_FILE": ("tls", "client_ca_file"),

@@ -136,6 +136,8 @@ def build_gateway(
         # One pooled connection per worker: with the default pool (5) busy workers open and close connections
         # (and re-run the SQLite PRAGMAs) on every call beyond it.
         sdk = Dualprev.open(config.db, engine_options={"pool_size": config.max_workers})
+    if config.read_cache_seconds > 0 and sdk.read_cache is None:
+        sdk.enable_read_cache(config.read_cache_seconds)
     if keys is None:
         keys = sdk.api_key_source()
     if config.api_key_cache_seconds > 0:

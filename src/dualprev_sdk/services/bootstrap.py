@@ -29,6 +29,7 @@ from dualprev_sdk.store.api_keys import StoreApiKeys
 from dualprev_sdk.store.engine import make_engine, mask_url
 from dualprev_sdk.store.equipment import PlainParametersCodec
 from dualprev_sdk.store.outbox import OutboxEvent, read_after, read_scoped
+from dualprev_sdk.store.read_cache import ReadCache
 from dualprev_sdk.store.uow import UnitOfWork
 
 __all__ = ["Dualprev", "PluginParametersCodec", "open_sdk"]
@@ -82,7 +83,10 @@ class Dualprev:
         self.converter = converter if converter is not None else serialization.converter
         self.parameters_codec = PluginParametersCodec(self.host)
         self.session_factory: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
-        self.ledger = Ledger(self.uow, reader=self.engine.connect, codec=self.parameters_codec)
+        self.read_cache: ReadCache | None = None
+        self.ledger = Ledger(
+            self.uow, reader=self.engine.connect, codec=self.parameters_codec, cache=lambda: self.read_cache
+        )
 
     @classmethod
     def open(
@@ -152,11 +156,23 @@ class Dualprev:
                 everything=everything,
             )
 
+    def enable_read_cache(self, ttl: float, *, max_entries: int = 100_000) -> ReadCache:
+        """Cache single unit and equipment lookups made with ``cached=True`` (a server's hot reads). Writes
+        through this SDK's engine drop the affected table's entries at once, whatever code made them; writes by
+        other processes are seen within ``ttl`` seconds. Calling it again replaces the cache."""
+        if self.read_cache is not None:
+            self.read_cache.close()
+        self.read_cache = ReadCache(self.engine, ttl=ttl, max_entries=max_entries)
+        return self.read_cache
+
     def api_key_source(self) -> ApiKeySource:
         """Where API keys are looked up: this database (one short read per lookup; callers may cache)."""
         return StoreApiKeys(self.uow)
 
     def close(self) -> None:
+        if self.read_cache is not None:
+            self.read_cache.close()
+            self.read_cache = None
         self.engine.dispose()
 
     def __enter__(self) -> Self:

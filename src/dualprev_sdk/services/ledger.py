@@ -31,6 +31,7 @@ from dualprev_sdk.errors import FieldViolation, InvalidArgument
 from dualprev_sdk.serialization import converter
 from dualprev_sdk.services import idempotency
 from dualprev_sdk.store.equipment import ParametersCodec, read_equipment
+from dualprev_sdk.store.read_cache import ReadCache
 from dualprev_sdk.store.units import read_unit
 from dualprev_sdk.store.uow import UnitOfWork
 
@@ -359,17 +360,28 @@ class Ledger:
         *,
         reader: Callable[[], AbstractContextManager[sa.Connection]] | None = None,
         codec: ParametersCodec | None = None,
+        cache: Callable[[], ReadCache | None] | None = None,
     ) -> None:
         self._uow = uow_factory
         # single lookups take a plain connection when the composition root gives one: about a third of the cost
         # of a unit of work, and the gateway reads a unit or an equipment record on most calls
         self._reader = reader
         self._codec = codec
+        self._cache = cache or (lambda: None)
 
     def create_unit(self, unit: UseUnit, *, request_id: str | None = None, caller: str = "") -> UseUnit:
         return create_unit(self._uow(), unit, request_id=request_id, caller=caller)
 
-    def get_unit(self, uscc: str) -> UseUnit:
+    def get_unit(self, uscc: str, *, cached: bool = False) -> UseUnit:
+        """The unit. ``cached=True`` may answer from the process's read cache when one is enabled
+        (:meth:`Dualprev.enable_read_cache`): this process's writes are always visible, other processes' within
+        the cache's TTL — for reads that are answered as they are, never for a read that a write builds on."""
+        cache = self._cache() if cached else None
+        if cache is not None:
+            return cache.get("units", uscc, lambda: self._read_unit(uscc))
+        return self._read_unit(uscc)
+
+    def _read_unit(self, uscc: str) -> UseUnit:
         if self._reader is None:
             return get_unit(self._uow(), uscc)
         with self._reader() as connection:
@@ -389,7 +401,14 @@ class Ledger:
     def create_equipment(self, equipment: Equipment, *, request_id: str | None = None, caller: str = "") -> Equipment:
         return create_equipment(self._uow(), equipment, request_id=request_id, caller=caller)
 
-    def get_equipment(self, equipment_id: str) -> Equipment:
+    def get_equipment(self, equipment_id: str, *, cached: bool = False) -> Equipment:
+        """The equipment record; ``cached`` as for :meth:`get_unit`."""
+        cache = self._cache() if cached else None
+        if cache is not None:
+            return cache.get("equipment", equipment_id, lambda: self._read_equipment(equipment_id))
+        return self._read_equipment(equipment_id)
+
+    def _read_equipment(self, equipment_id: str) -> Equipment:
         if self._reader is None:
             return get_equipment(self._uow(), equipment_id)
         with self._reader() as connection:

@@ -3,6 +3,10 @@
 Each method: parse the request (convert), check access (``dualprev_sdk.access``), call the SDK, convert back.
 Out-of-scope calls are PERMISSION_DENIED whether or not the resource exists (AIP-211); NOT_FOUND is only
 returned to callers whose scope would include the resource.
+
+Reads that are answered as they are (Get, the enterprise's own ListUnits) may come from the SDK's read cache
+(``cached=True``: this process's writes always visible, other processes' within ``read_cache_seconds``);
+updates read fresh, because they build the new record on the one they read.
 """
 
 from __future__ import annotations
@@ -65,7 +69,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
 
     def _readable_unit(self, principal: Principal, uscc: str) -> UseUnit:
         try:
-            unit: UseUnit = self._sdk.ledger.get_unit(uscc)
+            unit: UseUnit = self._sdk.ledger.get_unit(uscc, cached=True)
         except NotFound:
             access.require_unit_read(principal, uscc, None)  # PermissionDenied unless the scope covers it anyway
             raise
@@ -84,7 +88,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         event feed (subjects ``equipment/{id}``) read the equipment without knowing its unit."""
         agencies = self._inspecting_agencies(equipment_id)
         try:
-            equipment: Equipment = self._sdk.ledger.get_equipment(equipment_id)
+            equipment: Equipment = self._sdk.ledger.get_equipment(equipment_id, cached=True)
             if uscc not in ("-", equipment.unit_uscc):
                 raise NotFound("equipment", convert.equipment_name(uscc, equipment_id))
         except NotFound:
@@ -93,7 +97,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         uscc = equipment.unit_uscc
         region = None
         if principal.kind is PrincipalKind.REGULATOR:
-            region = self._sdk.ledger.get_unit(uscc).region_code
+            region = self._sdk.ledger.get_unit(uscc, cached=True).region_code
         access.require_equipment_read(principal, uscc, region, equipment_id, inspecting_agencies=agencies)
         return equipment
 
@@ -122,7 +126,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         if scope.uscc is not None:  # an enterprise lists exactly its own unit
             units: list[UseUnit] = []
             try:
-                unit = self._sdk.ledger.get_unit(scope.uscc)
+                unit = self._sdk.ledger.get_unit(scope.uscc, cached=True)
             except NotFound:
                 unit = None
             if unit is not None and (wanted is None or unit.region_code.startswith(wanted)) and not request.page_token:
