@@ -11,6 +11,10 @@ the caller reads the winner's row instead of creating a duplicate (:mod:`dualpre
 
 ``fingerprint`` is the SHA-256 of the canonical request and ``caller`` who sent it: a reused id with another
 request or from another caller is a client bug (or a guessed id), never a replay.
+
+Ids are kept for a retention window, not forever: :meth:`RequestIdRepository.prune` deletes those created
+before a cutoff (``dualprev maintenance prune-request-ids``, or the gateway's background pruner), using the
+index on ``created_at``.
 """
 
 from __future__ import annotations
@@ -25,9 +29,20 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.store.base import UTCDateTime, table_of
 
-__all__ = ["REQUEST_IDS", "RequestIdClaimed", "RequestIdRecord", "RequestIdRepository", "RequestIdRow"]
+__all__ = [
+    "DEFAULT_PRUNE_BATCH",
+    "REQUEST_IDS",
+    "RequestIdClaimed",
+    "RequestIdRecord",
+    "RequestIdRepository",
+    "RequestIdRow",
+]
 
 MAX_REQUEST_ID_LENGTH = 128
+
+#: Ids deleted per transaction by :meth:`RequestIdRepository.prune`: small enough that one batch holds SQLite's
+#: write lock (or PostgreSQL's row locks) only briefly, large enough that a big backlog needs few round trips.
+DEFAULT_PRUNE_BATCH = 1000
 
 
 class RequestIdRow(SQLModel, table=True):
@@ -40,7 +55,8 @@ class RequestIdRow(SQLModel, table=True):
     resource: str = Field(default="", sa_type=sa.String(300))
     caller: str = Field(default="", sa_type=sa.String(200))
     fingerprint: str = Field(sa_type=sa.String(64))
-    created_at: dt.datetime = Field(sa_type=UTCDateTime)
+    #: Indexed for :meth:`RequestIdRepository.prune`, which reads the oldest ids first.
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 REQUEST_IDS = table_of(RequestIdRow)
@@ -116,3 +132,48 @@ class RequestIdRepository:
         self.session.execute(
             sa.update(REQUEST_IDS).where(REQUEST_IDS.c.request_id == request_id).values(resource=resource)
         )
+
+    def prune(self, older_than: dt.datetime, *, batch_size: int = DEFAULT_PRUNE_BATCH) -> int:
+        """Delete the ids created before ``older_than``, oldest first, at most ``batch_size`` per transaction;
+        the number deleted.
+
+        Each batch is committed on its own, so a years-long backlog never becomes one giant transaction that
+        holds SQLite's single write lock (every create waits for it) or bloats PostgreSQL's undo for minutes.
+        That is safe because the deletion is idempotent and needs no atomicity across batches: an id past its
+        retention has no further use, so a prune interrupted halfway (or two prunes at once) leaves only ids
+        that the next prune removes, never anything inconsistent. An id in flight is not touched: a create
+        commits its id with a fresh ``created_at``, and an uncommitted claim is invisible here.
+
+        What pruning means for clients: a retry that arrives after its id was pruned is treated as a new
+        request and creates again. That is the contract of AIP-155's retention window — a request id is
+        honoured for a bounded time, and a client must not retry with it after that.
+
+        Because it commits, it must own its unit of work: call it first in a fresh ``with sdk.uow() as uow:``
+        (anything written earlier in the same unit of work would be committed by the first batch, so that is
+        refused with ``RuntimeError``).
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if self.session.in_transaction():
+            raise RuntimeError(
+                "prune commits batch by batch; call it in a unit of work of its own, before anything else"
+            )
+        oldest = (
+            sa.select(REQUEST_IDS.c.request_id)
+            .where(REQUEST_IDS.c.created_at < older_than)
+            .order_by(REQUEST_IDS.c.created_at)
+            .limit(batch_size)
+        )
+        statement = sa.delete(REQUEST_IDS).where(REQUEST_IDS.c.request_id.in_(oldest.scalar_subquery()))
+        removed = 0
+        while True:
+            try:
+                result = self.session.execute(statement)
+                self.session.commit()
+            except BaseException:
+                self.session.rollback()
+                raise
+            deleted = int(getattr(result, "rowcount", 0) or 0)
+            removed += deleted
+            if deleted < batch_size:  # the last, short batch: nothing older is left (or a concurrent prune took it)
+                return removed
