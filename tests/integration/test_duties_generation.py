@@ -90,3 +90,39 @@ def test_generation_events_go_to_the_outbox(sdk: Dualprev, unit: str) -> None:
     events = [e for e in sdk.read_events(limit=10_000) if e.type.startswith("duty")]
     assert [e.type for e in events] == ["duty_plan.created"] * 3 + ["duty_tasks.generated"] * 3
     assert sorted(e.payload["created"] for e in events[3:]) == [1, 5, 30]
+
+
+def test_a_one_unit_plans_events_reach_that_units_feed(sdk: Dualprev, unit: str) -> None:
+    (daily, *_) = duties.order74_plans(unit, equipment_kind=None, starts_on=dt.date(2025, 11, 1))
+    stored = duties.create_plan(sdk, daily, actor="安全总监李四")
+    duties.generate_tasks(sdk, dt.date(2025, 11, 1), dt.date(2025, 11, 1))
+    duties.deactivate_plan(sdk, stored.id, expected_version=stored.version, actor="安全总监李四", reason="改制")
+    seen, _ = sdk.read_scoped_events(unit_usccs=[unit], limit=1_000)
+    plan_events = [e for e in seen if e.resource == f"dutyPlans/{stored.id}"]
+    assert [e.type for e in plan_events] == ["duty_plan.created", "duty_tasks.generated", "duty_plan.deactivated"]
+    assert {(e.unit_uscc, e.region_code) for e in plan_events} == {(unit, "410105")}
+
+
+def test_a_campaign_over_several_units_reaches_the_regulators_of_the_level_holding_them(
+    sdk: Dualprev, unit: str
+) -> None:
+    """Two 郑州 districts → 4101 (郑州's and 河南's regulators, not a district's); 郑州 + 洛阳 → 41."""
+    same_city = make_unit(sdk, uscc(503), region="410102", name="郑州某商场")
+    other_city = make_unit(sdk, uscc(502), region=OTHER_REGION, name="洛阳某商场")
+    for plan_id, usccs in (("C-CITY", (unit, same_city)), ("C-PROVINCE", (unit, other_city))):
+        plan = DutyPlan(
+            id=plan_id,
+            kind=DutyKind.SPECIAL,
+            unit_usccs=usccs,
+            starts_on=dt.date(2025, 11, 15),
+            ends_on=dt.date(2025, 12, 15),
+            item_codes=("BLR-D01",),
+        )
+        duties.create_plan(sdk, plan, actor="市场监管局")
+    events = {e.resource: e for e in sdk.read_events(limit=1_000) if e.type == "duty_plan.created"}
+    assert (events["dutyPlans/C-CITY"].unit_uscc, events["dutyPlans/C-CITY"].region_code) == (None, "4101")
+    assert events["dutyPlans/C-PROVINCE"].region_code == "41"
+    city, _ = sdk.read_scoped_events(region_prefix="4101", limit=1_000)
+    district, _ = sdk.read_scoped_events(region_prefix="410105", limit=1_000)
+    assert "dutyPlans/C-CITY" in {e.resource for e in city}
+    assert "dutyPlans/C-CITY" not in {e.resource for e in district}

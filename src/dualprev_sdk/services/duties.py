@@ -49,6 +49,7 @@ from dualprev_sdk.services.risk import build_investigation_checklist
 
 if TYPE_CHECKING:
     from dualprev_sdk.services.bootstrap import Dualprev
+    from dualprev_sdk.store.uow import UnitOfWork
 
 __all__ = [
     "GenerationResult",
@@ -78,6 +79,20 @@ _FREQUENCIES: dict[DutyKind, frozenset[Frequency]] = {
 
 def _plan_resource(plan_id: str) -> str:
     return f"dutyPlans/{plan_id}"
+
+
+def _plan_scope(uow: UnitOfWork, unit_usccs: Sequence[str]) -> dict[str, str]:
+    """Whose event feed a plan's events reach (the outbox cannot place ``dutyPlans/…`` from the name): a one-unit
+    plan is that unit's (its region follows from the unit); a plan over several units is the smallest
+    administrative level holding them all (``4101`` for two 郑州 districts), so the regulators of that level and
+    above see it and the units see their own tasks' events; units in different provinces: the data centre only."""
+    usccs = sorted(set(unit_usccs))
+    if len(usccs) == 1:
+        return {"unit_uscc": usccs[0]}
+    regions = [uow.units.get(u).region_code for u in usccs]
+    # region codes are nested by position (省 2, 市 4, 县 6 digits): the shared levels are a shared prefix
+    shared = next((n for n in (6, 4, 2) if len({r[:n] for r in regions}) == 1), 0)
+    return {"region_code": regions[0][:shared]} if shared else {}
 
 
 def _task_resource(task_id: str) -> str:
@@ -134,6 +149,7 @@ def create_plan(sdk: Dualprev, plan: DutyPlan, *, actor: str) -> DutyPlan:
                 "ends_on": plan.ends_on.isoformat() if plan.ends_on else None,
                 "actor": actor,
             },
+            **_plan_scope(uow, plan.unit_usccs),
         )
         uow.commit()
     return stored
@@ -146,7 +162,10 @@ def deactivate_plan(sdk: Dualprev, plan_id: str, *, expected_version: int, actor
         plan = attrs.evolve(uow.duties.get_plan(plan_id), version=expected_version, active=False)
         stored = uow.duties.update_plan(plan)
         uow.emit(
-            "duty_plan.deactivated", _plan_resource(plan_id), {"plan_id": plan_id, "actor": actor, "reason": reason}
+            "duty_plan.deactivated",
+            _plan_resource(plan_id),
+            {"plan_id": plan_id, "actor": actor, "reason": reason},
+            **_plan_scope(uow, plan.unit_usccs),
         )
         uow.commit()
     return stored
@@ -223,6 +242,7 @@ def generate_tasks(
                     "created": new,
                     "units": scope[plan_id],
                 },
+                **_plan_scope(uow, scope[plan_id]),
             )
         uow.commit()
     return GenerationResult(created=created, total=total, warnings=tuple(warnings))
