@@ -44,6 +44,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "hazards",
     "events",
     "equipment",
+    "maintenance",
 )
 CLI_ENTRY_POINT_GROUP = "dualprev_sdk.cli"
 

@@ -13,22 +13,51 @@ committed exactly when the resource is. Outcomes for a call with a request id:
 
 Without a request id the create simply runs. The helper is generic: ledger creates use it today, and any other
 create use case can (pass its own ``operation`` name, canonical payload and read-back).
+
+Ids are honoured for a retention window (:data:`DEFAULT_REQUEST_ID_RETENTION`, configurable), after which
+:func:`prune_request_ids` deletes them and a late retry counts as a new request, as AIP-155 allows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from dualprev_sdk import timeutil
 from dualprev_sdk.errors import InvalidArgument
-from dualprev_sdk.store.request_ids import MAX_REQUEST_ID_LENGTH, RequestIdClaimed, RequestIdRecord
-from dualprev_sdk.store.uow import UnitOfWork
+from dualprev_sdk.store.request_ids import (
+    DEFAULT_PRUNE_BATCH,
+    MAX_REQUEST_ID_LENGTH,
+    RequestIdClaimed,
+    RequestIdRecord,
+)
+from dualprev_sdk.store.uow import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["check_request_id", "fingerprint", "run_create"]
+__all__ = [
+    "DEFAULT_REQUEST_ID_RETENTION",
+    "HasUnitOfWork",
+    "check_request_id",
+    "fingerprint",
+    "prune_request_ids",
+    "run_create",
+]
 
 T = TypeVar("T")
+
+#: How long a request id is honoured by default. A product default, not a regulatory value: it only has to
+#: outlast any client's retry horizon (retries come seconds to hours after the lost answer; a week also covers
+#: a client that was offline over a long weekend). Deployments choose their own via the CLI or gateway config.
+DEFAULT_REQUEST_ID_RETENTION = dt.timedelta(days=7)
+
+
+@runtime_checkable
+class HasUnitOfWork(Protocol):
+    """Anything that opens units of work with ``.uow()`` (the :class:`~dualprev_sdk.services.bootstrap.Dualprev`)."""
+
+    def uow(self) -> UnitOfWork: ...
 
 
 def fingerprint(payload: Any) -> str:
@@ -113,3 +142,29 @@ def run_create(
         if found is None:  # pragma: no cover - the key was taken, so the winner's row is committed
             raise RuntimeError(f"request id {request_id!r} was claimed but is not stored")
         return answer(found)
+
+
+def prune_request_ids(
+    source: HasUnitOfWork | UnitOfWorkFactory,
+    *,
+    retention: dt.timedelta = DEFAULT_REQUEST_ID_RETENTION,
+    now: dt.datetime | None = None,
+    batch_size: int = DEFAULT_PRUNE_BATCH,
+) -> int:
+    """Delete request ids created more than ``retention`` before ``now`` (default: the current instant); the count.
+
+    ``source`` is the SDK or a unit-of-work factory. Deletion runs in batches of ``batch_size``, each its own
+    transaction (see :meth:`~dualprev_sdk.store.request_ids.RequestIdRepository.prune` for why that is safe);
+    a retry arriving after its id was pruned creates anew. A zero or negative ``retention`` would delete ids
+    whose creates clients may still be retrying, so it is InvalidArgument rather than "delete everything".
+    """
+    if retention <= dt.timedelta(0):
+        raise InvalidArgument.single(
+            "retention", str(retention), "retention.positive", "the request id retention must be longer than zero"
+        )
+    if batch_size < 1:
+        raise InvalidArgument.single("batch_size", batch_size, "batch_size.positive", "must be at least 1")
+    at = timeutil.now() if now is None else timeutil.ensure_aware(now, field="now")
+    factory: UnitOfWorkFactory = source.uow if isinstance(source, HasUnitOfWork) else source
+    with factory() as uow:
+        return uow.request_ids.prune(at - retention, batch_size=batch_size)
