@@ -334,3 +334,16 @@ def test_progress_is_reported_per_chunk_with_the_file_size_as_total(sdk: Dualpre
     assert [c[0] for c in calls] == [1, 2, 3, 3]
     assert all(c[2] == path.stat().st_size for c in calls)
     assert calls[-1][1] == path.stat().st_size
+
+
+def test_import_events_reach_the_feeds_of_the_units_they_wrote(sdk: Dualprev, tmp_path: Path) -> None:
+    """A chunk of one unit's rows is that unit's event; the summary over two 郑州 districts is 郑州's (4101)."""
+    report = import_ledger(sdk, write(tmp_path / "ledger.csv", ledger_rows()), chunk_size=2)
+    assert report.committed
+    events = [e for e in sdk.read_events(limit=100) if e.type.startswith("ledger.")]
+    chunks = [(e.payload["rows"], e.unit_uscc, e.region_code) for e in events if e.type == "ledger.chunk_imported"]
+    assert chunks == [([2, 3], _uscc(1), "410105"), ([4, 4], _uscc(2), "410102")]
+    (summary,) = [e for e in events if e.type == "ledger.imported"]
+    assert (summary.unit_uscc, summary.region_code) == (None, "4101")
+    own, _ = sdk.read_scoped_events(unit_usccs=[_uscc(2)], limit=100)
+    assert [e.type for e in own] == ["ledger.chunk_imported"]

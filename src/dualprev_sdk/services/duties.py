@@ -46,6 +46,7 @@ from dualprev_sdk.errors import AlreadyExists, FieldViolation, InvalidArgument, 
 from dualprev_sdk.reports.checklist import ChecklistEntry
 from dualprev_sdk.services import hazards as hazard_service
 from dualprev_sdk.services.risk import build_investigation_checklist
+from dualprev_sdk.store.outbox import scope_of_units
 
 if TYPE_CHECKING:
     from dualprev_sdk.services.bootstrap import Dualprev
@@ -82,17 +83,8 @@ def _plan_resource(plan_id: str) -> str:
 
 
 def _plan_scope(uow: UnitOfWork, unit_usccs: Sequence[str]) -> dict[str, str]:
-    """Whose event feed a plan's events reach (the outbox cannot place ``dutyPlans/…`` from the name): a one-unit
-    plan is that unit's (its region follows from the unit); a plan over several units is the smallest
-    administrative level holding them all (``4101`` for two 郑州 districts), so the regulators of that level and
-    above see it and the units see their own tasks' events; units in different provinces: the data centre only."""
-    usccs = sorted(set(unit_usccs))
-    if len(usccs) == 1:
-        return {"unit_uscc": usccs[0]}
-    regions = [uow.units.get(u).region_code for u in usccs]
-    # region codes are nested by position (省 2, 市 4, 县 6 digits): the shared levels are a shared prefix
-    shared = next((n for n in (6, 4, 2) if len({r[:n] for r in regions}) == 1), 0)
-    return {"region_code": regions[0][:shared]} if shared else {}
+    """Whose feeds a plan's events reach: the outbox cannot place ``dutyPlans/…`` from the name."""
+    return scope_of_units({u: uow.units.get(u).region_code for u in set(unit_usccs)})
 
 
 def _task_resource(task_id: str) -> str:

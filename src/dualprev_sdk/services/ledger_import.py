@@ -54,6 +54,7 @@ from dualprev_sdk.importing.report import ImportReport, RowError, RowFlag
 from dualprev_sdk.importing.validation import LedgerRow, RowValidator
 from dualprev_sdk.store.base import UTCDateTime
 from dualprev_sdk.store.equipment import EQUIPMENT
+from dualprev_sdk.store.outbox import scope_of_units
 from dualprev_sdk.store.units import UNITS
 
 if TYPE_CHECKING:
@@ -172,7 +173,12 @@ def import_ledger(
                 )
                 keep = not dry_run and (skip_invalid or report.rows_rejected == 0) and report.rows_valid > 0
                 if keep:
-                    uow.emit("ledger.imported", f"imports/{importer.import_id}", _summary_payload(importer, report))
+                    uow.emit(
+                        "ledger.imported",
+                        f"imports/{importer.import_id}",
+                        _summary_payload(importer, report),
+                        **scope_of_units(importer.unit_regions),
+                    )
                     report.events_emitted += 1
                     uow.commit()
                     report.committed = True
@@ -404,6 +410,7 @@ class _ChunkWriter:
         self.import_id = str(uuid.uuid4())
         self.connection: sa.Connection = uow.session.connection()
         self.units_done: set[str] = set()
+        self.unit_regions: dict[str, str] = {}  # whose feeds the import's events reach (scope_of_units)
         self.new_id = _IdFactory()
         self.chunks = 0
         # Nothing stored yet → no row of this file can match a stored one; skip the look-ups.
@@ -426,6 +433,7 @@ class _ChunkWriter:
         units_created, units_updated = self._units(chunk, now)
         equipment_created, equipment_updated = self._equipment(chunk, now)
         if self.writing and (units_created or units_updated or equipment_created["count"] or equipment_updated):
+            in_chunk = {row.unit["uscc"] for row in chunk}
             self.uow.emit(
                 "ledger.chunk_imported",
                 f"imports/{self.import_id}",
@@ -438,6 +446,7 @@ class _ChunkWriter:
                     "equipment_created": equipment_created,  # a range: ids are consecutive within a chunk
                     "equipment_updated": equipment_updated,
                 },
+                **scope_of_units({u: self.unit_regions[u] for u in in_chunk}),
             )
             self.report.events_emitted += 1
 
@@ -450,6 +459,7 @@ class _ChunkWriter:
         if not pending:
             return [], []
         self.units_done.update(pending)
+        self.unit_regions.update((uscc, unit["region_code"]) for uscc, unit in pending.items())
         stored = {} if self.fresh_units else self._fetch(UNITS, UNITS.c.uscc, list(pending))
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -49,6 +49,7 @@ __all__ = [
     "new_event",
     "read_after",
     "read_scoped",
+    "scope_of_units",
     "write_events",
 ]
 
@@ -197,6 +198,19 @@ def _parse(event: OutboxEvent) -> _Scope:
     if scope.equipment_id is not None and len(scope.equipment_id) > _EQUIPMENT_ID_LENGTH:
         scope.equipment_id, scope.kind = None, "" if scope.kind == "equipment" else scope.kind
     return scope
+
+
+def scope_of_units(region_by_uscc: Mapping[str, str]) -> dict[str, str]:
+    """The ``emit`` scope of an event about several units at once (a campaign plan, a ledger import chunk), which
+    the outbox cannot place from the resource name: one unit → that unit's feed (its region follows); several →
+    the smallest administrative level holding them all (``4101`` for two 郑州 districts, ``41`` for 郑州 and 洛阳),
+    so the regulators of that level and above see it; none in common, or no units → the data centre only."""
+    if len(region_by_uscc) == 1:
+        return {"unit_uscc": next(iter(region_by_uscc))}
+    regions = set(region_by_uscc.values())
+    # region codes nest by position (省 2, 市 4, 县 6 digits): a shared level is a shared prefix of that length
+    shared = next((n for n in (6, 4, 2) if regions and len({r[:n] for r in regions}) == 1), 0)
+    return {"region_code": next(iter(regions))[:shared]} if shared else {}
 
 
 def _lookup(
