@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import contextvars
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import grpc
+from cachetools import TTLCache
 
 from dualprev_gateway.interceptors import Behavior, annotate_call, metadata_value, wrap_handler
 from dualprev_gateway.status import Unauthenticated
@@ -55,27 +54,20 @@ class CachedApiKeys:
 
     def __init__(self, keys: ApiKeySource, *, ttl: float = 5.0, capacity: int = 10_000) -> None:
         self._keys = keys
-        self._ttl = ttl
-        self._capacity = capacity
-        self._items: OrderedDict[str, tuple[float, ApiKey]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: TTLCache[str, ApiKey] = TTLCache(capacity, ttl)
+        self._lock = threading.Lock()  # cachetools caches are not thread-safe; reads reorder the LRU
 
     def find(self, key_id: str) -> ApiKey | None:
-        now = time.monotonic()
         with self._lock:
             cached = self._items.get(key_id)
-            if cached is not None and cached[0] > now:
-                self._items.move_to_end(key_id)
-                return cached[1]
+        if cached is not None:
+            return cached
         key = self._keys.find(key_id)
         with self._lock:
             if key is None:
                 self._items.pop(key_id, None)
-                return None
-            self._items[key_id] = (now + self._ttl, key)
-            self._items.move_to_end(key_id)
-            while len(self._items) > self._capacity:
-                self._items.popitem(last=False)
+            else:
+                self._items[key_id] = key
         return key
 
 
