@@ -3,7 +3,9 @@ reasons, versions, the control list as rows and as files, the SVG card and map, 
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 
 import grpc
@@ -15,6 +17,9 @@ from gateway_support import UNIT_A, UNIT_B, bearer
 from google.protobuf import field_mask_pb2
 
 from dualprev_sdk.access import PrincipalKind
+from dualprev_sdk.domain.risk import ControlMeasures, RiskPoint
+from dualprev_sdk.services import risk as risk_cases
+from dualprev_sdk.services.bootstrap import Dualprev
 
 E, R, A, D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
 UNIT = f"units/{UNIT_A}"
@@ -175,6 +180,79 @@ def test_a_point_without_measures_is_refused_naming_the_request_field(
         )
     assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
     assert "risk_point.equipment" in [f for f, _ in error_details(refused.value).field_violations]
+
+
+def _unit_level_point(point_id: str, factors: dict[str, float]) -> RiskPoint:
+    return RiskPoint(
+        id=point_id,
+        unit_uscc=UNIT_A,
+        equipment_id=None,
+        component="作业现场",
+        hazard_factor="人员未按规定佩戴防护用品",
+        accident_types=("其他伤害",),
+        method="ls",
+        factors=factors,
+        measures=ControlMeasures(management=("班前检查",)),
+    )
+
+
+def test_pages_follow_the_control_list_order_in_the_database_and_refuse_another_querys_token(
+    risk: risk_pb2_grpc.RiskServiceStub,
+    tokens: dict[PrincipalKind, str],
+    identified: list[risk_pb2.RiskPoint],
+    sdk: Dualprev,
+) -> None:
+    for number, factors in enumerate(({"l": 1, "s": 2}, {"l": 4, "s": 5}, {"l": 2, "s": 3})):
+        risk_cases.add_risk_point(sdk, _unit_level_point(f"RP-UNIT-{number}", factors), actor="安全员张三")
+    printed = [
+        row.risk_point.name
+        for row in risk.GetControlList(
+            risk_pb2.GetControlListRequest(parent=UNIT), metadata=bearer(tokens[E]), timeout=10
+        ).rows
+    ]
+    assert len(printed) == len(identified) + 3
+    pages: list[list[str]] = []
+    tokens_seen: list[str] = []
+    token = ""
+    while True:
+        page = risk.ListRiskPoints(
+            risk_pb2.ListRiskPointsRequest(parent=UNIT, page_size=3, page_token=token),
+            metadata=bearer(tokens[E]),
+            timeout=10,
+        )
+        pages.append([p.name for p in page.risk_points])
+        token = page.next_page_token
+        if not token:
+            break
+        tokens_seen.append(token)
+    assert len(pages) > 2
+    assert all(len(p) == 3 for p in pages[:-1])
+    assert [name for p in pages for name in p] == printed  # the printed order, no gaps, no repeats
+    # a token belongs to the query it was issued for: another filter (or another parent) is refused
+    for other in (
+        risk_pb2.ListRiskPointsRequest(parent=UNIT, filter='needs_review = "false"', page_token=tokens_seen[0]),
+        risk_pb2.ListRiskPointsRequest(parent=f"units/{UNIT_B}", page_token=tokens_seen[0]),
+    ):
+        with pytest.raises(grpc.RpcError) as refused:
+            risk.ListRiskPoints(other, metadata=bearer(tokens[D]), timeout=10)
+        assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert [f for f, _ in error_details(refused.value).field_violations] == ["page_token"]
+    # a token issued before keyset paging (an offset into the same order) still continues the list
+    digest = hashlib.sha256("\x1f".join((UNIT_A, "")).encode()).hexdigest()[:12]
+    legacy = base64.urlsafe_b64encode(f"v1:3:{digest}".encode()).decode().rstrip("=")
+    resumed = risk.ListRiskPoints(
+        risk_pb2.ListRiskPointsRequest(parent=UNIT, page_size=4, page_token=legacy),
+        metadata=bearer(tokens[E]),
+        timeout=10,
+    )
+    assert [p.name for p in resumed.risk_points] == printed[3:7]
+    follow = risk.ListRiskPoints(
+        risk_pb2.ListRiskPointsRequest(parent=UNIT, page_size=1000, page_token=resumed.next_page_token),
+        metadata=bearer(tokens[E]),
+        timeout=10,
+    )
+    assert [p.name for p in follow.risk_points] == printed[7:]
+    assert follow.next_page_token == ""
 
 
 def test_the_control_list_comes_as_rows_and_as_xlsx_and_csv_files(

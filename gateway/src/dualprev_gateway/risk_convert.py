@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from dualprev_sdk.domain.common import ControlLevel, Frequency, RiskLevel, Safet
 from dualprev_sdk.domain.risk import ControlMeasures, RiskPoint, RiskPointVersion
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.reports.control_list import ControlList
+from dualprev_sdk.services.risk import ControlListKey
 
 __all__ = [
     "RISK_POINT_FIELDS",
@@ -214,28 +216,57 @@ def control_list_to_proto(control_list: ControlList) -> risk_pb2.ControlList:
     )
 
 
-# -- page tokens: an offset bound to the query it came from ----------------------------------------------------
+# -- page tokens: a control-list key bound to the query it came from ----------------------------------------------
 
 
 def _query_digest(*query: str) -> str:
     return hashlib.sha256("\x1f".join(query).encode()).hexdigest()[:12]
 
 
-def encode_page_token(offset: int, *query: str) -> str:
-    return base64.urlsafe_b64encode(f"v1:{offset}:{_query_digest(*query)}".encode()).decode().rstrip("=")
+def encode_page_token(after: ControlListKey, *query: str) -> str:
+    """Opaque (AIP-158): the last row's control-list key (class label, equipment id, level, point id) and a
+    digest of the query (parent and filter) it belongs to."""
+    raw = json.dumps({"v": 2, "after": list(after), "q": _query_digest(*query)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_page_token(token: str, *query: str) -> int:
-    """The offset of a token issued for the same query; anything else is INVALID_ARGUMENT (AIP-158)."""
+def _refused(token: str) -> InvalidArgument:
+    return InvalidArgument.single(
+        "page_token", token, "page_token.opaque", "not a page token this server issued for this query"
+    )
+
+
+def decode_page_token(token: str, *query: str) -> ControlListKey | int | None:
+    """The key after which the next page starts (None for the first page); for a token issued before keyset
+    paging (``v1``), the offset it holds, an offset into the same order. A token of another query, or not one
+    this server issued, is INVALID_ARGUMENT naming ``page_token``."""
     if not token:
-        return 0
+        return None
     try:
         text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        version, offset, digest = text.split(":")
-        if version == "v1" and digest == _query_digest(*query) and int(offset) >= 0:
-            return int(offset)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise InvalidArgument.single(
-        "page_token", token, "page_token.opaque", "not a page token this server issued for this query"
+        raise _refused(token) from None
+    if text.startswith("v1:"):
+        version, offset, digest = text.split(":") if text.count(":") == 2 else ("", "", "")
+        if version == "v1" and digest == _query_digest(*query) and offset.isdigit():
+            return int(offset)
+        raise _refused(token)
+    try:
+        data = json.loads(text)
+        after, digest = data["after"], data["q"]
+    except (ValueError, KeyError, TypeError):
+        raise _refused(token) from None
+    if data.get("v") != 2 or digest != _query_digest(*query) or not _is_key(after):
+        raise _refused(token)
+    return ControlListKey(after[0], after[1], after[2], after[3])
+
+
+def _is_key(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and isinstance(value[0], str)
+        and isinstance(value[1], str)
+        and type(value[2]) is int
+        and isinstance(value[3], str)
     )

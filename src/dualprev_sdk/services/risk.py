@@ -40,6 +40,7 @@ from dualprev_sdk.reports.control_list import ControlList, ControlListRow, Edite
 from dualprev_sdk.reports.notification_card import render_notification_card
 from dualprev_sdk.reports.risk_map import render_risk_map
 from dualprev_sdk.reports.svg import SvgDocument
+from dualprev_sdk.store.risk_points import ControlListKey
 from dualprev_sdk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ControlListImportReport",
+    "ControlListKey",
     "IdentificationResult",
     "TriggerSweep",
     "add_risk_point",
@@ -54,10 +56,12 @@ __all__ = [
     "build_control_list",
     "build_investigation_checklist",
     "complete_review",
+    "control_list_key",
     "edit_risk_point",
     "grade_point",
     "identify_unit_risks",
     "import_control_list",
+    "list_control_list_rows",
     "mark_for_review",
     "notification_card",
     "regrade_risk_point",
@@ -481,11 +485,25 @@ def risk_point_history(sdk: Dualprev, point_id: str) -> list[RiskPointVersion]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+#: The class label of points that belong to no equipment of the unit (unit-wide activities).
+_UNIT_LEVEL_CLASS = "单位级"
+
+
+def _class_name_of_code(sdk: Dualprev, catalog_code: str) -> str:
+    cls = sdk.host.equipment_classes.for_code(catalog_code)
+    return cls.name_zh if cls is not None else f"其他（{catalog_code}）"
+
+
 def _class_name(sdk: Dualprev, equipment: Equipment | None) -> str:
     if equipment is None:
-        return "单位级"
-    cls = _class_for(sdk, equipment)
-    return cls.name_zh if cls is not None else f"其他（{equipment.catalog_code}）"
+        return _UNIT_LEVEL_CLASS
+    return _class_name_of_code(sdk, equipment.catalog_code)
+
+
+def control_list_key(row: ControlListRow) -> ControlListKey:
+    """The row's place in the control list: class label, equipment id, level, point id. The printed list and
+    :func:`list_control_list_rows` pages use this one order, so a page's last key continues either."""
+    return ControlListKey(row.class_name_zh, row.point.equipment_id or "", int(row.point.level), row.point.id)
 
 
 def build_control_list(
@@ -504,8 +522,44 @@ def build_control_list(
             if cls is None or cls.key != equipment_class:
                 continue
         rows.append(ControlListRow(point=point, equipment=eq, class_name_zh=_class_name(sdk, eq)))
-    rows.sort(key=lambda r: (r.class_name_zh, r.point.equipment_id or "", int(r.point.level), r.point.id))
+    rows.sort(key=control_list_key)
     return ControlList(unit=unit, rows=tuple(rows), generated_on=on or timeutil.today())
+
+
+def list_control_list_rows(
+    sdk: Dualprev,
+    unit_uscc: str,
+    *,
+    level: RiskLevel | None = None,
+    equipment_id: str | None = None,
+    needs_review: bool | None = None,
+    after: ControlListKey | None = None,
+    limit: int | None = None,
+) -> list[ControlListRow]:
+    """The unit's control-list rows in the printed list's order (:func:`control_list_key`), filtered, from the
+    row after ``after`` (the last key of the previous page), at most ``limit``: one keyset page read in the
+    database, so a page of a unit with hundreds of points reads its own rows, not the whole list. Without
+    ``after`` and ``limit`` it is :func:`build_control_list`'s rows, filtered."""
+    with sdk.uow() as uow:
+        uow.units.get(unit_uscc)
+        found = uow.risk_points.control_list_page(
+            unit_uscc=unit_uscc,
+            class_name=lambda code: _class_name_of_code(sdk, code),
+            unit_level_class=_UNIT_LEVEL_CLASS,
+            level=level,
+            equipment_id=equipment_id,
+            needs_review=needs_review,
+            after=after,
+            limit=limit,
+        )
+        equipment: dict[str, Equipment | None] = {}
+        for key, point in found:
+            if point.equipment_id and key.class_name_zh != _UNIT_LEVEL_CLASS and point.equipment_id not in equipment:
+                equipment[point.equipment_id] = uow.equipment.find(point.equipment_id)
+    return [
+        ControlListRow(point=point, equipment=equipment.get(point.equipment_id or ""), class_name_zh=key.class_name_zh)
+        for key, point in found
+    ]
 
 
 def build_investigation_checklist(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import attrs
 import sqlalchemy as sa
@@ -31,10 +31,12 @@ from dualprev_sdk.store.base import (
     insert_many,
     table_of,
 )
+from dualprev_sdk.store.equipment import EQUIPMENT
 
 __all__ = [
     "RISK_POINTS",
     "RISK_POINT_VERSIONS",
+    "ControlListKey",
     "RiskPointRepository",
     "RiskPointRow",
     "RiskPointVersionRow",
@@ -43,6 +45,16 @@ __all__ = [
 ]
 
 KIND = "risk point"
+
+
+class ControlListKey(NamedTuple):
+    """Where a point stands in its unit's control list (风险管控清单): class label, equipment id ("" for a
+    unit-level point), level, point id — the order of the printed list and of ``ListRiskPoints`` pages."""
+
+    class_name_zh: str
+    equipment_id: str
+    level: int
+    point_id: str
 
 
 class RiskPointRow(SQLModel, table=True):
@@ -282,6 +294,68 @@ class RiskPointRepository:
             stmt = stmt.where(RISK_POINTS.c.equipment_id.in_(list(equipment_ids)))
         stmt = stmt.order_by(RISK_POINTS.c.equipment_id, RISK_POINTS.c.id)
         return [risk_point_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    def control_list_page(
+        self,
+        *,
+        unit_uscc: str,
+        class_name: Callable[[str], str],
+        unit_level_class: str,
+        level: RiskLevel | None = None,
+        equipment_id: str | None = None,
+        needs_review: bool | None = None,
+        after: ControlListKey | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[tuple[ControlListKey, RiskPoint]]:
+        """A unit's points in control-list order, from the one after ``after``, at most ``limit`` (keyset paging).
+
+        The order's first part is the class label of the point's equipment, which plugins give by catalogue
+        code: ``class_name`` is asked once per catalogue code the unit's equipment uses, and the database sorts
+        by a CASE over those codes (points of no equipment of this unit get ``unit_level_class``, as in the
+        printed list). The database still visits the unit's points to sort them (hundreds, from the unit's
+        index), but only one page of rows is read out and decoded. Text compares by code point on both
+        backends (PostgreSQL: the C collation), the order Python's sort gives the printed list.
+        """
+        p = RISK_POINTS.c
+        e = EQUIPMENT.c
+        codes = self.session.execute(
+            sa.select(e.catalog_code).where(e.unit_uscc == unit_uscc).distinct().order_by(e.catalog_code)
+        ).scalars()
+        names = {str(code): class_name(str(code)) for code in codes}
+        joined = RISK_POINTS.outerjoin(EQUIPMENT, sa.and_(e.id == p.equipment_id, e.unit_uscc == unit_uscc))
+        label: sa.ColumnElement[str] = (
+            sa.case(names, value=e.catalog_code, else_=sa.literal(unit_level_class, sa.String))
+            if names
+            else sa.literal(unit_level_class, sa.String)
+        )
+        text_keys: list[sa.ColumnElement[str]] = [label, sa.func.coalesce(p.equipment_id, ""), p.id]
+        if self.session.get_bind().dialect.name == "postgresql":
+            text_keys = [sa.collate(k, "C") for k in text_keys]
+        keys: list[sa.ColumnElement[Any]] = [text_keys[0], text_keys[1], p.level, text_keys[2]]
+        stmt = sa.select(RISK_POINTS, label.label("class_name_zh")).select_from(joined).where(p.unit_uscc == unit_uscc)
+        if level is not None:
+            stmt = stmt.where(p.level == int(level))
+        if equipment_id is not None:
+            stmt = stmt.where(p.equipment_id == equipment_id)
+        if needs_review is not None:
+            stmt = stmt.where(p.needs_review == needs_review)
+        if after is not None:
+            bound = (
+                sa.literal(after.class_name_zh, sa.String),
+                sa.literal(after.equipment_id, sa.String),
+                sa.literal(int(after.level), sa.Integer),
+                sa.literal(after.point_id, sa.String),
+            )
+            stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*bound))
+        stmt = stmt.order_by(*keys)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        out: builtins.list[tuple[ControlListKey, RiskPoint]] = []
+        for row in self.session.execute(stmt).mappings():
+            point = risk_point_from_row(row)
+            key = ControlListKey(row["class_name_zh"], point.equipment_id or "", int(point.level), point.id)
+            out.append((key, point))
+        return out
 
 
 def _version_from_row(row: Mapping[Any, Any]) -> RiskPointVersion:

@@ -25,7 +25,7 @@ from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk.access import Capability, Principal
 from dualprev_sdk.domain.risk import RiskPoint
 from dualprev_sdk.errors import InvalidArgument, NotFound
-from dualprev_sdk.reports.control_list import write_control_list_csv, write_control_list_xlsx
+from dualprev_sdk.reports.control_list import ControlListRow, write_control_list_csv, write_control_list_xlsx
 from dualprev_sdk.services import risk as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -202,18 +202,26 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         if review not in ("", "true", "false"):
             raise InvalidArgument.single("filter", review, "filter.needs_review", 'needs_review is "true" or "false"')
         query = (uscc, request.filter)
-        offset = rc.decode_page_token(request.page_token, *query)
-        rows = [
-            row.point
-            for row in use_cases.build_control_list(self._sdk, uscc).rows
-            if (level is None or row.point.level is level)
-            and ("equipment" not in terms or row.point.equipment_id == terms["equipment"])
-            and (not review or row.point.needs_review is (review == "true"))
-        ]
-        page = rows[offset : offset + size]
-        token = rc.encode_page_token(offset + size, *query) if offset + size < len(rows) else ""
+        after = rc.decode_page_token(request.page_token, *query)
+
+        def rows_after(key: use_cases.ControlListKey | None, limit: int) -> list[ControlListRow]:
+            return use_cases.list_control_list_rows(
+                self._sdk,
+                uscc,
+                level=level,
+                equipment_id=terms.get("equipment"),
+                needs_review=(review == "true") if review else None,
+                after=key,
+                limit=limit,
+            )
+
+        # one row more than the page tells whether another page follows, so a page reads about a page of rows;
+        # a token issued before keyset paging holds an offset into the same order
+        rows = rows_after(None, after + size + 1)[after:] if isinstance(after, int) else rows_after(after, size + 1)
+        page = rows[:size]
+        token = rc.encode_page_token(use_cases.control_list_key(page[-1]), *query) if len(rows) > size else ""
         return risk_pb2.ListRiskPointsResponse(
-            risk_points=[rc.risk_point_to_proto(p) for p in page], next_page_token=token
+            risk_points=[rc.risk_point_to_proto(row.point) for row in page], next_page_token=token
         )
 
     def ListRiskPointVersions(
