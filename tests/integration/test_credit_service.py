@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -282,3 +283,50 @@ def test_two_blacklist_sweeps_at_once_list_each_unit_once(sdk: Dualprev, world: 
     assert all(o in (0, 3) or isinstance(o, AlreadyExists) for o in outcomes), outcomes
     assert cc.sweep_blacklist(sdk, today=TODAY).listed == ()
     assert len(cc.list_blacklist(sdk)) == 3
+
+
+def _walk(fetch: Callable[..., list[Any]], key: Callable[[Any], Any], size: int) -> list[Any]:
+    """Every page of ``fetch(after=…, limit=size)`` one after the other, each resuming after the last key."""
+    walked: list[Any] = []
+    after = None
+    while True:
+        page = fetch(after=after, limit=size)
+        assert len(page) <= size
+        walked += page
+        if len(page) < size:
+            return walked
+        after = key(page[-1])
+
+
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_records_entries_and_the_publication_page_in_the_query_in_the_order_of_the_whole_list(
+    sdk: Dualprev, world: World, size: int
+) -> None:
+    unit = world.unit("410102")
+    for n, days in enumerate([3, 1, 3, 2, 3, 0]):  # equal dates are ordered by record id
+        cc.record_credit_event(
+            sdk,
+            unit_uscc=unit,
+            kind=CreditRecordKind.ADMINISTRATIVE_PENALTY,
+            occurred_on=TODAY - dt.timedelta(days=days),
+            source="郑州市市场监督管理局",
+            actor="郑州市局",
+            record_id=f"CR-PAGE-{9 - n}",
+        )
+    records = cc.list_credit_records(sdk, unit)
+    assert [(r.occurred_on, r.id) for r in records] == sorted((r.occurred_on, r.id) for r in records)
+    assert len(records) == 6
+    assert _walk(lambda **k: cc.list_credit_records(sdk, unit, **k), lambda r: (r.occurred_on, r.id), size) == records
+
+    cc.derive_credit_records(sdk, today=TODAY)
+    cc.sweep_blacklist(sdk, today=TODAY, authority="洛阳市市场监督管理局")
+    entry_key = lambda e: (e.listed_on, e.unit_uscc, e.id)  # noqa: E731
+    for scope in ({}, {"region_prefix": "4103"}, {"unit_uscc": world.unit("410302")}):
+        everything = cc.list_blacklist(sdk, **scope)
+        assert everything, scope
+        assert _walk(lambda **k: cc.list_blacklist(sdk, **scope, **k), entry_key, size) == everything  # noqa: B023
+    published = cc.blacklist_publication(sdk, region_prefix="41", day=TODAY)
+    assert len(published) == 3
+    paged = _walk(lambda **k: cc.blacklist_publication(sdk, region_prefix="41", day=TODAY, **k), entry_key, size)
+    assert paged == published
+    assert cc.blacklist_publication(sdk, region_prefix="41", day=TODAY - dt.timedelta(days=1), limit=10) == []

@@ -147,3 +147,14 @@ def test_lifts_without_recent_maintenance_are_listed(sdk: Dualprev, lifts: dict[
     )
     overdue = dict(e96333.overdue_maintenance(sdk, day=dt.date(2026, 3, 10), region_prefix="41"))
     assert overdue == {"zz2": dt.date(2026, 2, 1), "ly1": None}
+
+
+def test_overdue_lifts_are_read_a_page_at_a_time_in_equipment_id_order(sdk: Dualprev, lifts: dict[str, str]) -> None:
+    day = dt.date(2026, 3, 10)
+    everything = e96333.overdue_maintenance(sdk, day=day, region_prefix="41")
+    assert [lift for lift, _ in everything] == ["ly1", "zz1", "zz2"]
+    first = e96333.overdue_maintenance(sdk, day=day, region_prefix="41", limit=2)
+    rest = e96333.overdue_maintenance(sdk, day=day, region_prefix="41", after=first[-1][0], limit=2)
+    assert first + rest == everything
+    assert len(first) == 2
+    assert e96333.overdue_maintenance(sdk, day=day, region_prefix="41", after="zz2", limit=2) == []

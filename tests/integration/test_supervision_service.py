@@ -290,3 +290,35 @@ def test_strata_and_avoidance_hold_over_the_store_built_pool_or_the_draw_fails_w
             load[inspector] = load.get(inspector, 0) + 1
     assert cap is None or max(load.values()) <= cap
     assert sv.verify_draw(sdk, recorded.id).ok
+
+
+def test_published_results_are_read_a_page_at_a_time_in_the_order_of_the_whole_list(
+    sdk: Dualprev, world: World
+) -> None:
+    for seed in (5, 6):
+        recorded = sv.draw_inspections(
+            sdk, region_code=LUOYANG, seed=seed, title=f"第{seed}批", actor="洛阳市局", today=TODAY
+        )
+        for uscc in recorded.draw.target_usccs:
+            sv.record_draw_result(
+                sdk,
+                recorded.id,
+                uscc=uscc,
+                outcome=InspectionOutcome.NO_PROBLEM,
+                inspected_on=TODAY,
+                actor="洛阳市局",
+            )
+        sv.publish_draw(sdk, recorded.id, day=TODAY, actor="洛阳市局")
+    everything = [(d.id, r.uscc) for d, r in sv.published_results(sdk, region_prefix=LUOYANG)]
+    assert len(everything) > 3
+    for size in (1, 2, 3):
+        walked: list[tuple[str, str]] = []
+        after = None
+        while True:
+            page = sv.published_results(sdk, region_prefix=LUOYANG, after=after, limit=size)
+            assert len(page) <= size
+            walked += [(d.id, r.uscc) for d, r in page]
+            if len(page) < size:
+                break
+            after = (page[-1][0].drawn_at, page[-1][0].id, page[-1][1].uscc)
+        assert walked == everything

@@ -16,6 +16,7 @@ from dualprev_sdk.domain.cylinder import (
     FillRequest,
     LoadingRequest,
     RefusalReason,
+    TraceWarning,
     TraceWarningKind,
 )
 from dualprev_sdk.domain.personnel import Certificate, Person
@@ -245,3 +246,89 @@ def test_a_stations_cylinder_events_reach_its_own_feed_and_not_another_units(
     assert cylinder_types <= {e.type for e in own}
     assert cylinder_types <= {e.type for e in regional}
     assert not cylinder_types & {e.type for e in other}
+
+
+@pytest.fixture
+def three_stations(sdk: Dualprev, station: str, make_uscc: Callable[[int], str]) -> dict[str, str]:
+    """The fixture's 郑州 station (410105), a second one in 郑州 (410102) and one in 开封 (410202)."""
+    stations = {"zz-1": station, "zz-2": make_uscc(2), "kf": make_uscc(3)}
+    sdk.ledger.create_unit(UseUnit(uscc=stations["zz-2"], name="郑州另一充装站", region_code="410102"))
+    sdk.ledger.create_unit(UseUnit(uscc=stations["kf"], name="开封某充装站", region_code="410202"))
+    return stations
+
+
+def _refused_thrice(sdk: Dualprev, tag: str, station: str) -> None:
+    for i in range(3):
+        trace.record_fill(sdk, fill(tag, station, medium="二甲醚", minutes=i))
+
+
+def _keys(sdk: Dualprev, warnings: list[TraceWarning]) -> list[str]:
+    with sdk.uow() as uow:
+        tags = {c.id: c.tag for c in uow.cylinders.by_ids(w.cylinder_id for w in warnings).values()}
+    return [trace.cylinder_warning_key(tags.get(w.cylinder_id, w.cylinder_id), w.kind) for w in warnings]
+
+
+def _warning_world(sdk: Dualprev, stations: dict[str, str]) -> None:
+    """Warnings at every station. Tags P1 and P10 test the key order (``P10|`` sorts before ``P1|``), an
+    unregistered tag's refusals form the ``""`` group, and one 郑州 cylinder is overdue out in circulation."""
+    cylinders = [cylinder(n, stations["zz-1"]) for n in range(1, 5)]
+    cylinders += [cylinder(n, stations["zz-2"]) for n in range(11, 14)]
+    cylinders += [cylinder(n, stations["kf"]) for n in range(21, 24)]
+    cylinders += [
+        cylinder(31, stations["zz-1"], tag="P1"),
+        cylinder(32, stations["zz-1"], tag="P10"),
+        cylinder(33, stations["zz-2"], next_inspection_due=dt.date(2026, 6, 3)),
+    ]
+    register(sdk, cylinders)
+    for c in cylinders[:-1]:
+        _refused_thrice(sdk, c.tag, c.filling_station_uscc)
+    _refused_thrice(sdk, "NOT-REGISTERED", stations["zz-1"])
+    trace.record_fill(sdk, fill("TAG000033", stations["zz-2"]))
+    trace.record_flow(
+        sdk,
+        "TAG000033",
+        CylinderEventKind.DELIVERED,
+        at=T0 + dt.timedelta(hours=2),
+        station_uscc=stations["zz-2"],
+        party="unit:x",
+    )
+
+
+def test_a_region_prefix_lists_the_warnings_of_every_station_in_the_region_and_no_other(
+    sdk: Dualprev, three_stations: dict[str, str]
+) -> None:
+    _warning_world(sdk, three_stations)
+    day = dt.date(2026, 6, 10)
+    everywhere = trace.cylinder_warnings(sdk, day=day)
+    zhengzhou = trace.cylinder_warnings(sdk, day=day, region_prefix="4101")
+    kaifeng = trace.cylinder_warnings(sdk, day=day, region_prefix="4102")
+    one = trace.cylinder_warnings(sdk, day=day, station_uscc=three_stations["zz-2"])
+    assert {w.cylinder_id for w in kaifeng} == {"CY-21", "CY-22", "CY-23"}
+    assert {w.cylinder_id for w in one} == {"CY-11", "CY-12", "CY-13", "CY-33"}
+    assert {w.cylinder_id for w in zhengzhou} == {w.cylinder_id for w in everywhere} - {"CY-21", "CY-22", "CY-23"}
+    assert "" in {w.cylinder_id for w in zhengzhou}  # the unregistered tag's refusals at the 郑州 station
+    assert sorted(_keys(sdk, everywhere)) == sorted(_keys(sdk, zhengzhou) + _keys(sdk, kaifeng))
+    assert trace.cylinder_warnings(sdk, day=day, region_prefix="4103") == []
+
+
+@pytest.mark.parametrize("batch", [1, 3, 256])
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_warning_pages_walk_the_full_list_in_key_order_without_gaps_or_repeats(
+    sdk: Dualprev, three_stations: dict[str, str], monkeypatch: pytest.MonkeyPatch, batch: int, size: int
+) -> None:
+    _warning_world(sdk, three_stations)
+    monkeypatch.setattr(trace, "WARNING_BATCH", batch)  # small batches cross batch boundaries inside a page
+    day = dt.date(2026, 6, 10)
+    for scope in ({}, {"region_prefix": "4101"}, {"station_uscc": three_stations["zz-1"]}):
+        expected = sorted(_keys(sdk, trace.cylinder_warnings(sdk, day=day, **scope)))  # type: ignore[arg-type]
+        walked: list[str] = []
+        after: str | None = None
+        while True:
+            page = trace.cylinder_warnings(sdk, day=day, after=after, limit=size, **scope)  # type: ignore[arg-type]
+            assert len(page) <= size
+            walked += _keys(sdk, page)
+            if len(page) < size:
+                break
+            after = walked[-1]
+        assert walked == expected, scope
+    assert expected.index("P10|repeated_refusals") < expected.index("P1|repeated_refusals")

@@ -74,6 +74,7 @@ __all__ = [
     "export_blacklist_publication",
     "issue_credit_class",
     "list_blacklist",
+    "list_credit_records",
     "record_credit_event",
     "sweep_blacklist",
 ]
@@ -629,9 +630,27 @@ def list_blacklist(
     region_prefix: str | None = None,
     unit_uscc: str | None = None,
     status: BlacklistStatus | None = None,
+    after: tuple[dt.date, str, str] | None = None,
+    limit: int | None = None,
 ) -> list[BlacklistEntry]:
+    """Entries oldest listing first, in (listing date, USCC, id) order; ``after`` and ``limit`` read one keyset
+    page (the entries above the key ``after``, at most ``limit``) instead of the whole list."""
     with sdk.uow() as uow:
-        return uow.credit.blacklist_entries(region_prefix=region_prefix, unit_uscc=unit_uscc, status=status)
+        return uow.credit.blacklist_entries(
+            region_prefix=region_prefix, unit_uscc=unit_uscc, status=status, after=after, limit=limit
+        )
+
+
+def list_credit_records(
+    sdk: Dualprev,
+    unit_uscc: str,
+    *,
+    after: tuple[dt.date, str] | None = None,
+    limit: int | None = None,
+) -> list[CreditRecord]:
+    """A unit's credit records in (date, id) order; ``after`` and ``limit`` read one keyset page."""
+    with sdk.uow() as uow:
+        return list(uow.credit.for_unit(unit_uscc, after=after, limit=limit))
 
 
 def blacklist_history(sdk: Dualprev, entry_id: str) -> list[BlacklistHistoryItem]:
@@ -640,10 +659,22 @@ def blacklist_history(sdk: Dualprev, entry_id: str) -> list[BlacklistHistoryItem
         return uow.credit.history(entry_id)
 
 
-def blacklist_publication(sdk: Dualprev, *, region_prefix: str, day: dt.date | None = None) -> list[BlacklistEntry]:
-    """Entries listed on ``day`` under a region prefix (GB/T 2260), oldest listing first."""
+def blacklist_publication(
+    sdk: Dualprev,
+    *,
+    region_prefix: str,
+    day: dt.date | None = None,
+    after: tuple[dt.date, str, str] | None = None,
+    limit: int | None = None,
+) -> list[BlacklistEntry]:
+    """Entries listed on ``day`` under a region prefix (GB/T 2260), oldest listing first.
+
+    With ``after`` or ``limit`` one keyset page in (listing date, USCC, id) order is read, the "listed on
+    ``day``" rule applied in the query (the same rule as :func:`publication_list`)."""
     day = day or timeutil.today()
     with sdk.uow() as uow:
+        if after is not None or limit is not None:
+            return uow.credit.blacklist_entries(region_prefix=region_prefix, listed_on=day, after=after, limit=limit)
         entries = uow.credit.blacklist_entries(region_prefix=region_prefix, listed_on_or_before=day)
     return publication_list(entries, region_prefix=region_prefix, day=day)
 

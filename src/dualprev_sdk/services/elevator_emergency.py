@@ -290,9 +290,16 @@ def record_maintenance(sdk: Dualprev, record: MaintenanceRecord) -> MaintenanceR
 
 
 def overdue_maintenance(
-    sdk: Dualprev, *, day: dt.date, region_prefix: str = "", policy: ResponsePolicy | None = None
+    sdk: Dualprev,
+    *,
+    day: dt.date,
+    region_prefix: str = "",
+    policy: ResponsePolicy | None = None,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> list[tuple[str, dt.date | None]]:
-    """Lifts in use whose last maintenance is older than the interval (or missing), with that date."""
+    """Lifts in use whose last maintenance is older than the interval (or missing), with that date, by
+    equipment id; ``after`` and ``limit`` read one keyset page (the lifts whose id sorts above ``after``)."""
     policy = policy or ResponsePolicy()
     lifts = sa.select(EQUIPMENT.c.id).where(
         starts_with(EQUIPMENT.c.catalog_code, "3"), EQUIPMENT.c.status == EquipmentStatus.IN_USE.value
@@ -302,7 +309,7 @@ def overdue_maintenance(
     before = day - policy.maintenance_interval
     with sdk.uow() as uow:
         # the same rule as domain.elevator_emergency.maintenance_overdue, as one grouped query
-        return uow.rescue.maintenance_overdue(equipment_ids_sql=lifts, before=before)
+        return uow.rescue.maintenance_overdue(equipment_ids_sql=lifts, before=before, after=after, limit=limit)
 
 
 def incidents_for(

@@ -548,9 +548,17 @@ def publish_draw(sdk: Dualprev, draw_id: str, *, day: dt.date, actor: str) -> bo
     return changed
 
 
-def published_results(sdk: Dualprev, *, region_prefix: str | None = None) -> list[tuple[RecordedDraw, TargetResult]]:
+def published_results(
+    sdk: Dualprev,
+    *,
+    region_prefix: str | None = None,
+    after: tuple[dt.datetime, str, str] | None = None,
+    limit: int | None = None,
+) -> list[tuple[RecordedDraw, TargetResult]]:
+    """Results of published draws, oldest draw first, in (drawn at, draw id, USCC) order; ``after`` and
+    ``limit`` read one keyset page instead of every result."""
     with sdk.uow() as uow:
-        return uow.supervision.published_results(region_prefix)
+        return uow.supervision.published_results(region_prefix, after=after, limit=limit)
 
 
 RESULT_HEADERS = (

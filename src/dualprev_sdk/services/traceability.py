@@ -29,6 +29,7 @@ from dualprev_sdk.domain.cylinder import (
     Refusal,
     RefusalReason,
     TraceWarning,
+    TraceWarningKind,
     check_fill,
     check_loading,
     trace_warnings,
@@ -47,6 +48,7 @@ __all__ = [
     "FillSummary",
     "LoadingOutcome",
     "cylinder_resource",
+    "cylinder_warning_key",
     "cylinder_warnings",
     "record_fill",
     "record_fills",
@@ -472,6 +474,10 @@ def trace_cylinder(sdk: Dualprev, tag: str) -> CylinderTrace:
         return CylinderTrace(cylinder=cylinder, events=tuple(uow.cylinders.events_for(cylinder.id)))
 
 
+#: How many cylinders a warnings page walks at a time, at least (a tuning figure, not a rule).
+WARNING_BATCH = 256
+
+
 def cylinder_warnings(
     sdk: Dualprev,
     *,
@@ -479,16 +485,62 @@ def cylinder_warnings(
     station_uscc: str | None = None,
     window_days: int = 30,
     refusal_threshold: int = 3,
+    region_prefix: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> list[TraceWarning]:
-    """Warnings over the events of the last ``window_days`` (optionally one station's)."""
+    """Warnings over the events of the last ``window_days``: of one station's events (``station_uscc``), of the
+    events at the stations of a region (``region_prefix``, a GB/T 2260 prefix of the station unit's region
+    code), or of every event.
+
+    Without ``after`` and ``limit`` every warning is returned, grouped by kind (as :func:`trace_warnings`
+    gives them). With either, the result is one keyset page in :func:`cylinder_warning_key` order: the warnings
+    whose key sorts above ``after``, at most ``limit``. Warnings are derived from events, so a page walks the
+    cylinders with events in the window in tag order, a batch at a time, and stops once it has ``limit``
+    warnings: memory and work follow the page and the cylinders walked to fill it, never the whole window.
+    """
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=timeutil.SHANGHAI)
     start = end - dt.timedelta(days=window_days + 1)
+    scope = {"station_uscc": station_uscc, "region_prefix": region_prefix}
+    if after is None and limit is None:
+        with sdk.uow() as uow:
+            events = uow.cylinders.events_between(start, end, **scope)
+            cylinders = uow.cylinders.by_ids(e.cylinder_id for e in events if e.cylinder_id)
+        return trace_warnings(
+            cylinders.values(), events, day=day, refusal_threshold=refusal_threshold, refusal_window_days=window_days
+        )
+    if limit is not None and limit < 1:
+        raise InvalidArgument.single("limit", limit, "range", "at least 1")
+    batch = min(max(2 * (limit or 0), WARNING_BATCH), 1000)
+    page: list[tuple[str, TraceWarning]] = []
+    above = after
     with sdk.uow() as uow:
-        events = uow.cylinders.events_between(start, end, station_uscc=station_uscc)
-        cylinders = uow.cylinders.by_ids(e.cylinder_id for e in events if e.cylinder_id)
-    return trace_warnings(
-        cylinders.values(), events, day=day, refusal_threshold=refusal_threshold, refusal_window_days=window_days
-    )
+        while limit is None or len(page) < limit:
+            candidates = uow.cylinders.cylinders_with_events_between(start, end, above=above, limit=batch, **scope)
+            if not candidates:
+                break
+            tags = dict(candidates)
+            events = uow.cylinders.events_between(start, end, cylinder_ids=list(tags), **scope)
+            cylinders = uow.cylinders.by_ids(c for c in tags if c)
+            found = trace_warnings(
+                cylinders.values(),
+                events,
+                day=day,
+                refusal_threshold=refusal_threshold,
+                refusal_window_days=window_days,
+            )
+            keyed = sorted((cylinder_warning_key(tags.get(w.cylinder_id, w.cylinder_id), w.kind), w) for w in found)
+            page.extend(pair for pair in keyed if after is None or pair[0] > after)
+            if len(candidates) < batch:
+                break
+            above = candidates[-1][1] + "|~"  # past every key of the last cylinder walked
+    return [w for _, w in page[:limit]]
+
+
+def cylinder_warning_key(tag: str, kind: TraceWarningKind) -> str:
+    """The order of paged warnings and the key a page resumes after: ``tag|kind`` (an unregistered tag's
+    refusals have the tag ``""``)."""
+    return f"{tag}|{kind.value}"
 
 
 def record_loading(sdk: Dualprev, request: LoadingRequest) -> LoadingOutcome:

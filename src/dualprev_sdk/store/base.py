@@ -12,7 +12,7 @@ need a migration for each new value. The domain enums are re-created by the mapp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ __all__ = [
     "compare_and_swap",
     "delete_versioned",
     "insert_many",
+    "keyset_above",
     "metadata",
     "starts_with",
     "table_of",
@@ -177,6 +178,15 @@ def starts_with(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[
         upper = str(int(prefix) + 1).zfill(len(prefix))
         return sa.and_(column >= prefix, column < upper)
     return column.startswith(prefix, autoescape=True)
+
+
+def keyset_above(columns: Sequence[sa.ColumnElement[Any]], after: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """Rows whose ``columns`` sort above ``after`` as a tuple: the condition of a keyset page (the next page
+    starts after the last row of the previous one), a row-value comparison on both backends, so a page reads
+    only its own rows from an index in the same column order."""
+    if len(columns) != len(after):
+        raise ValueError(f"a keyset of {len(columns)} columns needs as many values, got {len(after)}")
+    return sa.tuple_(*columns) > sa.tuple_(*(sa.literal(v, type_=c.type) for c, v in zip(columns, after, strict=True)))
 
 
 def chunked(items: list[Any], size: int) -> list[list[Any]]:

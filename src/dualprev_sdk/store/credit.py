@@ -38,6 +38,7 @@ from dualprev_sdk.store.base import (
     chunked,
     compare_and_swap,
     insert_many,
+    keyset_above,
     starts_with,
     table_of,
 )
@@ -238,19 +239,27 @@ class CreditRepository:
         return credit_record_from_row(row)
 
     def for_unit(
-        self, unit_uscc: str, *, since: dt.date | None = None, until: dt.date | None = None
+        self,
+        unit_uscc: str,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        after: tuple[dt.date, str] | None = None,
+        limit: int | None = None,
     ) -> Sequence[CreditRecord]:
-        """The unit's records in date order, optionally within [since, until]."""
-        stmt = (
-            sa.select(CREDIT_RECORDS)
-            .where(CREDIT_RECORDS.c.unit_uscc == unit_uscc)
-            .order_by(CREDIT_RECORDS.c.occurred_on, CREDIT_RECORDS.c.id)
-        )
+        """The unit's records in (date, id) order, optionally within [since, until]; ``after`` and ``limit``
+        read one keyset page: the records above the (date, id) ``after``, at most ``limit``."""
+        r = CREDIT_RECORDS.c
+        stmt = sa.select(CREDIT_RECORDS).where(r.unit_uscc == unit_uscc).order_by(r.occurred_on, r.id)
         if since is not None:
-            stmt = stmt.where(CREDIT_RECORDS.c.occurred_on >= since)
+            stmt = stmt.where(r.occurred_on >= since)
         if until is not None:
-            stmt = stmt.where(CREDIT_RECORDS.c.occurred_on <= until)
-        return [credit_record_from_row(r) for r in self.session.execute(stmt).mappings()]
+            stmt = stmt.where(r.occurred_on <= until)
+        if after is not None:
+            stmt = stmt.where(keyset_above((r.occurred_on, r.id), after))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [credit_record_from_row(row) for row in self.session.execute(stmt).mappings()]
 
     def existing_ids(self, record_ids: Sequence[str]) -> set[str]:
         """Which of ``record_ids`` are stored already (derived records use deterministic ids)."""
@@ -397,10 +406,21 @@ class CreditRepository:
         unit_uscc: str | None = None,
         status: BlacklistStatus | None = None,
         listed_on_or_before: dt.date | None = None,
+        listed_on: dt.date | None = None,
+        after: tuple[dt.date, str, str] | None = None,
+        limit: int | None = None,
     ) -> list[BlacklistEntry]:
-        """Entries by region prefix, unit and status, oldest listing first (index on region, status)."""
+        """Entries by region prefix, unit and status, oldest listing first (index on region, status), in
+        (listing date, USCC, id) order. ``listed_on`` keeps the entries on the list that day (listed by then and
+        not yet removed: :meth:`BlacklistEntry.is_listed_on`); ``after`` and ``limit`` read one keyset page."""
         b = BLACKLIST_ENTRIES.c
         stmt = sa.select(BLACKLIST_ENTRIES).order_by(b.listed_on, b.unit_uscc, b.id)
+        if listed_on is not None:
+            stmt = stmt.where(b.listed_on <= listed_on, sa.or_(b.removed_on.is_(None), b.removed_on > listed_on))
+        if after is not None:
+            stmt = stmt.where(keyset_above((b.listed_on, b.unit_uscc, b.id), after))
+        if limit is not None:
+            stmt = stmt.limit(limit)
         if region_prefix:
             stmt = stmt.where(starts_with(b.region_code, region_prefix))
         if unit_uscc is not None:

@@ -250,10 +250,16 @@ class ElevatorEmergencyRepository:
         return value if isinstance(value, dt.date) else None
 
     def maintenance_overdue(
-        self, *, equipment_ids_sql: sa.Select[Any], before: dt.date
+        self,
+        *,
+        equipment_ids_sql: sa.Select[Any],
+        before: dt.date,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[tuple[str, dt.date | None]]:
         """(equipment id, last maintenance) for the selected lifts whose last record is before ``before`` or
-        missing — one grouped query, not a loop."""
+        missing, by equipment id — one grouped query, not a loop. ``after`` and ``limit`` read one keyset
+        page: the lifts whose id sorts above ``after``, at most ``limit``."""
         selected = equipment_ids_sql.subquery()
         last = (
             sa.select(MAINTENANCE_RECORDS.c.equipment_id, sa.func.max(MAINTENANCE_RECORDS.c.performed_on).label("last"))
@@ -266,4 +272,8 @@ class ElevatorEmergencyRepository:
             .where(sa.or_(last.c.last.is_(None), last.c.last < before))
             .order_by(selected.c.id)
         )
+        if after is not None:
+            stmt = stmt.where(selected.c.id > after)
+        if limit is not None:
+            stmt = stmt.limit(limit)
         return [(str(r[0]), r[1]) for r in self.session.execute(stmt)]

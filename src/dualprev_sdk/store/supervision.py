@@ -36,7 +36,7 @@ from dualprev_sdk.domain.supervision import (
     draw_inputs_from_snapshot,
 )
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, starts_with, table_of
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, keyset_above, starts_with, table_of
 
 __all__ = [
     "INSPECTORS",
@@ -446,16 +446,35 @@ class SupervisionRepository:
             last[row.uscc] = frozenset(row.inspectors or ())  # ordered: the latest wins
         return last
 
-    def published_results(self, region_prefix: str | None = None) -> list[tuple[RecordedDraw, TargetResult]]:
-        """Results of published draws, for 一公开 (oldest draw first)."""
-        d = SAMPLING_DRAWS.c
-        stmt = sa.select(d.id).where(d.published_on.is_not(None)).order_by(d.drawn_at, d.id)
+    def published_results(
+        self,
+        region_prefix: str | None = None,
+        *,
+        after: tuple[dt.datetime, str, str] | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[RecordedDraw, TargetResult]]:
+        """Results of published draws, for 一公开, in (drawn at, draw id, USCC) order: oldest draw first.
+        ``after`` and ``limit`` read one keyset page: the results above the key ``after``, at most ``limit``,
+        found in one query over the targets, and only the draws they belong to loaded."""
+        d, t = SAMPLING_DRAWS.c, SAMPLING_TARGETS.c
+        stmt = (
+            sa.select(t.draw_id, t.uscc)
+            .select_from(SAMPLING_TARGETS.join(SAMPLING_DRAWS, d.id == t.draw_id))
+            .where(d.published_on.is_not(None), t.outcome.is_not(None))
+            .order_by(d.drawn_at, d.id, t.uscc)
+        )
         if region_prefix:
             stmt = stmt.where(starts_with(d.region_code, region_prefix))
+        if after is not None:
+            stmt = stmt.where(keyset_above((d.drawn_at, d.id, t.uscc), after))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        draws: dict[str, RecordedDraw] = {}
         out: list[tuple[RecordedDraw, TargetResult]] = []
-        for draw_id in self.session.execute(stmt).scalars():
-            recorded = self.get_draw(draw_id)
-            out.extend((recorded, recorded.results[u]) for u in sorted(recorded.results))
+        for draw_id, uscc in self.session.execute(stmt):
+            if draw_id not in draws:
+                draws[draw_id] = self.get_draw(draw_id)
+            out.append((draws[draw_id], draws[draw_id].results[uscc]))
         return out
 
     # -- widespread-hazard alerts ----------------------------------------------------------------------------

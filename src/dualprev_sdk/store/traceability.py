@@ -20,7 +20,15 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.cylinder import Cylinder, CylinderEvent, CylinderEventKind
 from dualprev_sdk.errors import NotFound
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, insert_many, table_of
+from dualprev_sdk.store.base import (
+    JSON_TYPE,
+    UTCDateTime,
+    chunked,
+    compare_and_swap,
+    insert_many,
+    starts_with,
+    table_of,
+)
 
 __all__ = [
     "CYLINDERS",
@@ -183,6 +191,19 @@ def event_from_row(row: Mapping[Any, Any]) -> CylinderEvent:
     )
 
 
+def _station_scope(station_uscc: str | None, region_prefix: str | None) -> list[sa.ColumnElement[bool]]:
+    """Events at one station, and/or at the stations whose unit lies under a region-code prefix."""
+    from dualprev_sdk.store.units import UNITS
+
+    where: list[sa.ColumnElement[bool]] = []
+    if station_uscc is not None:
+        where.append(CYLINDER_EVENTS.c.station_uscc == station_uscc)
+    if region_prefix:
+        stations = sa.select(UNITS.c.uscc).where(starts_with(UNITS.c.region_code, region_prefix))
+        where.append(CYLINDER_EVENTS.c.station_uscc.in_(stations))
+    return where
+
+
 class CylinderRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -285,12 +306,58 @@ class CylinderRepository:
         return [event_from_row(r) for r in self.session.execute(stmt).mappings()]
 
     def events_between(
-        self, start: dt.datetime, end: dt.datetime, *, station_uscc: str | None = None
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        station_uscc: str | None = None,
+        region_prefix: str | None = None,
+        cylinder_ids: Sequence[str] | None = None,
     ) -> list[CylinderEvent]:
-        stmt = sa.select(CYLINDER_EVENTS).where(CYLINDER_EVENTS.c.at >= start, CYLINDER_EVENTS.c.at < end)
-        if station_uscc is not None:
-            stmt = stmt.where(CYLINDER_EVENTS.c.station_uscc == station_uscc)
+        """Events in ``[start, end)`` at one station, or at the stations of a region (GB/T 2260 prefix of the
+        station unit's region code), optionally of some cylinders only (``""`` in ``cylinder_ids`` stands for
+        the refusals of unregistered tags, which have no cylinder)."""
+        stmt = sa.select(CYLINDER_EVENTS).where(
+            CYLINDER_EVENTS.c.at >= start,
+            CYLINDER_EVENTS.c.at < end,
+            *_station_scope(station_uscc, region_prefix),
+        )
+        if cylinder_ids is not None:
+            registered = sorted({c for c in cylinder_ids if c})
+            wanted = [CYLINDER_EVENTS.c.cylinder_id.in_(registered)] if registered else []
+            if "" in cylinder_ids:
+                wanted.append(CYLINDER_EVENTS.c.cylinder_id.is_(None))
+            stmt = stmt.where(sa.or_(*wanted) if wanted else sa.false())
         return [event_from_row(r) for r in self.session.execute(stmt.order_by(CYLINDER_EVENTS.c.id)).mappings()]
+
+    def cylinders_with_events_between(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        station_uscc: str | None = None,
+        region_prefix: str | None = None,
+        above: str | None = None,
+        limit: int = 500,
+    ) -> list[tuple[str, str]]:
+        """``(cylinder id, tag)`` of the cylinders with events in ``[start, end)`` in the scope, in the order of
+        ``tag + "|"``, at most ``limit``: the keyset walk behind paged warnings, whose keys are
+        ``tag|warning kind``. ``above`` (the last key of the previous page) keeps the cylinders that may still
+        have a key above it: those whose ``tag + "|~"`` sorts above it (``~`` outranks the lowercase letters of
+        every warning kind). Unregistered tags' refusals form one group with id and tag ``""``, as
+        :func:`~dualprev_sdk.domain.cylinder.trace_warnings` counts them."""
+        e = CYLINDER_EVENTS.c
+        key = sa.case((e.cylinder_id.is_(None), sa.literal("")), else_=e.tag) + sa.literal("|")
+        stmt = (
+            sa.select(sa.func.coalesce(e.cylinder_id, sa.literal("")), key.label("key"))
+            .where(e.at >= start, e.at < end, *_station_scope(station_uscc, region_prefix))
+            .group_by(e.cylinder_id, key)
+            .order_by(key)
+            .limit(limit)
+        )
+        if above is not None:
+            stmt = stmt.where(key + sa.literal("~") > above)
+        return [(str(r[0]), str(r[1])[:-1]) for r in self.session.execute(stmt)]
 
     def by_ids(self, ids: Iterable[str]) -> dict[str, Cylinder]:
         wanted = sorted(set(ids))
