@@ -14,9 +14,10 @@ from collections.abc import Callable
 
 import grpc
 import pytest
-from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, ledger_pb2, plugins_pb2
+from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, ledger_pb2, plugins_pb2, traceability_pb2
 from gateway_support import CAPABILITY_MATRIX, CONTRACT, UNIT_A, bearer
 from google.protobuf import field_mask_pb2, message
+from enterprise_matrix import ENTERPRISE_MATRIX
 from operations_matrix import OPERATIONS_MATRIX
 
 from dualprev_sdk.access import PrincipalKind
@@ -184,8 +185,7 @@ MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
 }
 MATRIX.update(CAPABILITY_MATRIX)  # traceability, 96333, credit, supervision (see gateway_support)
 MATRIX.update(OPERATIONS_MATRIX)  # ledger import, risk, inspections (see operations_matrix)
-
-
+MATRIX.update(ENTERPRISE_MATRIX)  # small units, dossier, five standards, parks, equipment risk
 
 
 def test_every_rpc_in_the_contract_is_in_the_matrix() -> None:
@@ -221,3 +221,39 @@ def test_each_principal_kind_gets_exactly_the_access_the_matrix_states(
     except grpc.RpcError as error:
         code = error.code()
     assert code is expected[kind], f"{kind.value} calling {path}"
+
+
+#: Second requests for RPCs whose access differs by request shape: method → [(label, request, expected)].
+#: ``units/-`` lists every station the caller may see: an enterprise its own, a regulator its region's.
+VARIANTS: dict[str, list[tuple[str, Request, dict[PrincipalKind, grpc.StatusCode]]]] = {
+    "/dualprev.v1.TraceabilityService/ListCylinderWarnings": [
+        (
+            "every station",
+            lambda: traceability_pb2.ListCylinderWarningsRequest(parent="units/-"),
+            {E: OK, R: OK, A: DENIED, D: OK},
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", list(PrincipalKind), ids=lambda k: k.value)
+@pytest.mark.parametrize(
+    ("path", "label"), [(path, label) for path, cases in sorted(VARIANTS.items()) for label, _, _ in cases]
+)
+def test_each_principal_kind_gets_exactly_the_access_the_variants_state(
+    path: str, label: str, kind: PrincipalKind, channel: grpc.Channel, tokens: dict[PrincipalKind, str]
+) -> None:
+    build, expected = next((b, e) for name, b, e in VARIANTS[path] if name == label)
+    assert set(expected) == set(PrincipalKind)
+    request_type, response_type, _ = CONTRACT[path]
+    request = build()
+    assert isinstance(request, request_type)
+    unary = channel.unary_unary(
+        path, request_serializer=request_type.SerializeToString, response_deserializer=response_type.FromString
+    )
+    try:
+        unary(request, metadata=bearer(tokens[kind]), timeout=10)
+        code = OK
+    except grpc.RpcError as error:
+        code = error.code()
+    assert code is expected[kind], f"{kind.value} calling {path} ({label})"

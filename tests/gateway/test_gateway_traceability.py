@@ -17,8 +17,11 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from dualprev_sdk.access import PrincipalKind, issue_api_key
+from dualprev_sdk.domain.cylinder import Cylinder, FillRequest
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.personnel import Certificate, Person
+from dualprev_sdk.domain.unit import UseUnit
+from dualprev_sdk.services import traceability as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
 STATION = f"units/{UNIT_A}"
@@ -318,6 +321,10 @@ SCOPE: dict[str, tuple[Call, dict[str, grpc.StatusCode]]] = {
         lambda s, m: s.ListCylinderWarnings(tp.ListCylinderWarningsRequest(parent=STATION), metadata=m),
         {"enterprise": OK, "regulator": OK, "datacenter": OK},
     ),
+    "ListCylinderWarnings of every station": (  # each caller gets its own stations' (see the test below)
+        lambda s, m: s.ListCylinderWarnings(tp.ListCylinderWarningsRequest(parent="units/-"), metadata=m),
+        {"enterprise": OK, "regulator": OK, "datacenter": OK, "regulator-4102": OK, "enterprise-B": OK},
+    ),
 }
 
 
@@ -414,3 +421,112 @@ def test_text_longer_than_the_store_keeps_is_invalid_before_anything_is_written(
         ("cylinders[0].medium", "max_length"),
         ("cylinders[0].registration_code", "max_length"),
     }
+
+
+# -- warnings of every station a caller may see, page by page -------------------------------------------------
+
+ZZ_STATION = "91410105MA90000034"  # a second 郑州 station (410105), beside UNIT_A (410102); UNIT_B is in 开封
+
+
+def _refusals_at(sdk: Dualprev, station: str, tags: list[str]) -> None:
+    """Each tag registered to ``station`` and refused three times there (a wrong medium): one warning each."""
+    use_cases.register_cylinders(
+        sdk,
+        [
+            Cylinder(id=f"id-{tag}", tag=tag, filling_station_uscc=station, medium="液化石油气", catalog_code="2320")
+            for tag in tags
+        ],
+        at=FILL_TIME - dt.timedelta(days=1),
+    )
+    requests = [
+        FillRequest(
+            tag=tag,
+            station_uscc=station,
+            filler_id="nobody",
+            medium="二甲醚",
+            at=FILL_TIME + dt.timedelta(minutes=i),
+            quantity_kg=14.5,
+        )
+        for tag in tags
+        for i in range(3)
+    ]
+    use_cases.record_fills(sdk, requests)
+
+
+@pytest.fixture
+def stations_with_warnings(sdk: Dualprev) -> dict[str, list[str]]:
+    """Warned cylinders at three stations: UNIT_A and ZZ_STATION in 郑州 (4101), UNIT_B in 开封 (4102)."""
+    sdk.ledger.create_unit(UseUnit(uscc=ZZ_STATION, name="郑州某充装站", region_code="410105"))
+    tags = {
+        UNIT_A: [f"A-{n:02d}" for n in range(7)],
+        ZZ_STATION: [f"Z-{n:02d}" for n in range(6)],
+        UNIT_B: [f"B-{n:02d}" for n in range(4)],
+    }
+    for station, station_tags in tags.items():
+        _refusals_at(sdk, station, station_tags)
+    return tags
+
+
+def _all_pages(trace: traceability_pb2_grpc.TraceabilityServiceStub, token: str, page_size: int) -> list[list[str]]:
+    pages: list[list[str]] = []
+    page_token = ""
+    while True:
+        listed = trace.ListCylinderWarnings(
+            tp.ListCylinderWarningsRequest(parent="units/-", day=TODAY, page_size=page_size, page_token=page_token),
+            metadata=bearer(token),
+        )
+        pages.append([w.cylinder for w in listed.warnings])
+        page_token = listed.next_page_token
+        if not page_token:
+            return pages
+
+
+def test_a_regulator_lists_the_warnings_of_every_station_in_its_region_and_no_other(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub,
+    tokens: dict[PrincipalKind, str],
+    sdk: Dualprev,
+    stations_with_warnings: dict[str, list[str]],
+) -> None:
+    names = {station: [f"cylinders/{t}" for t in tags] for station, tags in stations_with_warnings.items()}
+    expected = {
+        PrincipalKind.REGULATOR: sorted(names[UNIT_A] + names[ZZ_STATION]),  # 4101: both 郑州 stations
+        PrincipalKind.ENTERPRISE: sorted(names[UNIT_A]),  # its own station only
+        PrincipalKind.DATACENTER: sorted(names[UNIT_A] + names[ZZ_STATION] + names[UNIT_B]),
+    }
+    for kind, cylinders in expected.items():
+        (page,) = _all_pages(trace, tokens[kind], 0)
+        assert page == cylinders, kind
+    outsiders = outsider_tokens(sdk)
+    assert _all_pages(trace, outsiders["regulator-4102"], 0) == [sorted(names[UNIT_B])]
+    with pytest.raises(grpc.RpcError) as denied:
+        _all_pages(trace, tokens[PrincipalKind.AGENCY], 0)
+    assert denied.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+@pytest.mark.parametrize("page_size", [1, 4, 13])
+def test_warnings_larger_than_a_page_are_walked_page_by_page_without_gaps_or_repeats(
+    trace: traceability_pb2_grpc.TraceabilityServiceStub,
+    tokens: dict[PrincipalKind, str],
+    stations_with_warnings: dict[str, list[str]],
+    page_size: int,
+) -> None:
+    regulator = tokens[PrincipalKind.REGULATOR]
+    (everything,) = _all_pages(trace, regulator, 100)
+    assert len(everything) == 13
+    pages = _all_pages(trace, regulator, page_size)
+    assert all(len(p) == page_size for p in pages[:-1])
+    assert 0 < len(pages[-1]) <= page_size
+    assert [c for p in pages for c in p] == everything
+    with pytest.raises(grpc.RpcError) as moved:  # a token belongs to the listing it came from
+        trace.ListCylinderWarnings(
+            tp.ListCylinderWarningsRequest(parent=STATION, day=TODAY, page_token=_next_token(trace, regulator)),
+            metadata=bearer(regulator),
+        )
+    assert moved.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+
+
+def _next_token(trace: traceability_pb2_grpc.TraceabilityServiceStub, token: str) -> str:
+    listed = trace.ListCylinderWarnings(
+        tp.ListCylinderWarningsRequest(parent="units/-", day=TODAY, page_size=1), metadata=bearer(token)
+    )
+    return listed.next_page_token

@@ -28,6 +28,10 @@ __all__ = [
     "enum_from_proto",
     "enum_to_proto",
     "iso",
+    "key_date",
+    "key_datetime",
+    "key_parts",
+    "keyset_page",
     "max_length",
     "paginate",
     "parse_date",
@@ -164,7 +168,10 @@ def paginate(
     items: Sequence[T], key: Callable[[T], str], requested_size: int, token: str, *query: str
 ) -> tuple[list[T], str]:
     """One page of ``items`` in ``key`` order (AIP-158): keyset paging on the key, so a page is stable under
-    concurrent inserts; the opaque token is bound to ``query`` (the parent and filters it was issued for)."""
+    concurrent inserts; the opaque token is bound to ``query`` (the parent and filters it was issued for).
+
+    For lists that are small by nature only: the whole list is read for every page. A list that can grow
+    without bound pages in the SDK's query instead (:func:`keyset_page`)."""
     size = page_size(requested_size)
     after = hazard_convert.decode_page_token(token, *query)
     keyed = sorted(((key(item), item) for item in items), key=lambda pair: pair[0])
@@ -173,3 +180,50 @@ def paginate(
     page = keyed[:size]
     next_token = hazard_convert.encode_page_token(page[-1][0], *query) if len(keyed) > size else ""
     return [item for _, item in page], next_token
+
+
+def keyset_page(
+    fetch: Callable[[str | None, int], Sequence[T]],
+    key: Callable[[T], str],
+    requested_size: int,
+    token: str,
+    *query: str,
+) -> tuple[list[T], str]:
+    """One page read by the SDK itself: ``fetch(after, limit)`` returns the items whose key sorts above
+    ``after`` (the last key of the previous page, None for the first), in key order, at most ``limit``. One
+    more than the page is asked for, to know whether another page follows. Tokens are those of
+    :func:`paginate`, so a list moved from one to the other keeps its clients' tokens."""
+    size = page_size(requested_size)
+    after = hazard_convert.decode_page_token(token, *query)
+    items = list(fetch(after, size + 1))
+    page = items[:size]
+    next_token = hazard_convert.encode_page_token(key(page[-1]), *query) if len(items) > size else ""
+    return page, next_token
+
+
+def key_parts(token: str, after: str, count: int) -> list[str]:
+    """The ``|``-separated parts of a page key taken from a token; a key of another shape is a bad token."""
+    parts = after.split("|", count - 1)
+    if len(parts) != count or not all(parts):
+        raise InvalidArgument.single("page_token", token, "page_token.format", "not a page token from this listing")
+    return parts
+
+
+def key_date(token: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgument.single(
+            "page_token", token, "page_token.format", "not a page token from this listing"
+        ) from None
+
+
+def key_datetime(token: str, text: str) -> dt.datetime:
+    """An aware instant written into a page key with ``isoformat()``."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise InvalidArgument.single("page_token", token, "page_token.format", "not a page token from this listing")
+    return value

@@ -10,6 +10,8 @@ entry looks like an out-of-scope one (PERMISSION_DENIED) to everyone but the dat
 
 from __future__ import annotations
 
+import datetime as dt
+
 import attrs
 import grpc
 
@@ -48,6 +50,14 @@ def entry_name(entry_id: str) -> str:
 def _entry_key(entry: BlacklistEntry) -> str:
     """Oldest listing first, as published."""
     return f"{entry.listed_on.isoformat()}|{entry.unit_uscc}|{entry.id}"
+
+
+def _entry_after(token: str, after: str | None) -> tuple[dt.date, str, str] | None:
+    """The (listing date, USCC, id) a page resumes after, from the key :func:`_entry_key` put in the token."""
+    if after is None:
+        return None
+    listed_on, uscc, entry_id = cc.key_parts(token, after, 3)
+    return cc.key_date(token, listed_on), uscc, entry_id
 
 
 def _record_name(uscc: str, record_id: str) -> str:
@@ -214,10 +224,17 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
     ) -> credit_pb2.ListCreditRecordsResponse:
         principal = current_principal()
         uscc = self._unit(principal, Capability.READ_CREDIT, request.parent, "parent")
-        with self._sdk.uow() as uow:
-            records = uow.credit.for_unit(uscc)
-        page, token = cc.paginate(
-            records, lambda r: f"{r.occurred_on.isoformat()}|{r.id}", request.page_size, request.page_token, uscc
+        token_in = request.page_token
+
+        def fetch(after: str | None, limit: int) -> list[CreditRecord]:
+            key = None
+            if after is not None:
+                day, record_id = cc.key_parts(token_in, after, 2)
+                key = (cc.key_date(token_in, day), record_id)
+            return use_cases.list_credit_records(self._sdk, uscc, after=key, limit=limit)
+
+        page, token = cc.keyset_page(
+            fetch, lambda r: f"{r.occurred_on.isoformat()}|{r.id}", request.page_size, request.page_token, uscc
         )
         return credit_pb2.ListCreditRecordsResponse(records=[record_to_proto(r) for r in page], next_page_token=token)
 
@@ -308,17 +325,25 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
             require_capability(
                 principal, Capability.READ_BLACKLIST, request.parent, uscc=parent, region_code=self._region(parent)
             )
-            entries = use_cases.list_blacklist(self._sdk, unit_uscc=parent, status=status)
+            scope: dict[str, str] | None = {"unit_uscc": parent}
         elif not may_use(principal, Capability.READ_BLACKLIST, uscc=principal.scope, region_code=principal.scope):
-            entries = []  # lists are filtered to the scope silently; an agency's scope holds no entries
+            scope = None  # lists are filtered to the scope silently; an agency's scope holds no entries
         else:
             scope = {
                 PrincipalKind.ENTERPRISE: {"unit_uscc": principal.scope},
                 PrincipalKind.REGULATOR: {"region_prefix": principal.scope},
             }.get(principal.kind, {})
-            entries = use_cases.list_blacklist(self._sdk, status=status, **scope)
-        page, token = cc.paginate(
-            entries, _entry_key, request.page_size, request.page_token, parent, str(request.status)
+        token_in = request.page_token
+
+        def fetch(after: str | None, limit: int) -> list[BlacklistEntry]:
+            if scope is None:
+                return []
+            return use_cases.list_blacklist(
+                self._sdk, status=status, after=_entry_after(token_in, after), limit=limit, **scope
+            )
+
+        page, token = cc.keyset_page(
+            fetch, _entry_key, request.page_size, request.page_token, parent, str(request.status)
         )
         return credit_pb2.ListBlacklistEntriesResponse(entries=[entry_to_proto(e) for e in page], next_page_token=token)
 
@@ -368,9 +393,15 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         principal = current_principal()
         day = cc.date_or_none(request.day, "day")
         region = self._region_wide(principal, Capability.READ_PUBLICATION, request.region_code)
-        entries = use_cases.blacklist_publication(self._sdk, region_prefix=region, day=day)
-        page, token = cc.paginate(
-            entries, _entry_key, request.page_size, request.page_token, region, request.day or "today"
+        token_in = request.page_token
+
+        def fetch(after: str | None, limit: int) -> list[BlacklistEntry]:
+            return use_cases.blacklist_publication(
+                self._sdk, region_prefix=region, day=day, after=_entry_after(token_in, after), limit=limit
+            )
+
+        page, token = cc.keyset_page(
+            fetch, _entry_key, request.page_size, request.page_token, region, request.day or "today"
         )
         return credit_pb2.ListBlacklistPublicationResponse(
             entries=[entry_to_proto(e, public=True) for e in page], next_page_token=token

@@ -361,8 +361,10 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         principal = current_principal()
         day = cc.date_or_none(request.day, "day") or timeutil.today()
         region = self._region_wide(principal, Capability.READ_RESCUE_KPIS, request.region_code)
-        rows, token = cc.paginate(
-            use_cases.overdue_maintenance(self._sdk, day=day, region_prefix=region),
+        rows, token = cc.keyset_page(
+            lambda after, limit: use_cases.overdue_maintenance(
+                self._sdk, day=day, region_prefix=region, after=after, limit=limit
+            ),
             lambda row: row[0],
             request.page_size,
             request.page_token,

@@ -223,7 +223,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
     ) -> pb.ListInspectorsResponse:
         principal = current_principal()
         region = self._region_wide(principal, Capability.READ_SUPERVISION, request.region_code)
-        inspectors, token = cc.paginate(
+        inspectors, token = cc.paginate(  # in memory: a region's roster of enforcement staff is small by nature
             use_cases.list_inspectors(self._sdk, region_prefix=region),
             lambda i: i.id,
             request.page_size,
@@ -312,8 +312,17 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
     ) -> pb.ListPublishedResultsResponse:
         principal = current_principal()
         region = self._region_wide(principal, Capability.READ_PUBLICATION, request.region_code)
-        rows, token = cc.paginate(
-            use_cases.published_results(self._sdk, region_prefix=region),
+        token_in = request.page_token
+
+        def fetch(after: str | None, limit: int) -> list[tuple[RecordedDraw, TargetResult]]:
+            key = None
+            if after is not None:
+                drawn_at, draw_id, uscc = cc.key_parts(token_in, after, 3)
+                key = (cc.key_datetime(token_in, drawn_at), draw_id, uscc)
+            return use_cases.published_results(self._sdk, region_prefix=region, after=key, limit=limit)
+
+        rows, token = cc.keyset_page(
+            fetch,
             lambda row: f"{row[0].drawn_at.astimezone(dt.UTC).isoformat()}|{row[0].id}|{row[1].uscc}",
             request.page_size,
             request.page_token,

@@ -17,7 +17,7 @@ from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import traceability_pb2, traceability_pb2_grpc
 from dualprev_gateway.auth import current_principal
 from dualprev_sdk import timeutil
-from dualprev_sdk.access import Capability, Principal, PrincipalKind, require_capability
+from dualprev_sdk.access import Capability, Principal, PrincipalKind, may_use, require_capability
 from dualprev_sdk.domain.cylinder import (
     Cylinder,
     CylinderEvent,
@@ -25,6 +25,7 @@ from dualprev_sdk.domain.cylinder import (
     FillRequest,
     LoadingRequest,
     Refusal,
+    TraceWarning,
 )
 from dualprev_sdk.errors import InvalidArgument, NotFound, PermissionDenied
 from dualprev_sdk.services import traceability as use_cases
@@ -384,27 +385,46 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
         if request.window_days < 0 or request.window_days > 3660:
             problems.add("window_days", request.window_days, "range", "0 (default 30) to 3660 days")
         problems.raise_if_any()
+        station_filter: str | None = None
+        region_filter: str | None = None
         if station == "-":
-            require_capability(principal, Capability.READ_CYLINDER_WARNINGS, "units/-", uscc="", region_code="")
-            if principal.kind is not PrincipalKind.DATACENTER:
-                raise PermissionDenied(f"{principal} may list warnings of its stations one by one, not of every one")
+            # every station the caller may see: the data centre all, a regulator those of its region (by the
+            # station unit's region code), an enterprise its own; an agency reads no station's warnings
+            if not may_use(
+                principal, Capability.READ_CYLINDER_WARNINGS, uscc=principal.scope, region_code=principal.scope
+            ):
+                raise PermissionDenied(f"{principal} may not {Capability.READ_CYLINDER_WARNINGS.value} any station")
+            if principal.kind is PrincipalKind.ENTERPRISE:
+                station_filter = principal.scope
+            elif principal.kind is PrincipalKind.REGULATOR:
+                region_filter = principal.scope
         else:
             self._require_station(principal, Capability.READ_CYLINDER_WARNINGS, station)
-        warnings = use_cases.cylinder_warnings(
-            self._sdk,
-            day=day,
-            station_uscc=None if station == "-" else station,
-            window_days=request.window_days or 30,
-        )
-        with self._sdk.uow() as uow:
-            tags = {c.id: c.tag for c in uow.cylinders.by_ids(w.cylinder_id for w in warnings).values()}
-        query = (station, day.isoformat(), str(request.window_days))
-        warnings, token = cc.paginate(
-            warnings,
-            lambda w: f"{tags.get(w.cylinder_id, w.cylinder_id)}|{w.kind.value}",
+            station_filter = station
+        tags: dict[str, str] = {}
+
+        def fetch(after: str | None, limit: int) -> list[TraceWarning]:
+            found = use_cases.cylinder_warnings(
+                self._sdk,
+                day=day,
+                station_uscc=station_filter,
+                region_prefix=region_filter,
+                window_days=request.window_days or 30,
+                after=after,
+                limit=limit,
+            )
+            with self._sdk.uow() as uow:
+                tags.update({c.id: c.tag for c in uow.cylinders.by_ids(w.cylinder_id for w in found).values()})
+            return found
+
+        warnings, token = cc.keyset_page(
+            fetch,
+            lambda w: use_cases.cylinder_warning_key(tags.get(w.cylinder_id, w.cylinder_id), w.kind),
             request.page_size,
             request.page_token,
-            *query,
+            station,
+            day.isoformat(),
+            str(request.window_days),
         )
         return traceability_pb2.ListCylinderWarningsResponse(
             next_page_token=token,
