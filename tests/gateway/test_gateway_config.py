@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from dualprev_gateway.config import GatewayConfig, TlsConfig, load_config
 
 from dualprev_sdk.errors import InvalidArgument
+from dualprev_sdk.services.idempotency import DEFAULT_REQUEST_ID_RETENTION
 
 
 def test_later_layers_win_file_then_environment_then_flags(tmp_path: Path) -> None:
@@ -45,3 +47,29 @@ def test_an_unreadable_certificate_names_the_setting() -> None:
     with pytest.raises(InvalidArgument) as error:
         TlsConfig(cert_file="/nonexistent/s.pem", key_file="/nonexistent/s.key").read()
     assert error.value.violations[0].field == "tls.cert_file"
+
+
+def test_request_id_retention_and_prune_interval_come_from_the_environment() -> None:
+    env = {
+        "DUALPREV_GATEWAY_REQUEST_ID_RETENTION_HOURS": "36",
+        "DUALPREV_GATEWAY_REQUEST_ID_PRUNE_INTERVAL_SECONDS": "600",
+    }
+    config = load_config(env=env)
+    assert (config.request_id_retention_hours, config.request_id_prune_interval_seconds) == (36, 600)
+    assert config.request_id_retention == dt.timedelta(hours=36)
+
+
+def test_request_ids_are_kept_for_the_sdk_product_default_unless_configured(tmp_path: Path) -> None:
+    assert GatewayConfig().request_id_retention == DEFAULT_REQUEST_ID_RETENTION
+    assert GatewayConfig().request_id_prune_interval_seconds == 3600
+    file = tmp_path / "gateway.toml"
+    file.write_text("[gateway]\nrequest_id_retention_hours = 0\n", "utf-8")
+    assert load_config(file, env={}).request_id_retention is None  # 0 = never prune
+
+
+@pytest.mark.parametrize(
+    ("suffix", "value"), [("REQUEST_ID_RETENTION_HOURS", "-1"), ("REQUEST_ID_PRUNE_INTERVAL_SECONDS", "0")]
+)
+def test_a_negative_retention_or_a_zero_prune_interval_is_invalid(suffix: str, value: str) -> None:
+    with pytest.raises(InvalidArgument):
+        load_config(env={f"DUALPREV_GATEWAY_{suffix}": value})

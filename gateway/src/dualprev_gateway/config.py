@@ -9,6 +9,7 @@ Example file::
     address = "0.0.0.0:50051"
     db = "postgresql+psycopg://dualprev@db/dualprev"
     grace_seconds = 10
+    request_id_retention_hours = 168      # product default (7 days); 0 = keep request ids forever
 
     [gateway.tls]
     cert_file = "/etc/dualprev/server.pem"
@@ -18,6 +19,7 @@ Example file::
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
@@ -28,6 +30,7 @@ import attrs
 
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.serialization import structure
+from dualprev_sdk.services.idempotency import DEFAULT_REQUEST_ID_RETENTION
 
 __all__ = ["ENV_PREFIX", "GatewayConfig", "TlsConfig", "load_config"]
 
@@ -84,6 +87,14 @@ class GatewayConfig:
     #: gateway are visible at once; writes by other processes (another replica, the CLI) within this bound.
     #: 0 = read the store on every call.
     read_cache_seconds: float = attrs.field(default=1.0, validator=attrs.validators.ge(0))
+    #: AIP-155 request ids older than this are deleted by the server's background pruner; a client retrying
+    #: with an older id creates anew. Default: the SDK's product default (7 days), not a regulatory value.
+    #: 0 = never prune (the ids are kept forever, or pruned by ``dualprev maintenance prune-request-ids``).
+    request_id_retention_hours: float = attrs.field(
+        default=DEFAULT_REQUEST_ID_RETENTION / dt.timedelta(hours=1), validator=attrs.validators.ge(0)
+    )
+    #: How often the pruner runs (it also runs once at start-up).
+    request_id_prune_interval_seconds: float = attrs.field(default=3600.0, validator=attrs.validators.gt(0))
     tls: TlsConfig | None = None
 
     @property
@@ -93,6 +104,13 @@ class GatewayConfig:
     @property
     def event_followers(self) -> int:
         return max(1, self.max_workers // 2) if self.max_event_followers is None else self.max_event_followers
+
+    @property
+    def request_id_retention(self) -> dt.timedelta | None:
+        """The retention as a duration; None when pruning is off."""
+        if self.request_id_retention_hours == 0:
+            return None
+        return dt.timedelta(hours=self.request_id_retention_hours)
 
 
 _ENV_FIELDS: dict[str, tuple[str, ...]] = {
@@ -107,6 +125,8 @@ _ENV_FIELDS: dict[str, tuple[str, ...]] = {
     "KEEPALIVE_SECONDS": ("keepalive_seconds",),
     "API_KEY_CACHE_SECONDS": ("api_key_cache_seconds",),
     "READ_CACHE_SECONDS": ("read_cache_seconds",),
+    "REQUEST_ID_RETENTION_HOURS": ("request_id_retention_hours",),
+    "REQUEST_ID_PRUNE_INTERVAL_SECONDS": ("request_id_prune_interval_seconds",),
     "TLS_CERT_FILE": ("tls", "cert_file"),
     "TLS_KEY_FILE": ("tls", "key_file"),
     "TLS_CLIENT_CA_FILE": ("tls", "client_ca_file"),

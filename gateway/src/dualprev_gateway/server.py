@@ -7,7 +7,8 @@ shutdown for production. The pieces:
 - interceptors, outermost first: request id (+ access log + the one error mapping), then authentication;
 - business services: plugins, ledger, hazards, events (each servicer thin: proto → SDK call → proto);
 - standard health checking (``grpc.health.v1``; every service SERVING once started, NOT_SERVING while
-  draining) and server reflection (so grpcurl and other languages' tooling can discover the API).
+  draining) and server reflection (so grpcurl and other languages' tooling can discover the API);
+- housekeeping: the request id pruner (:mod:`dualprev_gateway.pruning`), started and stopped with the server.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from dualprev_gateway._generated.dualprev.v1 import (
 from dualprev_gateway.auth import AuthInterceptor, CachedApiKeys
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.interceptors import RequestIdInterceptor
+from dualprev_gateway.pruning import RequestIdPruner
 from dualprev_gateway.servicers.credit import CreditServicer
 from dualprev_gateway.servicers.elevator_emergency import ElevatorEmergencyServicer
 from dualprev_gateway.servicers.emergency import EmergencyServicer
@@ -76,6 +78,9 @@ __all__ = ["BUSINESS_SERVICES", "Gateway", "build_server", "serve"]
 
 log = logging.getLogger("dualprev_gateway.server")
 
+#: How long ``Gateway.stop(None)`` waits for a prune in progress (its thread is a daemon: never longer).
+PRUNER_STOP_SECONDS = 5.0
+
 #: Full names of the business services this server registers (reflection and health list them too).
 BUSINESS_SERVICES: tuple[str, ...] = (
     plugins_pb2.DESCRIPTOR.services_by_name["PluginService"].full_name,
@@ -95,25 +100,40 @@ BUSINESS_SERVICES: tuple[str, ...] = (
 
 
 class Gateway:
-    """A built server plus what serving it needs: the bound port and the health servicer to flip on drain."""
+    """A built server plus what serving it needs: the bound port, the health servicer to flip on drain, and the
+    background housekeeping (the request id pruner, None when retention is off)."""
 
     def __init__(
-        self, server: grpc.Server, port: int, health_servicer: health.HealthServicer, sdk: Dualprev, *, owns_sdk: bool
+        self,
+        server: grpc.Server,
+        port: int,
+        health_servicer: health.HealthServicer,
+        sdk: Dualprev,
+        *,
+        owns_sdk: bool,
+        pruner: RequestIdPruner | None = None,
     ) -> None:
         self.server = server
         self.port = port
         self.health = health_servicer
         self.sdk = sdk
         self.owns_sdk = owns_sdk  # opened by build_gateway, so closed by serve()
+        self.pruner = pruner
 
     def start(self) -> None:
         self.server.start()
         self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        if self.pruner is not None:
+            self.pruner.start()
 
     def stop(self, grace: float | None) -> threading.Event:
-        """Mark NOT_SERVING (load balancers stop routing), refuse new calls, let running ones finish."""
+        """Mark NOT_SERVING (load balancers stop routing), refuse new calls, let running ones finish; stop the
+        pruner (waiting at most ``grace`` seconds, or :data:`PRUNER_STOP_SECONDS`, for a run in progress)."""
         self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
-        return self.server.stop(grace)
+        stopped = self.server.stop(grace)
+        if self.pruner is not None:
+            self.pruner.stop(timeout=PRUNER_STOP_SECONDS if grace is None else max(grace, 0.1))
+        return stopped
 
     def _set_health(self, status: Any) -> None:
         self.health.set("", status)
@@ -180,7 +200,13 @@ def build_gateway(
         server,
     )
     port = _bind(server, config)
-    return Gateway(server, port, health_servicer, sdk, owns_sdk=owns_sdk)
+    retention = config.request_id_retention
+    pruner = (
+        None
+        if retention is None
+        else RequestIdPruner(sdk, retention=retention, interval=config.request_id_prune_interval_seconds)
+    )
+    return Gateway(server, port, health_servicer, sdk, owns_sdk=owns_sdk, pruner=pruner)
 
 
 def _bind(server: grpc.Server, config: GatewayConfig) -> int:
