@@ -56,6 +56,7 @@ from dualprev_sdk.errors import AlreadyExists, FailedPrecondition, FieldViolatio
 from dualprev_sdk.grading.direct import DirectFacts
 from dualprev_sdk.serialization import converter
 from dualprev_sdk.services.credit import add_credit_record, build_credit_record
+from dualprev_sdk.store.equipment_events import EventKey
 from dualprev_sdk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -67,7 +68,10 @@ __all__ = [
     "Usability",
     "accident_direct_facts",
     "equipment_events",
+    "equipment_events_page",
     "equipment_usability",
+    "event_key",
+    "get_equipment_event",
     "record_accident",
     "record_alteration",
     "record_change_registration",
@@ -480,6 +484,33 @@ def equipment_events(
     with sdk.uow() as uow:
         uow.equipment.get(equipment_id)
         return uow.equipment_events.for_equipment(equipment_id, kinds=kinds)
+
+
+def get_equipment_event(sdk: Dualprev, event_id: str) -> EquipmentEvent:
+    """One recorded event (NotFound when there is none)."""
+    with sdk.uow() as uow:
+        return uow.equipment_events.get(event_id)
+
+
+def equipment_events_page(
+    sdk: Dualprev,
+    equipment_id: str,
+    *,
+    kinds: Iterable[EquipmentEventKind] | None = None,
+    after: EventKey | None = None,
+    limit: int = 50,
+) -> list[EquipmentEvent]:
+    """Up to ``limit`` of the equipment's events in :func:`equipment_events` order, after the event keyed
+    ``after`` ((day, recorded at, id) of the previous page's last event): keyset paging in the query, so a page
+    reads a page of rows however long the history. NotFound when the equipment does not exist."""
+    with sdk.uow() as uow:
+        uow.equipment.get(equipment_id)
+        return uow.equipment_events.page_for_equipment(equipment_id, kinds=kinds, after=after, limit=limit)
+
+
+def event_key(event: EquipmentEvent) -> EventKey:
+    """The event's place in its item's history (the paging key of :func:`equipment_events_page`)."""
+    return (event.day, event.recorded_at, event.id)
 
 
 def accident_direct_facts(events: Iterable[EquipmentEvent], *, as_of: dt.date) -> DirectFacts:

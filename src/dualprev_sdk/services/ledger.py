@@ -298,10 +298,15 @@ def list_equipment(
     catalog_prefix: str | None = None,
     status: EquipmentStatus | None = None,
     due_before: dt.date | None = None,
+    inspected_by: str | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     page_token: str = "",
 ) -> Page[Equipment]:
-    """Equipment ordered by id, filtered by unit, region prefix, catalogue prefix, status and due date."""
+    """Equipment ordered by id, filtered by unit, region prefix, catalogue prefix, status and due date.
+
+    ``inspected_by`` (an inspection agency's id) keeps only the equipment it has inspection records for: what
+    an agency may read, decided in the query (a join on the inspections' agency index), so its pages are keyset
+    pages like any other."""
     query = {
         "kind": "equipment",
         "unit_uscc": unit_uscc or "",
@@ -310,6 +315,8 @@ def list_equipment(
         "status": status.value if status else "",
         "due_before": due_before.isoformat() if due_before else "",
     }
+    if inspected_by is not None:  # only when given, so tokens issued before it existed keep working
+        query["inspected_by"] = inspected_by
     after, size = _decode_token(page_token, query), _page_size(page_size)
     with uow:
         items = uow.equipment.list(
@@ -318,6 +325,7 @@ def list_equipment(
             catalog_prefix=catalog_prefix,
             status=status,
             due_before=due_before,
+            inspected_by=inspected_by,
             after=after,
             limit=size + 1,
         )
@@ -422,6 +430,7 @@ class Ledger:
         catalog_prefix: str | None = None,
         status: EquipmentStatus | None = None,
         due_before: dt.date | None = None,
+        inspected_by: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         page_token: str = "",
     ) -> Page[Equipment]:
@@ -432,6 +441,7 @@ class Ledger:
             catalog_prefix=catalog_prefix,
             status=status,
             due_before=due_before,
+            inspected_by=inspected_by,
             page_size=page_size,
             page_token=page_token,
         )

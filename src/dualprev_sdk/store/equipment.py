@@ -372,9 +372,14 @@ class EquipmentRepository:
         catalog_prefix: str | None,
         status: EquipmentStatus | None,
         due_before: dt.date | None,
+        inspected_by: str | None = None,
     ) -> sa.Select[Any]:
         if unit_uscc is not None:
             stmt = stmt.where(EQUIPMENT.c.unit_uscc == unit_uscc)
+        if inspected_by is not None:
+            from dualprev_sdk.store.inspections import equipment_inspected_by  # it imports this module
+
+            stmt = stmt.where(EQUIPMENT.c.id.in_(equipment_inspected_by(inspected_by)))
         if region_prefix:
             stmt = stmt.where(starts_with(EQUIPMENT.c.region_code, region_prefix))
         if catalog_prefix:
@@ -393,10 +398,12 @@ class EquipmentRepository:
         catalog_prefix: str | None = None,
         status: EquipmentStatus | None = None,
         due_before: dt.date | None = None,
+        inspected_by: str | None = None,
         after: str | None = None,
         limit: int = 100,
     ) -> Sequence[Equipment]:
-        """Equipment ordered by id, filtered; ``after`` is the last id of the previous page (keyset paging)."""
+        """Equipment ordered by id, filtered; ``after`` is the last id of the previous page (keyset paging).
+        ``inspected_by``: only equipment that agency has inspection records for (what an agency may read)."""
         stmt = self._filtered(
             sa.select(EQUIPMENT).order_by(EQUIPMENT.c.id).limit(limit),
             unit_uscc=unit_uscc,
@@ -404,6 +411,7 @@ class EquipmentRepository:
             catalog_prefix=catalog_prefix,
             status=status,
             due_before=due_before,
+            inspected_by=inspected_by,
         )
         if after is not None:
             stmt = stmt.where(EQUIPMENT.c.id > after)

@@ -38,12 +38,16 @@ __all__ = [
     "EQUIPMENT_EVENTS",
     "EquipmentEventRepository",
     "EquipmentEventRow",
+    "EventKey",
     "equipment_event_from_row",
     "equipment_event_to_row",
     "is_pending",
 ]
 
 KIND = "equipment event"
+
+#: An event's place in an item's history: (day it happened, when recorded, id) — the listing's sort key.
+EventKey = tuple[dt.date, dt.datetime, str]
 
 
 class EquipmentEventRow(SQLModel, table=True):
@@ -166,6 +170,34 @@ class EquipmentEventRepository:
         )
         if kinds is not None:
             stmt = stmt.where(EQUIPMENT_EVENTS.c.kind.in_([k.value for k in kinds]))
+        return [equipment_event_from_row(r) for r in self.session.execute(stmt).mappings()]
+
+    def page_for_equipment(
+        self,
+        equipment_id: str,
+        *,
+        kinds: Iterable[EquipmentEventKind] | None = None,
+        after: EventKey | None = None,
+        limit: int = 100,
+    ) -> builtins.list[EquipmentEvent]:
+        """Up to ``limit`` of the item's events in :meth:`for_equipment` order, after the event whose key is
+        ``after``: keyset paging in SQL, so a page reads a page of rows (``ix_equipment_events_equipment_day``)."""
+        e = EQUIPMENT_EVENTS.c
+        stmt = sa.select(EQUIPMENT_EVENTS).where(e.equipment_id == equipment_id)
+        if kinds is not None:
+            stmt = stmt.where(e.kind.in_([k.value for k in kinds]))
+        if after is not None:
+            day, recorded_at, event_id = after
+            stmt = stmt.where(
+                sa.or_(
+                    e.happened_on > day,
+                    sa.and_(
+                        e.happened_on == day,
+                        sa.or_(e.recorded_at > recorded_at, sa.and_(e.recorded_at == recorded_at, e.id > event_id)),
+                    ),
+                )
+            )
+        stmt = stmt.order_by(e.happened_on, e.recorded_at, e.id).limit(limit)
         return [equipment_event_from_row(r) for r in self.session.execute(stmt).mappings()]
 
     def pending_for_many(

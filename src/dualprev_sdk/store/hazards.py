@@ -51,6 +51,7 @@ from dualprev_sdk.domain.hazard_chain import (
 from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, FailedPrecondition, InvalidArgument, NotFound
 from dualprev_sdk.serialization import structure
 from dualprev_sdk.store.base import UTCDateTime, chunked, table_of
+from dualprev_sdk.store.inspections import equipment_inspected_by
 
 __all__ = [
     "HAZARDS",
@@ -450,10 +451,15 @@ class HazardRepository:
         unit_uscc: str | None = None,
         region_prefix: str | None = None,
         state: HazardState | None = None,
+        inspected_by: str | None = None,
         after: str | None = None,
         limit: int = 100,
     ) -> list[str]:
+        """Hazard ids in id order (keyset: ``after`` the last id of the previous page). ``inspected_by``: only
+        hazards on equipment that agency has inspection records for (what an agency may read)."""
         stmt = self._filtered(sa.select(HAZARDS.c.id), unit_uscc=unit_uscc, region_prefix=region_prefix)
+        if inspected_by is not None:
+            stmt = stmt.where(HAZARDS.c.equipment_id.in_(equipment_inspected_by(inspected_by)))
         if state is not None:
             stmt = stmt.where(HAZARDS.c.state == state.value)
         if after is not None:

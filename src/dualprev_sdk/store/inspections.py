@@ -57,6 +57,7 @@ __all__ = [
     "InspectionRepository",
     "InspectionRow",
     "OverdueRow",
+    "equipment_inspected_by",
     "inspection_from_row",
     "inspection_to_row",
 ]
@@ -70,7 +71,9 @@ class InspectionRow(SQLModel, table=True):
     __tablename__ = "inspections"
     __table_args__ = (
         sa.Index("ix_inspections_equipment_date", "equipment_id", "inspected_on"),
-        sa.Index("ix_inspections_agency", "agency"),  # an agency's scoped event feed and equipment listing
+        # an agency's scoped event feed, and its equipment and hazard listings: the equipment ids it inspected
+        # come straight from this index, in id order (keyset paging), without reading the rows
+        sa.Index("ix_inspections_agency_equipment", "agency", "equipment_id"),
     )
 
     id: str = Field(sa_type=sa.String(64), primary_key=True)
@@ -140,6 +143,14 @@ class RegulatorNoticeRow(SQLModel, table=True):
 
 
 INSPECTIONS = table_of(InspectionRow)
+
+
+def equipment_inspected_by(agency: str) -> sa.Select[Any]:
+    """The ids of the equipment ``agency`` has inspection records for (what it may read), as a subquery for
+    ``column.in_(...)``; served by ``ix_inspections_agency_equipment``."""
+    return sa.select(INSPECTIONS.c.equipment_id).where(INSPECTIONS.c.agency == agency)
+
+
 FINDINGS = table_of(InspectionFindingRow)
 OVERDUE_CASES = table_of(OverdueRow)
 NOTICES = table_of(RegulatorNoticeRow)
@@ -217,6 +228,20 @@ class OverdueItem(NamedTuple):
     catalog_code: str
     next_inspection_due: dt.date
     stopped: bool  # a major hazard's stop-use order keeps it out of use already
+
+    @property
+    def key(self) -> OverdueKey:
+        """Where the row stands in the listing's order: the keyset cursor of the next page."""
+        return OverdueKey(self.region_code, self.unit_uscc, self.catalog_code, self.equipment_id)
+
+
+class OverdueKey(NamedTuple):
+    """The overdue listing's order (region code, unit USCC, catalogue code, equipment id): a page cursor."""
+
+    region_code: str
+    unit_uscc: str
+    catalog_code: str
+    equipment_id: str
 
 
 @attrs.frozen(kw_only=True)
@@ -420,8 +445,11 @@ class InspectionRepository:
         catalog_prefix: str | None = None,
         unit_uscc: str | None = None,
         limit: int | None = None,
+        after: OverdueKey | None = None,
     ) -> list[OverdueItem]:
-        """Equipment in use past its due date, by region, unit, class (one indexed query)."""
+        """Equipment in use past its due date, by region, unit, class (one indexed query). ``after`` and
+        ``limit`` read one keyset page: the rows whose (region, unit, catalogue code, id) sorts above ``after``
+        (the last row of the previous page), at most ``limit``."""
         e = EQUIPMENT.c
         stmt = (
             sa.select(
@@ -432,6 +460,14 @@ class InspectionRepository:
             )
             .order_by(e.region_code, e.unit_uscc, e.catalog_code, e.id)
         )
+        if after is not None:
+            # the plain bound on the leading column lets the (region, status, due) index start at the cursor's
+            # region; the row-value comparison is the exact keyset condition (same collation as the ORDER BY)
+            stmt = stmt.where(
+                e.region_code >= after.region_code,
+                sa.tuple_(e.region_code, e.unit_uscc, e.catalog_code, e.id)
+                > sa.tuple_(*(sa.literal(v, sa.String) for v in after)),
+            )
         if limit is not None:
             stmt = stmt.limit(limit)
         # Core execution on the session's connection: the ORM layer adds nothing to a plain column select, and the
