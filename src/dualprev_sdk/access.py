@@ -370,6 +370,12 @@ class Capability(enum.StrEnum):
     READ_PERSONNEL = "read the people, certificates and compliance of"
     MANAGE_EMERGENCY = "keep the emergency plans and drills of"
     READ_EMERGENCY = "read the emergency plans, drills and findings of"
+    # small units, dossiers, the five standards, parks, equipment risk (简易模式、一企一档一码、五有、一园一策)
+    SET_UP_SMALL_UNIT = "set up in simplified mode"
+    READ_DOSSIER = "read the dossier and five-standards assessment of"
+    READ_PARKS = "read the parks and demonstration coverage of"
+    DESIGNATE_PARKS = "designate parks and demonstration enterprises in"
+    READ_EQUIPMENT_RISK = "read the equipment risk grades of"
 
 
 _E, _R, _A, _D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
@@ -432,6 +438,15 @@ CAPABILITY_ACTORS: Mapping[Capability, frozenset[PrincipalKind]] = {
     Capability.READ_PERSONNEL: frozenset({_E, _R, _D}),
     Capability.MANAGE_EMERGENCY: frozenset({_E}),
     Capability.READ_EMERGENCY: frozenset({_E, _R, _D}),
+    # A small unit sets itself up (as it creates its own ledger); its dossier and self-assessment cover the whole
+    # unit (people, hazards), so they are read like the unit, not by an agency. Parks (一园一策) and demonstration
+    # enterprises are the regulator's work in its region; the data centre reads them. An agency reads the risk
+    # grade of equipment it inspects, as it reads that equipment's risk points.
+    Capability.SET_UP_SMALL_UNIT: frozenset({_E}),
+    Capability.READ_DOSSIER: frozenset({_E, _R, _D}),
+    Capability.READ_PARKS: frozenset({_R, _D}),
+    Capability.DESIGNATE_PARKS: frozenset({_R}),
+    Capability.READ_EQUIPMENT_RISK: frozenset({_E, _R, _A, _D}),
 }
 
 #: Capabilities whose data is public once published (一公开, 黑名单公示): any authenticated caller, any region.

@@ -145,3 +145,52 @@ def test_the_cli_command_sets_up_a_unit_from_options_alone(tmp_path: Path, make_
     assert summary["risk_points"] > 0
     assert summary["duty_tasks"] >= 35
     assert all(Path(f["path"]).is_file() for f in summary["files"])
+
+
+def test_a_retry_under_the_same_request_id_registers_nothing_and_completes_what_the_first_call_left(
+    sdk: Dualprev, make_uscc: Callable[[int], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dualprev_sdk.services import duties
+
+    uscc = make_uscc(731)
+
+    def lost_connection(*_args: object, **_kwargs: object) -> None:
+        raise ConnectionError("the first attempt died after registering the unit")
+
+    with monkeypatch.context() as patch:  # a failure part-way: the ledger part committed, no duty plan yet
+        patch.setattr(duties, "create_plan", lost_connection)
+        with pytest.raises(ConnectionError):
+            set_up_small_unit(
+                sdk,
+                minimal_unit(uscc),
+                forklift_and_receiver(uscc),
+                month=NOVEMBER,
+                request_id="setup-731",
+                caller="k1",
+            )
+    with sdk.uow() as uow:
+        registered = sorted(e.id for e in uow.equipment.list(unit_uscc=uscc, limit=10))
+        assert uow.duties.list_plans(unit_uscc=uscc) == []
+
+    again = set_up_small_unit(
+        sdk, minimal_unit(uscc), forklift_and_receiver(uscc), month=NOVEMBER, request_id="setup-731", caller="k1"
+    )
+    assert again.replayed
+    assert sorted(e.id for e in again.equipment) == registered  # nothing registered twice
+    assert {p.equipment_id for p in again.risk_points} == set(registered)
+    assert {p.kind for p in again.plans} == {
+        DutyKind.DAILY_CONTROL,
+        DutyKind.WEEKLY_INVESTIGATION,
+        DutyKind.MONTHLY_DISPATCH,
+    }  # the step the first attempt never reached
+    assert again.tasks
+    third = set_up_small_unit(
+        sdk, minimal_unit(uscc), forklift_and_receiver(uscc), month=NOVEMBER, request_id="setup-731", caller="k1"
+    )
+    assert [p.id for p in third.plans] == [p.id for p in again.plans]
+    assert {p.id for p in third.risk_points} == {p.id for p in again.risk_points}
+    with pytest.raises(InvalidArgument) as reused:  # the same id from another caller (or for another request)
+        set_up_small_unit(
+            sdk, minimal_unit(uscc), forklift_and_receiver(uscc), month=NOVEMBER, request_id="setup-731", caller="k2"
+        )
+    assert [v.field for v in reused.value.violations] == ["request_id"]

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from dualprev_sdk.reports.checklist import InvestigationChecklist
     from dualprev_sdk.reports.control_list import ControlList
     from dualprev_sdk.services.bootstrap import Dualprev
+    from dualprev_sdk.store.uow import UnitOfWork
 
 __all__ = ["SimplifiedFile", "SimplifiedPackage", "month_of", "set_up_small_unit"]
 
@@ -68,6 +69,9 @@ class SimplifiedPackage:
     tasks: tuple[DutyTask, ...]
     notes: tuple[str, ...] = ()
     files: tuple[SimplifiedFile, ...] = ()
+    #: True when a retry with the same ``request_id`` found the unit set up by the first attempt (nothing was
+    #: registered again; steps the first attempt had not finished were completed).
+    replayed: bool = False
 
 
 def month_of(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -156,6 +160,8 @@ def set_up_small_unit(
     month: dt.date | None = None,
     out: str | Path | None = None,
     base_url: str | None = None,
+    request_id: str | None = None,
+    caller: str = "",
 ) -> SimplifiedPackage:
     """Register a small or micro unit and its equipment and generate its whole dual prevention package.
 
@@ -163,10 +169,22 @@ def set_up_small_unit(
     ``month`` (any day in it; default: this month) is the month of duty tasks generated. With ``out`` the files
     are written there. The unit and equipment go through the ledger's validation; a bad identifier is reported
     with every other problem before anything is written.
+
+    With ``request_id`` (AIP-155) the registration is claimed in its own transaction
+    (:mod:`dualprev_sdk.services.idempotency`): a retry by the same ``caller`` with the same request registers
+    nothing again and *resumes* — the later steps (risk identification, duty plans and tasks) only add what is
+    missing, so a retry after a failure part-way completes the package instead of failing on the existing
+    unit. ``replayed`` on the package says so. The same id with a different request or caller is
+    InvalidArgument on ``request_id``.
     """
-    from dualprev_sdk.services import duties, ledger, risk
+    from dualprev_sdk.services import duties, idempotency, ledger, risk
 
     _validate(unit, equipment)
+    fingerprint_payload = {
+        "unit": attrs.asdict(unit),
+        "equipment": [attrs.asdict(item) for item in equipment],
+        "month": month.isoformat()[:7] if month is not None else None,
+    }
     if unit.size_class not in (SizeClass.SMALL, SizeClass.MICRO):
         unit = attrs.evolve(unit, size_class=SizeClass.SMALL)
     unit, notes = _with_default_roles(unit)
@@ -193,20 +211,39 @@ def set_up_small_unit(
             violations.extend(attrs.evolve(v, field=f"equipment[{index}].{v.field}") for v in exc.violations)
     if violations:
         raise InvalidArgument(violations)
-    with sdk.uow() as uow:
+    registered: list[Equipment] = []
+
+    def register(uow: UnitOfWork) -> UseUnit:
         stored_unit = uow.units.add(unit)
         uow.emit("unit.created", ledger.unit_resource(stored_unit.uscc), ledger._unit_payload(stored_unit))
-        stored_items = []
         for item in checked:
             stored = uow.equipment.add(item)
             uow.emit("equipment.created", ledger.equipment_resource(stored.id), ledger._equipment_payload(uow, stored))
-            stored_items.append(stored)
-        uow.commit()
+            registered.append(stored)
+        return stored_unit
+
+    stored_unit = idempotency.run_create(
+        sdk.uow(),
+        request_id=request_id,
+        operation="simplified.set_up_small_unit",
+        payload=fingerprint_payload,
+        caller=caller,
+        create=register,
+        resource_of=lambda u: ledger.unit_resource(u.uscc),
+        read=lambda uow, name: uow.units.get(name.removeprefix("units/")),
+    )
+    replayed = not registered
+    if replayed:  # a retry: the equipment is what the first attempt registered (ids generated then)
+        with sdk.uow() as uow:
+            registered = list(uow.equipment.list(unit_uscc=unit.uscc, limit=10_000))
+    stored_items = registered
     identified = risk.identify_unit_risks(sdk, unit.uscc, actor=actor)
     today = timeutil.today()
     start, end = month_of(month or today)
+    with sdk.uow() as uow:
+        planned = {p.id: p for p in uow.duties.list_plans(unit_uscc=unit.uscc, active_only=False)}
     plans = tuple(
-        duties.create_plan(sdk, plan, actor=actor)
+        planned.get(plan.id) or duties.create_plan(sdk, plan, actor=actor)
         for plan in duties.order74_plans(unit.uscc, equipment_kind=None, starts_on=start)
     )
     duties.generate_tasks(sdk, start, end, unit_uscc=unit.uscc)
@@ -228,14 +265,20 @@ def set_up_small_unit(
     return SimplifiedPackage(
         unit=stored_unit,
         equipment=tuple(stored_items),
-        risk_points=identified.created,
+        risk_points=identified.created if not replayed else _risk_points(sdk, unit.uscc),
         control_list=control_list,
         checklist=checklist,
         plans=plans,
         tasks=tasks,
         notes=tuple(notes),
         files=tuple(files),
+        replayed=replayed,
     )
+
+
+def _risk_points(sdk: Dualprev, uscc: str) -> tuple[RiskPoint, ...]:
+    with sdk.uow() as uow:
+        return tuple(uow.risk_points.list_all(unit_uscc=uscc))
 
 
 def _write_files(
