@@ -330,3 +330,15 @@ def test_records_entries_and_the_publication_page_in_the_query_in_the_order_of_t
     paged = _walk(lambda **k: cc.blacklist_publication(sdk, region_prefix="41", day=TODAY, **k), entry_key, size)
     assert paged == published
     assert cc.blacklist_publication(sdk, region_prefix="41", day=TODAY - dt.timedelta(days=1), limit=10) == []
+
+
+def test_blacklist_events_reach_the_listed_units_feed_and_its_regulators(sdk: Dualprev, world: World) -> None:
+    cc.derive_credit_records(sdk, today=TODAY)
+    swept = cc.sweep_blacklist(sdk, today=TODAY, authority="洛阳市市场监督管理局")
+    entry = next(e for e in swept.listed if e.unit_uscc == world.unit("410303"))
+    own, _ = sdk.read_scoped_events(unit_usccs=[entry.unit_uscc], limit=10_000)
+    assert [e.resource for e in own if e.type == "credit.blacklist_listed"] == [f"blacklistEntries/{entry.id}"]
+    luoyang, _ = sdk.read_scoped_events(region_prefix="4103", limit=10_000)
+    zhengzhou, _ = sdk.read_scoped_events(region_prefix="4101", limit=10_000)
+    assert len([e for e in luoyang if e.type == "credit.blacklist_listed"]) == 3
+    assert [e for e in zhengzhou if e.type == "credit.blacklist_listed"] == []

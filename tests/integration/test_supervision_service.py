@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -322,3 +323,36 @@ def test_published_results_are_read_a_page_at_a_time_in_the_order_of_the_whole_l
                 break
             after = (page[-1][0].drawn_at, page[-1][0].id, page[-1][1].uscc)
         assert walked == everything
+
+
+def test_a_regulators_records_reach_its_regions_feed_and_never_the_units(sdk: Dualprev, world: World) -> None:
+    """Plans, rosters, draws and alerts are the regulators': 洛阳's feed carries them, a drawn unit's does not (a
+    双随机 draw must not warn the units it picked), and 郑州's regulators see only their own."""
+    sv.plan_supervision(sdk, region_code=LUOYANG, year=2027, actor="洛阳市局", today=TODAY)
+    drawn = sv.draw_inspections(sdk, region_code=LUOYANG, seed=3, actor="洛阳市局", today=TODAY)
+    sv.detect_widespread_hazards(sdk, region_prefix="41", today=TODAY)
+    luoyang, _ = sdk.read_scoped_events(region_prefix=LUOYANG, limit=10_000)
+    zhengzhou, _ = sdk.read_scoped_events(region_prefix="4101", limit=10_000)
+    picked, _ = sdk.read_scoped_events(unit_usccs=list(drawn.draw.target_usccs), limit=10_000)
+
+    def kinds(events: list[Any]) -> set[str]:
+        return {e.type for e in events if e.type.startswith("supervision.")}
+
+    assert kinds(luoyang) == {
+        "supervision.inspector_added",
+        "supervision.plan_saved",
+        "supervision.draw_made",
+        "supervision.widespread_hazard_alert",
+    }
+    assert kinds(picked) == set()
+    assert {e.resource for e in zhengzhou if e.type == "supervision.inspector_added"} == {"inspectors/ZZ-1"}
+    # an alert reaches the regulators of the level holding all its units (a city's, or the province's)
+    alerts = [e for e in sdk.read_events(limit=10_000) if e.type == "supervision.widespread_hazard_alert"]
+    assert {e.payload["scope"]: e.region_code for e in alerts if e.payload["scope_kind"] == "region"} == {
+        "4101": "4101",
+        "4102": "4102",
+        "4103": "4103",
+    }
+    assert all(e.unit_uscc is None for e in alerts)
+    industry = {e.region_code for e in alerts if e.payload["scope_kind"] == "industry"}
+    assert industry <= {"41", "4101", "4102", "4103"}, industry

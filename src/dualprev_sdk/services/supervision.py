@@ -63,6 +63,7 @@ from dualprev_sdk.domain.supervision import (
 )
 from dualprev_sdk.errors import FailedPrecondition, InvalidArgument
 from dualprev_sdk.store.base import starts_with
+from dualprev_sdk.store.outbox import scope_of_units
 
 if TYPE_CHECKING:
     from dualprev_sdk.services.bootstrap import Dualprev
@@ -700,6 +701,7 @@ def detect_widespread_hazards(
                         "window_start": alert.window_start.isoformat(),
                         "window_end": alert.window_end.isoformat(),
                     },
+                    **scope_of_units(uow.supervision.alert_unit_regions(alert.id), region_only=True),
                 )
                 new.append(alert)
         uow.commit()
@@ -720,6 +722,7 @@ def close_alert(sdk: Dualprev, alert_id: str, *, day: dt.date, actor: str) -> bo
                 "supervision.widespread_hazard_alert_closed",
                 f"widespreadAlerts/{alert_id}",
                 {"alert_id": alert_id, "closed_on": day.isoformat(), "actor": actor},
+                **scope_of_units(uow.supervision.alert_unit_regions(alert_id), region_only=True),
             )
         uow.commit()
     return changed

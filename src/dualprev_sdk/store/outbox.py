@@ -31,6 +31,7 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.serialization import converter
 from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, starts_with, table_of
+from dualprev_sdk.store.credit import BLACKLIST_ENTRIES
 from dualprev_sdk.store.duties import DUTY_TASKS
 from dualprev_sdk.store.elevator_emergency import RESCUE_INCIDENTS
 from dualprev_sdk.store.equipment import EQUIPMENT
@@ -38,6 +39,7 @@ from dualprev_sdk.store.hazards import HAZARDS
 from dualprev_sdk.store.inspections import INSPECTIONS
 from dualprev_sdk.store.personnel import PEOPLE
 from dualprev_sdk.store.risk_points import RISK_POINTS
+from dualprev_sdk.store.supervision import INSPECTORS, SAMPLING_DRAWS, SUPERVISION_PLANS
 from dualprev_sdk.store.units import UNITS
 
 __all__ = [
@@ -65,6 +67,10 @@ SCOPED_KINDS: tuple[str, ...] = (
     "people",
     "dutyTasks",
     "rescueIncidents",
+    "blacklistEntries",
+    "supervisionPlans",
+    "inspectors",
+    "samplingDraws",
 )
 #: Where the owner of each looked-up kind is stored: ``kind → (table, owner columns)``; a kind that records only
 #: its equipment gets the unit and region from the equipment row.
@@ -74,6 +80,12 @@ _OWNER_COLUMNS: dict[str, tuple[sa.Table, tuple[str, ...]]] = {
     "people": (PEOPLE, ("unit_uscc",)),
     "dutyTasks": (DUTY_TASKS, ("unit_uscc",)),
     "rescueIncidents": (RESCUE_INCIDENTS, ("equipment_id",)),  # its region is the 96333 platform's, not the unit's
+    "blacklistEntries": (BLACKLIST_ENTRIES, ("unit_uscc", "region_code")),
+    # a regulator's own records: its region's regulators (and those above) see them, never the units — a 双随机
+    # draw must not warn the units it picked before the inspectors arrive
+    "supervisionPlans": (SUPERVISION_PLANS, ("region_code",)),
+    "inspectors": (INSPECTORS, ("region_code",)),
+    "samplingDraws": (SAMPLING_DRAWS, ("region_code",)),
 }
 #: Kinds an inspection agency does not read (``CAPABILITY_ACTORS``: 96333 incidents are the unit's, the
 #: regulator's and the data centre's), so their events record no equipment and agencies' feeds never match them.
@@ -200,12 +212,13 @@ def _parse(event: OutboxEvent) -> _Scope:
     return scope
 
 
-def scope_of_units(region_by_uscc: Mapping[str, str]) -> dict[str, str]:
+def scope_of_units(region_by_uscc: Mapping[str, str], *, region_only: bool = False) -> dict[str, str]:
     """The ``emit`` scope of an event about several units at once (a campaign plan, a ledger import chunk), which
     the outbox cannot place from the resource name: one unit → that unit's feed (its region follows); several →
     the smallest administrative level holding them all (``4101`` for two 郑州 districts, ``41`` for 郑州 and 洛阳),
-    so the regulators of that level and above see it; none in common, or no units → the data centre only."""
-    if len(region_by_uscc) == 1:
+    so the regulators of that level and above see it; none in common, or no units → the data centre only.
+    ``region_only``: for a regulator's record about units (an alert), which the units themselves must not see."""
+    if len(region_by_uscc) == 1 and not region_only:
         return {"unit_uscc": next(iter(region_by_uscc))}
     regions = set(region_by_uscc.values())
     # region codes nest by position (省 2, 市 4, 县 6 digits): a shared level is a shared prefix of that length

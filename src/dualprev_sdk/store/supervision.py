@@ -514,6 +514,14 @@ class SupervisionRepository:
         )
         return True
 
+    def alert_unit_regions(self, alert_id: str) -> dict[str, str]:
+        """``uscc → region code`` of the units an alert names (whose regulators its events reach)."""
+        from dualprev_sdk.store.units import UNITS
+
+        u = WIDESPREAD_ALERT_UNITS.c
+        stmt = sa.select(u.uscc, UNITS.c.region_code).join(UNITS, UNITS.c.uscc == u.uscc).where(u.alert_id == alert_id)
+        return {row.uscc: row.region_code for row in self.session.execute(stmt)}
+
     def alerts(self, *, open_only: bool = True, scope_prefix: str | None = None) -> list[WidespreadAlert]:
         a = WIDESPREAD_ALERTS.c
         stmt = sa.select(WIDESPREAD_ALERTS).order_by(a.raised_at, a.id)
