@@ -18,6 +18,7 @@ from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, led
 from gateway_support import CAPABILITY_MATRIX, CONTRACT, UNIT_A, bearer
 from google.protobuf import field_mask_pb2, message
 from enterprise_matrix import ENTERPRISE_MATRIX
+from lifecycle_matrix import LIFECYCLE_MATRIX
 from operations_matrix import OPERATIONS_MATRIX
 
 from dualprev_sdk.access import PrincipalKind
@@ -185,6 +186,7 @@ MATRIX: dict[str, tuple[Request, dict[PrincipalKind, grpc.StatusCode]]] = {
 }
 MATRIX.update(CAPABILITY_MATRIX)  # traceability, 96333, credit, supervision (see gateway_support)
 MATRIX.update(OPERATIONS_MATRIX)  # ledger import, risk, inspections (see operations_matrix)
+MATRIX.update(LIFECYCLE_MATRIX)  # equipment events (see lifecycle_matrix)
 MATRIX.update(ENTERPRISE_MATRIX)  # small units, dossier, five standards, parks, equipment risk
 
 

@@ -368,9 +368,13 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
         size = convert.page_size(request.page_size)
         scope = access.unit_scope(principal)
         unit_uscc = None if parent == "-" else parent
+        inspected_by: str | None = None
         if scope.agency is not None:
-            return hazards_pb2.ListHazardsResponse()  # agencies read hazards one by one (listing: follow-up)
-        if unit_uscc is not None:
+            # an agency lists the hazards on the equipment it has inspection records for (a query by agency)
+            if unit_uscc is not None:
+                access.require_unit_read(principal, unit_uscc, None)
+            inspected_by = scope.agency
+        elif unit_uscc is not None:
             access.require_hazard_read(principal, unit_uscc, self._region(unit_uscc))
         elif scope.uscc is not None:
             unit_uscc = scope.uscc
@@ -379,10 +383,19 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             region = convert.narrow_region(scope.region_prefix, wanted_region)
             if region is None:
                 return hazards_pb2.ListHazardsResponse()
-        query = (unit_uscc or "", region or "", state.value if state else "")
+        query: tuple[str, ...] = (unit_uscc or "", region or "", state.value if state else "")
+        if inspected_by is not None:  # only then, so tokens issued before agencies could list keep working
+            query = (*query, f"agency:{inspected_by}")
         after = hc.decode_page_token(request.page_token, *query)
         with self._sdk.uow() as uow:
-            ids = uow.hazards.ids(unit_uscc=unit_uscc, region_prefix=region, state=state, after=after, limit=size + 1)
+            ids = uow.hazards.ids(
+                unit_uscc=unit_uscc,
+                region_prefix=region,
+                state=state,
+                inspected_by=inspected_by,
+                after=after,
+                limit=size + 1,
+            )
             hazards = [uow.hazards.get(i) for i in ids[:size]]
         token = hc.encode_page_token(ids[size - 1], *query) if len(ids) > size else ""
         return hazards_pb2.ListHazardsResponse(hazards=[hc.hazard_to_proto(h) for h in hazards], next_page_token=token)

@@ -11,6 +11,7 @@ updates read fresh, because they build the new record on the one they read.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -18,15 +19,19 @@ import grpc
 from google.protobuf import empty_pb2
 
 from dualprev_gateway import convert
+from dualprev_gateway import equipment_event_convert as ec
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.idempotency import check_request_id
+from dualprev_gateway.servicers.equipment_events import EquipmentEventCalls
 from dualprev_gateway.servicers.ledger_import import import_ledger_call
 from dualprev_sdk import access
 from dualprev_sdk.access import Principal, PrincipalKind
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.domain.equipment_events import EquipmentEvent, EquipmentEventDetails, EquipmentEventKind
 from dualprev_sdk.domain.unit import UseUnit
 from dualprev_sdk.errors import InvalidArgument, NotFound
+from dualprev_sdk.services import equipment_events as event_use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
 __all__ = ["LedgerServicer"]
@@ -64,6 +69,7 @@ def _status(value: str) -> EquipmentStatus:
 class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
+        self._events = EquipmentEventCalls(sdk)
 
     # -- access helpers ---------------------------------------------------------------------------------------
 
@@ -206,12 +212,13 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         scope = access.unit_scope(principal)
         unit_uscc: str | None = None if parent == "-" else parent
         region: str | None = wanted_region
+        inspected_by: str | None = None
         if scope.agency is not None:
-            # Listing what an agency inspects needs an inspection-assignment query (follow-up); Get works.
+            # an agency lists exactly the equipment it has inspection records for (a query by agency), not units
             if unit_uscc is not None:
                 access.require_unit_read(principal, unit_uscc, None)
-            return ledger_pb2.ListEquipmentResponse()
-        if unit_uscc is not None:
+            inspected_by = scope.agency
+        elif unit_uscc is not None:
             self._readable_unit(principal, unit_uscc)
         elif scope.uscc is not None:
             unit_uscc = scope.uscc
@@ -224,6 +231,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
             region_prefix=region,
             catalog_prefix=catalog,
             status=status,
+            inspected_by=inspected_by,
             page_size=request.page_size,
             page_token=request.page_token,
         )
@@ -279,6 +287,163 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         _, current = self._writable_equipment(principal, request.name, "name")
         self._sdk.ledger.delete_equipment(current.id, expected_version=convert.expected_version(request.etag))
         return empty_pb2.Empty()
+
+    # -- equipment events (AIP-136 custom methods; servicers/equipment_events.py) --------------------------------
+
+    def _record_event(
+        self,
+        name: str,
+        actor: str,
+        request_id: str,
+        kind: EquipmentEventKind,
+        parse: Callable[[convert.Violations], EquipmentEventDetails | None],
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        """Only the unit records its equipment's events; the equipment is read fresh (an update path)."""
+        principal = current_principal()
+        _, equipment = self._writable_equipment(principal, name, "name")
+        return self._events.record(principal, equipment, kind, person=actor, request_id=request_id, parse=parse)
+
+    def RecordAccident(
+        self, request: ledger_pb2.RecordAccidentRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        return self._record_event(
+            request.name,
+            request.actor,
+            request.request_id,
+            EquipmentEventKind.ACCIDENT,
+            lambda problems: ec.accident_from_proto(problems, request.accident, request.HasField("accident")),
+        )
+
+    def RecordMajorRepair(
+        self, request: ledger_pb2.RecordMajorRepairRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        return self._record_event(
+            request.name,
+            request.actor,
+            request.request_id,
+            EquipmentEventKind.MAJOR_REPAIR,
+            lambda problems: ec.work_from_proto(problems, request.work, request.HasField("work"), alteration=False),
+        )
+
+    def RecordAlteration(
+        self, request: ledger_pb2.RecordAlterationRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        return self._record_event(
+            request.name,
+            request.actor,
+            request.request_id,
+            EquipmentEventKind.ALTERATION,
+            lambda problems: ec.work_from_proto(problems, request.work, request.HasField("work"), alteration=True),
+        )
+
+    def RelocateEquipment(
+        self, request: ledger_pb2.RelocateEquipmentRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        principal = current_principal()
+        _, equipment = self._writable_equipment(principal, request.name, "name")
+        return self._events.relocate(principal, equipment, request)
+
+    def SuspendEquipment(
+        self, request: ledger_pb2.SuspendEquipmentRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        return self._record_event(
+            request.name,
+            request.actor,
+            request.request_id,
+            EquipmentEventKind.SUSPENSION,
+            lambda problems: ec.suspension_from_proto(problems, request.suspension, request.HasField("suspension")),
+        )
+
+    def RestartEquipment(
+        self, request: ledger_pb2.RestartEquipmentRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        return self._record_event(
+            request.name,
+            request.actor,
+            request.request_id,
+            EquipmentEventKind.RESTART,
+            lambda problems: ec.restart_from_proto(problems, request.restart, request.HasField("restart")),
+        )
+
+    def ScrapEquipment(
+        self, request: ledger_pb2.ScrapEquipmentRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        return self._record_event(
+            request.name,
+            request.actor,
+            request.request_id,
+            EquipmentEventKind.SCRAPPING,
+            lambda problems: ec.scrapping_from_proto(problems, request.scrapping, request.HasField("scrapping")),
+        )
+
+    def TransferEquipment(
+        self, request: ledger_pb2.TransferEquipmentRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.RecordEquipmentEventResponse:
+        return self._record_event(
+            request.name,
+            request.actor,
+            request.request_id,
+            EquipmentEventKind.TRANSFER,
+            lambda problems: ec.transfer_from_proto(problems, request.transfer, request.HasField("transfer")),
+        )
+
+    def RectifyAccident(
+        self, request: ledger_pb2.RectifyAccidentRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.EquipmentEvent:
+        def close(event: EquipmentEvent, day: dt.date, actor: str, version: int) -> EquipmentEvent:
+            return event_use_cases.rectify_accident(
+                self._sdk, event.id, rectified_on=day, actor=actor, expected_version=version
+            )
+
+        return self._events.close_followup(
+            current_principal(),
+            request.name,
+            etag=request.etag,
+            day_text=request.rectified_on,
+            day_field="rectified_on",
+            changed_field="rectified_on",
+            person=request.actor,
+            writable=access.require_unit_write,
+            close=close,
+        )
+
+    def RecordChangeRegistration(
+        self, request: ledger_pb2.RecordChangeRegistrationRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.EquipmentEvent:
+        def close(event: EquipmentEvent, day: dt.date, actor: str, version: int) -> EquipmentEvent:
+            return event_use_cases.record_change_registration(
+                self._sdk, event.id, registered_on=day, actor=actor, expected_version=version
+            )
+
+        return self._events.close_followup(
+            current_principal(),
+            request.name,
+            etag=request.etag,
+            day_text=request.registered_on,
+            day_field="registered_on",
+            changed_field="change_registered_on",
+            person=request.actor,
+            writable=access.require_unit_write,
+            close=close,
+        )
+
+    def ListEquipmentEvents(
+        self, request: ledger_pb2.ListEquipmentEventsRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.ListEquipmentEventsResponse:
+        principal = current_principal()
+        uscc, equipment_id = convert.parse_equipment_name(request.parent, "parent")
+        return self._events.list_events(self._readable_equipment(principal, uscc, equipment_id), request)
+
+    def GetEquipmentUsability(
+        self, request: ledger_pb2.GetEquipmentUsabilityRequest, context: grpc.ServicerContext
+    ) -> ledger_pb2.EquipmentUsability:
+        principal = current_principal()
+        if not request.name.endswith("/usability"):
+            raise InvalidArgument.single(
+                "name", request.name, "name.format", "expected units/{uscc}/equipment/{equipment}/usability"
+            )
+        uscc, equipment_id = convert.parse_equipment_name(request.name.removesuffix("/usability"), "name")
+        return self._events.usability(self._readable_equipment(principal, uscc, equipment_id))
 
     # -- import -----------------------------------------------------------------------------------------------
 

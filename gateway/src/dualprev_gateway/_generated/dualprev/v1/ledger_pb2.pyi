@@ -10,6 +10,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import message as _message
 from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
@@ -122,6 +123,86 @@ EQUIPMENT_STATUS_SCRAPPED: EquipmentStatus.ValueType  # 3
 EQUIPMENT_STATUS_TRANSFERRED: EquipmentStatus.ValueType  # 4
 """移装/过户"""
 Global___EquipmentStatus: _TypeAlias = EquipmentStatus  # noqa: Y015
+
+class _EquipmentEventKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _EquipmentEventKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_EquipmentEventKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EQUIPMENT_EVENT_KIND_UNSPECIFIED: _EquipmentEventKind.ValueType  # 0
+    """Not given."""
+    EQUIPMENT_EVENT_KIND_ACCIDENT: _EquipmentEventKind.ValueType  # 1
+    """事故"""
+    EQUIPMENT_EVENT_KIND_MAJOR_REPAIR: _EquipmentEventKind.ValueType  # 2
+    """重大修理"""
+    EQUIPMENT_EVENT_KIND_ALTERATION: _EquipmentEventKind.ValueType  # 3
+    """改造"""
+    EQUIPMENT_EVENT_KIND_RELOCATION: _EquipmentEventKind.ValueType  # 4
+    """使用场所变更/移装"""
+    EQUIPMENT_EVENT_KIND_SUSPENSION: _EquipmentEventKind.ValueType  # 5
+    """停用"""
+    EQUIPMENT_EVENT_KIND_RESTART: _EquipmentEventKind.ValueType  # 6
+    """重新启用"""
+    EQUIPMENT_EVENT_KIND_SCRAPPING: _EquipmentEventKind.ValueType  # 7
+    """报废"""
+    EQUIPMENT_EVENT_KIND_TRANSFER: _EquipmentEventKind.ValueType  # 8
+    """过户"""
+
+class EquipmentEventKind(_EquipmentEventKind, metaclass=_EquipmentEventKindEnumTypeWrapper):
+    """What kind of equipment event."""
+
+EQUIPMENT_EVENT_KIND_UNSPECIFIED: EquipmentEventKind.ValueType  # 0
+"""Not given."""
+EQUIPMENT_EVENT_KIND_ACCIDENT: EquipmentEventKind.ValueType  # 1
+"""事故"""
+EQUIPMENT_EVENT_KIND_MAJOR_REPAIR: EquipmentEventKind.ValueType  # 2
+"""重大修理"""
+EQUIPMENT_EVENT_KIND_ALTERATION: EquipmentEventKind.ValueType  # 3
+"""改造"""
+EQUIPMENT_EVENT_KIND_RELOCATION: EquipmentEventKind.ValueType  # 4
+"""使用场所变更/移装"""
+EQUIPMENT_EVENT_KIND_SUSPENSION: EquipmentEventKind.ValueType  # 5
+"""停用"""
+EQUIPMENT_EVENT_KIND_RESTART: EquipmentEventKind.ValueType  # 6
+"""重新启用"""
+EQUIPMENT_EVENT_KIND_SCRAPPING: EquipmentEventKind.ValueType  # 7
+"""报废"""
+EQUIPMENT_EVENT_KIND_TRANSFER: EquipmentEventKind.ValueType  # 8
+"""过户"""
+Global___EquipmentEventKind: _TypeAlias = EquipmentEventKind  # noqa: Y015
+
+class _AccidentSeverity:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _AccidentSeverityEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AccidentSeverity.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ACCIDENT_SEVERITY_UNSPECIFIED: _AccidentSeverity.ValueType  # 0
+    """Not given (invalid on input)."""
+    ACCIDENT_SEVERITY_EXTRAORDINARY: _AccidentSeverity.ValueType  # 1
+    """特别重大"""
+    ACCIDENT_SEVERITY_MAJOR: _AccidentSeverity.ValueType  # 2
+    """重大"""
+    ACCIDENT_SEVERITY_SERIOUS: _AccidentSeverity.ValueType  # 3
+    """较大"""
+    ACCIDENT_SEVERITY_GENERAL: _AccidentSeverity.ValueType  # 4
+    """一般"""
+
+class AccidentSeverity(_AccidentSeverity, metaclass=_AccidentSeverityEnumTypeWrapper):
+    """Accident class (事故等级)."""
+
+ACCIDENT_SEVERITY_UNSPECIFIED: AccidentSeverity.ValueType  # 0
+"""Not given (invalid on input)."""
+ACCIDENT_SEVERITY_EXTRAORDINARY: AccidentSeverity.ValueType  # 1
+"""特别重大"""
+ACCIDENT_SEVERITY_MAJOR: AccidentSeverity.ValueType  # 2
+"""重大"""
+ACCIDENT_SEVERITY_SERIOUS: AccidentSeverity.ValueType  # 3
+"""较大"""
+ACCIDENT_SEVERITY_GENERAL: AccidentSeverity.ValueType  # 4
+"""一般"""
+Global___AccidentSeverity: _TypeAlias = AccidentSeverity  # noqa: Y015
 
 @_typing.final
 class RoleAssignment(_message.Message):
@@ -920,3 +1001,893 @@ class ImportLedgerResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ImportLedgerResponse: _TypeAlias = ImportLedgerResponse  # noqa: Y015
+
+@_typing.final
+class EquipmentAccident(_message.Message):
+    """An accident (事故) on one piece of equipment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OCCURRED_AT_FIELD_NUMBER: _builtins.int
+    SEVERITY_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    DEATHS_FIELD_NUMBER: _builtins.int
+    SERIOUS_INJURIES_FIELD_NUMBER: _builtins.int
+    MINOR_INJURIES_FIELD_NUMBER: _builtins.int
+    MAJOR_LOSS_FIELD_NUMBER: _builtins.int
+    CONDITIONS_RECTIFIED_FIELD_NUMBER: _builtins.int
+    RECTIFIED_ON_FIELD_NUMBER: _builtins.int
+    severity: Global___AccidentSeverity.ValueType
+    """The accident class. Required."""
+    description: _builtins.str
+    """What happened. Required."""
+    deaths: _builtins.int
+    """Number of deaths."""
+    serious_injuries: _builtins.int
+    """Number of serious injuries."""
+    minor_injuries: _builtins.int
+    """Number of minor injuries."""
+    major_loss: _builtins.bool
+    """True for a major economic loss."""
+    conditions_rectified: _builtins.bool
+    """Output only on record (use RectifyAccident): the conditions that led to it have been removed."""
+    rectified_on: _builtins.str
+    """Output only on record: ISO date the conditions were removed."""
+    @_builtins.property
+    def occurred_at(self) -> _timestamp_pb2.Timestamp:
+        """When it happened; dated by its Asia/Shanghai day. Required, not in the future."""
+
+    def __init__(
+        self,
+        *,
+        occurred_at: _timestamp_pb2.Timestamp | None = ...,
+        severity: Global___AccidentSeverity.ValueType = ...,
+        description: _builtins.str = ...,
+        deaths: _builtins.int = ...,
+        serious_injuries: _builtins.int = ...,
+        minor_injuries: _builtins.int = ...,
+        major_loss: _builtins.bool = ...,
+        conditions_rectified: _builtins.bool = ...,
+        rectified_on: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["conditions_rectified", b"conditions_rectified", "deaths", b"deaths", "description", b"description", "major_loss", b"major_loss", "minor_injuries", b"minor_injuries", "occurred_at", b"occurred_at", "rectified_on", b"rectified_on", "serious_injuries", b"serious_injuries", "severity", b"severity"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EquipmentAccident: _TypeAlias = EquipmentAccident  # noqa: Y015
+
+@_typing.final
+class EquipmentWork(_message.Message):
+    """A major repair (重大修理) or an alteration (改造)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PERFORMED_ON_FIELD_NUMBER: _builtins.int
+    CONTRACTOR_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    CHANGE_REGISTRATION_NEEDED_FIELD_NUMBER: _builtins.int
+    CHANGE_REGISTERED_ON_FIELD_NUMBER: _builtins.int
+    SUPERVISORY_INSPECTION_PASSED_FIELD_NUMBER: _builtins.int
+    SUPERVISORY_INSPECTION_ON_FIELD_NUMBER: _builtins.int
+    SUPERVISORY_REPORT_FIELD_NUMBER: _builtins.int
+    performed_on: _builtins.str
+    """ISO date the work was done; empty = today."""
+    contractor: _builtins.str
+    """The licensed unit that did the work. Required."""
+    description: _builtins.str
+    """What was done."""
+    change_registration_needed: _builtins.bool
+    """Whether the work needs a change registration (变更登记); unset = yes."""
+    change_registered_on: _builtins.str
+    """ISO date the change registration was done (or use RecordChangeRegistration later)."""
+    supervisory_inspection_passed: _builtins.bool
+    """True when the supervisory inspection (监督检验) of the work passed."""
+    supervisory_inspection_on: _builtins.str
+    """ISO date it passed; required with `supervisory_inspection_passed`."""
+    supervisory_report: _builtins.str
+    """The supervisory inspection report number."""
+    def __init__(
+        self,
+        *,
+        performed_on: _builtins.str = ...,
+        contractor: _builtins.str = ...,
+        description: _builtins.str = ...,
+        change_registration_needed: _builtins.bool | None = ...,
+        change_registered_on: _builtins.str = ...,
+        supervisory_inspection_passed: _builtins.bool = ...,
+        supervisory_inspection_on: _builtins.str = ...,
+        supervisory_report: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_change_registration_needed", b"_change_registration_needed", "change_registration_needed", b"change_registration_needed"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_change_registration_needed", b"_change_registration_needed", "change_registered_on", b"change_registered_on", "change_registration_needed", b"change_registration_needed", "contractor", b"contractor", "description", b"description", "performed_on", b"performed_on", "supervisory_inspection_on", b"supervisory_inspection_on", "supervisory_inspection_passed", b"supervisory_inspection_passed", "supervisory_report", b"supervisory_report"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__change_registration_needed: _TypeAlias = _typing.Literal["change_registration_needed"]  # noqa: Y015
+    _WhichOneofArgType__change_registration_needed: _TypeAlias = _typing.Literal["_change_registration_needed", b"_change_registration_needed"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__change_registration_needed) -> _WhichOneofReturnType__change_registration_needed | None: ...
+
+Global___EquipmentWork: _TypeAlias = EquipmentWork  # noqa: Y015
+
+@_typing.final
+class EquipmentRelocation(_message.Message):
+    """A change of place of use (使用场所变更/移装)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MOVED_ON_FIELD_NUMBER: _builtins.int
+    FROM_LOCATION_FIELD_NUMBER: _builtins.int
+    TO_LOCATION_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    moved_on: _builtins.str
+    """ISO date of the move; empty = today."""
+    note: _builtins.str
+    """A note."""
+    @_builtins.property
+    def from_location(self) -> _common_pb2.Location:
+        """Output only: where the ledger had it."""
+
+    @_builtins.property
+    def to_location(self) -> _common_pb2.Location:
+        """Where it now stands. Required, and different from where it was."""
+
+    def __init__(
+        self,
+        *,
+        moved_on: _builtins.str = ...,
+        from_location: _common_pb2.Location | None = ...,
+        to_location: _common_pb2.Location | None = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["from_location", b"from_location", "to_location", b"to_location"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["from_location", b"from_location", "moved_on", b"moved_on", "note", b"note", "to_location", b"to_location"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EquipmentRelocation: _TypeAlias = EquipmentRelocation  # noqa: Y015
+
+@_typing.final
+class EquipmentSuspension(_message.Message):
+    """A suspension (停用)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SINCE_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    PLANNED_UNTIL_FIELD_NUMBER: _builtins.int
+    NOTIFIED_ON_FIELD_NUMBER: _builtins.int
+    since: _builtins.str
+    """ISO date it stopped; empty = today."""
+    reason: _builtins.str
+    """Why."""
+    planned_until: _builtins.str
+    """ISO date it is planned to restart, after `since`; empty = open."""
+    notified_on: _builtins.str
+    """ISO date the registration authority was told."""
+    def __init__(
+        self,
+        *,
+        since: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        planned_until: _builtins.str = ...,
+        notified_on: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["notified_on", b"notified_on", "planned_until", b"planned_until", "reason", b"reason", "since", b"since"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EquipmentSuspension: _TypeAlias = EquipmentSuspension  # noqa: Y015
+
+@_typing.final
+class EquipmentRestart(_message.Message):
+    """A restart after a suspension (重新启用)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESTARTED_ON_FIELD_NUMBER: _builtins.int
+    SELF_CHECK_DONE_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    restarted_on: _builtins.str
+    """ISO date it is back in use; empty = today."""
+    self_check_done: _builtins.bool
+    """The unit's self-check was done. Required (must be true)."""
+    note: _builtins.str
+    """A note."""
+    def __init__(
+        self,
+        *,
+        restarted_on: _builtins.str = ...,
+        self_check_done: _builtins.bool = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["note", b"note", "restarted_on", b"restarted_on", "self_check_done", b"self_check_done"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EquipmentRestart: _TypeAlias = EquipmentRestart  # noqa: Y015
+
+@_typing.final
+class EquipmentScrapping(_message.Message):
+    """Scrapping (报废)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SCRAPPED_ON_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    FUNCTION_DESTROYED_FIELD_NUMBER: _builtins.int
+    REGISTRATION_CANCELLED_ON_FIELD_NUMBER: _builtins.int
+    scrapped_on: _builtins.str
+    """ISO date it was scrapped; empty = today."""
+    reason: _builtins.str
+    """Why. Required."""
+    function_destroyed: _builtins.bool
+    """True when its function has been destroyed."""
+    registration_cancelled_on: _builtins.str
+    """ISO date its registration was cancelled; not before `scrapped_on`."""
+    def __init__(
+        self,
+        *,
+        scrapped_on: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        function_destroyed: _builtins.bool = ...,
+        registration_cancelled_on: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["function_destroyed", b"function_destroyed", "reason", b"reason", "registration_cancelled_on", b"registration_cancelled_on", "scrapped_on", b"scrapped_on"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EquipmentScrapping: _TypeAlias = EquipmentScrapping  # noqa: Y015
+
+@_typing.final
+class EquipmentTransfer(_message.Message):
+    """A transfer to another unit (过户)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TRANSFERRED_ON_FIELD_NUMBER: _builtins.int
+    TO_UNIT_USCC_FIELD_NUMBER: _builtins.int
+    TO_UNIT_NAME_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    transferred_on: _builtins.str
+    """ISO date of the transfer; empty = today."""
+    to_unit_uscc: _builtins.str
+    """The receiving unit's USCC; this or `to_unit_name` is required."""
+    to_unit_name: _builtins.str
+    """The receiving unit's name."""
+    note: _builtins.str
+    """A note."""
+    def __init__(
+        self,
+        *,
+        transferred_on: _builtins.str = ...,
+        to_unit_uscc: _builtins.str = ...,
+        to_unit_name: _builtins.str = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["note", b"note", "to_unit_name", b"to_unit_name", "to_unit_uscc", b"to_unit_uscc", "transferred_on", b"transferred_on"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EquipmentTransfer: _TypeAlias = EquipmentTransfer  # noqa: Y015
+
+@_typing.final
+class EquipmentEvent(_message.Message):
+    """One recorded equipment event."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    DAY_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    RECORD_TIME_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    ACCIDENT_FIELD_NUMBER: _builtins.int
+    MAJOR_REPAIR_FIELD_NUMBER: _builtins.int
+    ALTERATION_FIELD_NUMBER: _builtins.int
+    RELOCATION_FIELD_NUMBER: _builtins.int
+    SUSPENSION_FIELD_NUMBER: _builtins.int
+    RESTART_FIELD_NUMBER: _builtins.int
+    SCRAPPING_FIELD_NUMBER: _builtins.int
+    TRANSFER_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """Output only. `units/{uscc}/equipment/{equipment}/events/{event}`."""
+    kind: Global___EquipmentEventKind.ValueType
+    """Output only. The kind (the `details` case)."""
+    day: _builtins.str
+    """Output only. ISO date it happened."""
+    actor: _builtins.str
+    """Output only. Who recorded it (the person given, and the calling key)."""
+    etag: _builtins.str
+    """Output only. Opaque version tag (AIP-154); send it back on RectifyAccident / RecordChangeRegistration."""
+    @_builtins.property
+    def record_time(self) -> _timestamp_pb2.Timestamp:
+        """Output only. When it was recorded."""
+
+    @_builtins.property
+    def accident(self) -> Global___EquipmentAccident:
+        """An accident."""
+
+    @_builtins.property
+    def major_repair(self) -> Global___EquipmentWork:
+        """A major repair."""
+
+    @_builtins.property
+    def alteration(self) -> Global___EquipmentWork:
+        """An alteration."""
+
+    @_builtins.property
+    def relocation(self) -> Global___EquipmentRelocation:
+        """A relocation."""
+
+    @_builtins.property
+    def suspension(self) -> Global___EquipmentSuspension:
+        """A suspension."""
+
+    @_builtins.property
+    def restart(self) -> Global___EquipmentRestart:
+        """A restart."""
+
+    @_builtins.property
+    def scrapping(self) -> Global___EquipmentScrapping:
+        """A scrapping."""
+
+    @_builtins.property
+    def transfer(self) -> Global___EquipmentTransfer:
+        """A transfer."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        kind: Global___EquipmentEventKind.ValueType = ...,
+        day: _builtins.str = ...,
+        actor: _builtins.str = ...,
+        record_time: _timestamp_pb2.Timestamp | None = ...,
+        etag: _builtins.str = ...,
+        accident: Global___EquipmentAccident | None = ...,
+        major_repair: Global___EquipmentWork | None = ...,
+        alteration: Global___EquipmentWork | None = ...,
+        relocation: Global___EquipmentRelocation | None = ...,
+        suspension: Global___EquipmentSuspension | None = ...,
+        restart: Global___EquipmentRestart | None = ...,
+        scrapping: Global___EquipmentScrapping | None = ...,
+        transfer: Global___EquipmentTransfer | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["accident", b"accident", "alteration", b"alteration", "details", b"details", "major_repair", b"major_repair", "record_time", b"record_time", "relocation", b"relocation", "restart", b"restart", "scrapping", b"scrapping", "suspension", b"suspension", "transfer", b"transfer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accident", b"accident", "actor", b"actor", "alteration", b"alteration", "day", b"day", "details", b"details", "etag", b"etag", "kind", b"kind", "major_repair", b"major_repair", "name", b"name", "record_time", b"record_time", "relocation", b"relocation", "restart", b"restart", "scrapping", b"scrapping", "suspension", b"suspension", "transfer", b"transfer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_details: _TypeAlias = _typing.Literal["accident", "major_repair", "alteration", "relocation", "suspension", "restart", "scrapping", "transfer"]  # noqa: Y015
+    _WhichOneofArgType_details: _TypeAlias = _typing.Literal["details", b"details"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_details) -> _WhichOneofReturnType_details | None: ...
+
+Global___EquipmentEvent: _TypeAlias = EquipmentEvent  # noqa: Y015
+
+@_typing.final
+class RecordEquipmentEventResponse(_message.Message):
+    """What recording an event did."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVENT_FIELD_NUMBER: _builtins.int
+    EQUIPMENT_FIELD_NUMBER: _builtins.int
+    MARKED_RISK_POINTS_FIELD_NUMBER: _builtins.int
+    CREDIT_RECORD_FIELD_NUMBER: _builtins.int
+    REPLAYED_FIELD_NUMBER: _builtins.int
+    credit_record: _builtins.str
+    """The accident's credit record (`units/{uscc}/creditRecords/{record}`); empty for other kinds."""
+    replayed: _builtins.bool
+    """True when this answers a retry of an earlier request with the same `request_id`."""
+    @_builtins.property
+    def event(self) -> Global___EquipmentEvent:
+        """The event."""
+
+    @_builtins.property
+    def equipment(self) -> Global___Equipment:
+        """The equipment as it now stands (new location or status)."""
+
+    @_builtins.property
+    def marked_risk_points(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Risk points marked for review (`riskPoints/{risk_point}`); empty on a replay."""
+
+    def __init__(
+        self,
+        *,
+        event: Global___EquipmentEvent | None = ...,
+        equipment: Global___Equipment | None = ...,
+        marked_risk_points: _abc.Iterable[_builtins.str] | None = ...,
+        credit_record: _builtins.str = ...,
+        replayed: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["equipment", b"equipment", "event", b"event"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credit_record", b"credit_record", "equipment", b"equipment", "event", b"event", "marked_risk_points", b"marked_risk_points", "replayed", b"replayed"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordEquipmentEventResponse: _TypeAlias = RecordEquipmentEventResponse  # noqa: Y015
+
+@_typing.final
+class RecordAccidentRequest(_message.Message):
+    """Request for LedgerService.RecordAccident."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    ACCIDENT_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it (安全员张三); recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def accident(self) -> Global___EquipmentAccident:
+        """The accident."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        accident: Global___EquipmentAccident | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["accident", b"accident"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accident", b"accident", "actor", b"actor", "name", b"name", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordAccidentRequest: _TypeAlias = RecordAccidentRequest  # noqa: Y015
+
+@_typing.final
+class RecordMajorRepairRequest(_message.Message):
+    """Request for LedgerService.RecordMajorRepair."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    WORK_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def work(self) -> Global___EquipmentWork:
+        """The repair."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        work: Global___EquipmentWork | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["work", b"work"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "name", b"name", "request_id", b"request_id", "work", b"work"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordMajorRepairRequest: _TypeAlias = RecordMajorRepairRequest  # noqa: Y015
+
+@_typing.final
+class RecordAlterationRequest(_message.Message):
+    """Request for LedgerService.RecordAlteration."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    WORK_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def work(self) -> Global___EquipmentWork:
+        """The alteration."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        work: Global___EquipmentWork | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["work", b"work"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "name", b"name", "request_id", b"request_id", "work", b"work"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordAlterationRequest: _TypeAlias = RecordAlterationRequest  # noqa: Y015
+
+@_typing.final
+class RelocateEquipmentRequest(_message.Message):
+    """Request for LedgerService.RelocateEquipment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    RELOCATION_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def relocation(self) -> Global___EquipmentRelocation:
+        """The move (`from_location` is ignored: the ledger knows it)."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        relocation: Global___EquipmentRelocation | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["relocation", b"relocation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "name", b"name", "relocation", b"relocation", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RelocateEquipmentRequest: _TypeAlias = RelocateEquipmentRequest  # noqa: Y015
+
+@_typing.final
+class SuspendEquipmentRequest(_message.Message):
+    """Request for LedgerService.SuspendEquipment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SUSPENSION_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def suspension(self) -> Global___EquipmentSuspension:
+        """The suspension."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        suspension: Global___EquipmentSuspension | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["suspension", b"suspension"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "name", b"name", "request_id", b"request_id", "suspension", b"suspension"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SuspendEquipmentRequest: _TypeAlias = SuspendEquipmentRequest  # noqa: Y015
+
+@_typing.final
+class RestartEquipmentRequest(_message.Message):
+    """Request for LedgerService.RestartEquipment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    RESTART_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def restart(self) -> Global___EquipmentRestart:
+        """The restart."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        restart: Global___EquipmentRestart | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["restart", b"restart"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "name", b"name", "request_id", b"request_id", "restart", b"restart"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RestartEquipmentRequest: _TypeAlias = RestartEquipmentRequest  # noqa: Y015
+
+@_typing.final
+class ScrapEquipmentRequest(_message.Message):
+    """Request for LedgerService.ScrapEquipment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SCRAPPING_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def scrapping(self) -> Global___EquipmentScrapping:
+        """The scrapping."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        scrapping: Global___EquipmentScrapping | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["scrapping", b"scrapping"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "name", b"name", "request_id", b"request_id", "scrapping", b"scrapping"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScrapEquipmentRequest: _TypeAlias = ScrapEquipmentRequest  # noqa: Y015
+
+@_typing.final
+class TransferEquipmentRequest(_message.Message):
+    """Request for LedgerService.TransferEquipment."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    TRANSFER_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}`."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    request_id: _builtins.str
+    """Optional UUID making the call idempotent (AIP-155)."""
+    @_builtins.property
+    def transfer(self) -> Global___EquipmentTransfer:
+        """The transfer."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        transfer: Global___EquipmentTransfer | None = ...,
+        actor: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["transfer", b"transfer"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "name", b"name", "request_id", b"request_id", "transfer", b"transfer"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TransferEquipmentRequest: _TypeAlias = TransferEquipmentRequest  # noqa: Y015
+
+@_typing.final
+class RectifyAccidentRequest(_message.Message):
+    """Request for LedgerService.RectifyAccident."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    RECTIFIED_ON_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The accident: `units/{uscc}/equipment/{equipment}/events/{event}`."""
+    rectified_on: _builtins.str
+    """ISO date the conditions were removed; empty = today."""
+    etag: _builtins.str
+    """When set, must match the event's current etag."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        rectified_on: _builtins.str = ...,
+        etag: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "etag", b"etag", "name", b"name", "rectified_on", b"rectified_on"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RectifyAccidentRequest: _TypeAlias = RectifyAccidentRequest  # noqa: Y015
+
+@_typing.final
+class RecordChangeRegistrationRequest(_message.Message):
+    """Request for LedgerService.RecordChangeRegistration."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    REGISTERED_ON_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    ACTOR_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The major repair or alteration: `units/{uscc}/equipment/{equipment}/events/{event}`."""
+    registered_on: _builtins.str
+    """ISO date of the change registration; empty = today."""
+    etag: _builtins.str
+    """When set, must match the event's current etag."""
+    actor: _builtins.str
+    """The person recording it; recorded with the calling key. Up to 64 characters."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        registered_on: _builtins.str = ...,
+        etag: _builtins.str = ...,
+        actor: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "etag", b"etag", "name", b"name", "registered_on", b"registered_on"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordChangeRegistrationRequest: _TypeAlias = RecordChangeRegistrationRequest  # noqa: Y015
+
+@_typing.final
+class ListEquipmentEventsRequest(_message.Message):
+    """Request for LedgerService.ListEquipmentEvents."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PARENT_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
+    parent: _builtins.str
+    """The equipment: `units/{uscc}/equipment/{equipment}` (or `units/-/equipment/{equipment}`)."""
+    page_size: _builtins.int
+    """Maximum number of events; 0 = server default (50); values above 1000 are coerced to 1000."""
+    page_token: _builtins.str
+    """`next_page_token` of a previous call with the same parent and filter (AIP-158)."""
+    filter: _builtins.str
+    """AIP-160 subset: `kind = "accident"` (one of accident, major_repair, alteration, relocation, suspension,
+    restart, scrapping, transfer).
+    """
+    def __init__(
+        self,
+        *,
+        parent: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+        filter: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "page_size", b"page_size", "page_token", b"page_token", "parent", b"parent"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListEquipmentEventsRequest: _TypeAlias = ListEquipmentEventsRequest  # noqa: Y015
+
+@_typing.final
+class ListEquipmentEventsResponse(_message.Message):
+    """Response for LedgerService.ListEquipmentEvents."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EQUIPMENT_EVENTS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token for the next page; empty when this is the last one."""
+    @_builtins.property
+    def equipment_events(self) -> _containers.RepeatedCompositeFieldContainer[Global___EquipmentEvent]:
+        """The page of events, oldest first."""
+
+    def __init__(
+        self,
+        *,
+        equipment_events: _abc.Iterable[Global___EquipmentEvent] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["equipment_events", b"equipment_events", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListEquipmentEventsResponse: _TypeAlias = ListEquipmentEventsResponse  # noqa: Y015
+
+@_typing.final
+class GetEquipmentUsabilityRequest(_message.Message):
+    """Request for LedgerService.GetEquipmentUsability."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """`units/{uscc}/equipment/{equipment}/usability`."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetEquipmentUsabilityRequest: _TypeAlias = GetEquipmentUsabilityRequest  # noqa: Y015
+
+@_typing.final
+class EquipmentUsability(_message.Message):
+    """Whether a piece of equipment may be used now."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    USABLE_FIELD_NUMBER: _builtins.int
+    REASONS_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """`units/{uscc}/equipment/{equipment}/usability`."""
+    usable: _builtins.bool
+    """True when nothing stands in the way."""
+    @_builtins.property
+    def reasons(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Every reason it may not be used, in Chinese for people."""
+
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        usable: _builtins.bool = ...,
+        reasons: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "reasons", b"reasons", "usable", b"usable"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EquipmentUsability: _TypeAlias = EquipmentUsability  # noqa: Y015

@@ -94,6 +94,66 @@ class LedgerServiceStub:
                 request_serializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerRequest.SerializeToString,
                 response_deserializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerResponse.FromString,
                 _registered_method=True)
+        self.RecordAccident = channel.unary_unary(
+                '/dualprev.v1.LedgerService/RecordAccident',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordAccidentRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.RecordMajorRepair = channel.unary_unary(
+                '/dualprev.v1.LedgerService/RecordMajorRepair',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordMajorRepairRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.RecordAlteration = channel.unary_unary(
+                '/dualprev.v1.LedgerService/RecordAlteration',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordAlterationRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.RelocateEquipment = channel.unary_unary(
+                '/dualprev.v1.LedgerService/RelocateEquipment',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.RelocateEquipmentRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.SuspendEquipment = channel.unary_unary(
+                '/dualprev.v1.LedgerService/SuspendEquipment',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.SuspendEquipmentRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.RestartEquipment = channel.unary_unary(
+                '/dualprev.v1.LedgerService/RestartEquipment',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.RestartEquipmentRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.ScrapEquipment = channel.unary_unary(
+                '/dualprev.v1.LedgerService/ScrapEquipment',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.ScrapEquipmentRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.TransferEquipment = channel.unary_unary(
+                '/dualprev.v1.LedgerService/TransferEquipment',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.TransferEquipmentRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+                _registered_method=True)
+        self.RectifyAccident = channel.unary_unary(
+                '/dualprev.v1.LedgerService/RectifyAccident',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.RectifyAccidentRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.EquipmentEvent.FromString,
+                _registered_method=True)
+        self.RecordChangeRegistration = channel.unary_unary(
+                '/dualprev.v1.LedgerService/RecordChangeRegistration',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordChangeRegistrationRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.EquipmentEvent.FromString,
+                _registered_method=True)
+        self.ListEquipmentEvents = channel.unary_unary(
+                '/dualprev.v1.LedgerService/ListEquipmentEvents',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.ListEquipmentEventsRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.ListEquipmentEventsResponse.FromString,
+                _registered_method=True)
+        self.GetEquipmentUsability = channel.unary_unary(
+                '/dualprev.v1.LedgerService/GetEquipmentUsability',
+                request_serializer=dualprev_dot_v1_dot_ledger__pb2.GetEquipmentUsabilityRequest.SerializeToString,
+                response_deserializer=dualprev_dot_v1_dot_ledger__pb2.EquipmentUsability.FromString,
+                _registered_method=True)
 
 
 class LedgerServiceServicer:
@@ -184,6 +244,102 @@ class LedgerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordAccident(self, request, context):
+        """Equipment events (设备事件, AIP-136 custom methods on a piece of equipment). Each records one event with all
+        its consequences in one transaction: the event, the ledger change (location or registration status), risk
+        points marked for review (accident, repair, alteration, relocation), the accident's credit record, and an
+        `equipment.<kind>` event in the feed. Only the unit itself records them. `request_id` (a UUID) makes a
+        retry return the first result (`replayed`); the same id with other content is INVALID_ARGUMENT
+        (`request_id.reused`). A move the equipment's status does not allow (restarting equipment in use, anything
+        on scrapped or transferred equipment) is FAILED_PRECONDITION.
+
+        Records an accident (事故): the equipment is 重大 risk by direct determination until its conditions are
+        rectified (RectifyAccident), and the unit gets an ACCIDENT credit record.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordMajorRepair(self, request, context):
+        """Records a major repair (重大修理): not usable until it passed a supervisory inspection and, when needed, the
+        change registration is done (GetEquipmentUsability).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordAlteration(self, request, context):
+        """Records an alteration (改造); as a major repair.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RelocateEquipment(self, request, context):
+        """Records a change of place of use (使用场所变更/移装): the ledger's location moves; where it came from is read
+        from the ledger.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SuspendEquipment(self, request, context):
+        """Suspends equipment in use (停用): status `suspended`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RestartEquipment(self, request, context):
+        """Puts suspended equipment back in use (重新启用) after its self-check: status `in_use`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScrapEquipment(self, request, context):
+        """Scraps equipment (报废): status `scrapped`; it takes no further events.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TransferEquipment(self, request, context):
+        """Transfers equipment to another unit (过户): status `transferred`; it takes no further events here.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RectifyAccident(self, request, context):
+        """Records that an accident's conditions were removed (the credit record stays). Conditional on `etag`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordChangeRegistration(self, request, context):
+        """Records the change registration (变更登记) after a major repair or alteration. Conditional on `etag`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEquipmentEvents(self, request, context):
+        """Lists a piece of equipment's events, oldest first (by the day they happened, then when recorded).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEquipmentUsability(self, request, context):
+        """Whether the equipment may be used now, with every reason it may not (status, stop-use order, a repair or
+        alteration without its supervisory inspection or change registration).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LedgerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -241,6 +397,66 @@ def add_LedgerServiceServicer_to_server(servicer, server):
                     servicer.ImportLedger,
                     request_deserializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerRequest.FromString,
                     response_serializer=dualprev_dot_v1_dot_ledger__pb2.ImportLedgerResponse.SerializeToString,
+            ),
+            'RecordAccident': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordAccident,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordAccidentRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'RecordMajorRepair': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordMajorRepair,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordMajorRepairRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'RecordAlteration': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordAlteration,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordAlterationRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'RelocateEquipment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RelocateEquipment,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.RelocateEquipmentRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'SuspendEquipment': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuspendEquipment,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.SuspendEquipmentRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'RestartEquipment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RestartEquipment,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.RestartEquipmentRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'ScrapEquipment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScrapEquipment,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.ScrapEquipmentRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'TransferEquipment': grpc.unary_unary_rpc_method_handler(
+                    servicer.TransferEquipment,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.TransferEquipmentRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.SerializeToString,
+            ),
+            'RectifyAccident': grpc.unary_unary_rpc_method_handler(
+                    servicer.RectifyAccident,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.RectifyAccidentRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.EquipmentEvent.SerializeToString,
+            ),
+            'RecordChangeRegistration': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordChangeRegistration,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.RecordChangeRegistrationRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.EquipmentEvent.SerializeToString,
+            ),
+            'ListEquipmentEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEquipmentEvents,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.ListEquipmentEventsRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.ListEquipmentEventsResponse.SerializeToString,
+            ),
+            'GetEquipmentUsability': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEquipmentUsability,
+                    request_deserializer=dualprev_dot_v1_dot_ledger__pb2.GetEquipmentUsabilityRequest.FromString,
+                    response_serializer=dualprev_dot_v1_dot_ledger__pb2.EquipmentUsability.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -543,6 +759,330 @@ class LedgerService:
             '/dualprev.v1.LedgerService/ImportLedger',
             dualprev_dot_v1_dot_ledger__pb2.ImportLedgerRequest.SerializeToString,
             dualprev_dot_v1_dot_ledger__pb2.ImportLedgerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordAccident(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/RecordAccident',
+            dualprev_dot_v1_dot_ledger__pb2.RecordAccidentRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordMajorRepair(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/RecordMajorRepair',
+            dualprev_dot_v1_dot_ledger__pb2.RecordMajorRepairRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordAlteration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/RecordAlteration',
+            dualprev_dot_v1_dot_ledger__pb2.RecordAlterationRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RelocateEquipment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/RelocateEquipment',
+            dualprev_dot_v1_dot_ledger__pb2.RelocateEquipmentRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuspendEquipment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/SuspendEquipment',
+            dualprev_dot_v1_dot_ledger__pb2.SuspendEquipmentRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RestartEquipment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/RestartEquipment',
+            dualprev_dot_v1_dot_ledger__pb2.RestartEquipmentRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScrapEquipment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/ScrapEquipment',
+            dualprev_dot_v1_dot_ledger__pb2.ScrapEquipmentRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TransferEquipment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/TransferEquipment',
+            dualprev_dot_v1_dot_ledger__pb2.TransferEquipmentRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.RecordEquipmentEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RectifyAccident(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/RectifyAccident',
+            dualprev_dot_v1_dot_ledger__pb2.RectifyAccidentRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.EquipmentEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordChangeRegistration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/RecordChangeRegistration',
+            dualprev_dot_v1_dot_ledger__pb2.RecordChangeRegistrationRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.EquipmentEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEquipmentEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/ListEquipmentEvents',
+            dualprev_dot_v1_dot_ledger__pb2.ListEquipmentEventsRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.ListEquipmentEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEquipmentUsability(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/dualprev.v1.LedgerService/GetEquipmentUsability',
+            dualprev_dot_v1_dot_ledger__pb2.GetEquipmentUsabilityRequest.SerializeToString,
+            dualprev_dot_v1_dot_ledger__pb2.EquipmentUsability.FromString,
             options,
             channel_credentials,
             insecure,

@@ -67,6 +67,46 @@ class LedgerServiceStub:
     unless every row is valid (or `skip_invalid`). `dry_run` checks and counts without writing anything.
     A file that cannot be read at all (unknown format, no heading row) is INVALID_ARGUMENT.
     """
+    RecordAccident: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.RecordAccidentRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Equipment events (设备事件, AIP-136 custom methods on a piece of equipment). Each records one event with all
+    its consequences in one transaction: the event, the ledger change (location or registration status), risk
+    points marked for review (accident, repair, alteration, relocation), the accident's credit record, and an
+    `equipment.<kind>` event in the feed. Only the unit itself records them. `request_id` (a UUID) makes a
+    retry return the first result (`replayed`); the same id with other content is INVALID_ARGUMENT
+    (`request_id.reused`). A move the equipment's status does not allow (restarting equipment in use, anything
+    on scrapped or transferred equipment) is FAILED_PRECONDITION.
+
+    Records an accident (事故): the equipment is 重大 risk by direct determination until its conditions are
+    rectified (RectifyAccident), and the unit gets an ACCIDENT credit record.
+    """
+    RecordMajorRepair: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.RecordMajorRepairRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Records a major repair (重大修理): not usable until it passed a supervisory inspection and, when needed, the
+    change registration is done (GetEquipmentUsability).
+    """
+    RecordAlteration: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.RecordAlterationRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Records an alteration (改造); as a major repair."""
+    RelocateEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.RelocateEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Records a change of place of use (使用场所变更/移装): the ledger's location moves; where it came from is read
+    from the ledger.
+    """
+    SuspendEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.SuspendEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Suspends equipment in use (停用): status `suspended`."""
+    RestartEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.RestartEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Puts suspended equipment back in use (重新启用) after its self-check: status `in_use`."""
+    ScrapEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.ScrapEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Scraps equipment (报废): status `scrapped`; it takes no further events."""
+    TransferEquipment: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.TransferEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]
+    """Transfers equipment to another unit (过户): status `transferred`; it takes no further events here."""
+    RectifyAccident: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.RectifyAccidentRequest, _ledger_pb2.EquipmentEvent]
+    """Records that an accident's conditions were removed (the credit record stays). Conditional on `etag`."""
+    RecordChangeRegistration: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.RecordChangeRegistrationRequest, _ledger_pb2.EquipmentEvent]
+    """Records the change registration (变更登记) after a major repair or alteration. Conditional on `etag`."""
+    ListEquipmentEvents: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.ListEquipmentEventsRequest, _ledger_pb2.ListEquipmentEventsResponse]
+    """Lists a piece of equipment's events, oldest first (by the day they happened, then when recorded)."""
+    GetEquipmentUsability: _grpc.UnaryUnaryMultiCallable[_ledger_pb2.GetEquipmentUsabilityRequest, _ledger_pb2.EquipmentUsability]
+    """Whether the equipment may be used now, with every reason it may not (status, stop-use order, a repair or
+    alteration without its supervisory inspection or change registration).
+    """
 
 @_typing.type_check_only
 class LedgerServiceAsyncStub(LedgerServiceStub):
@@ -104,6 +144,46 @@ class LedgerServiceAsyncStub(LedgerServiceStub):
     the call: each comes back in the response with its row, column, value and rule, and nothing is written
     unless every row is valid (or `skip_invalid`). `dry_run` checks and counts without writing anything.
     A file that cannot be read at all (unknown format, no heading row) is INVALID_ARGUMENT.
+    """
+    RecordAccident: _aio.UnaryUnaryMultiCallable[_ledger_pb2.RecordAccidentRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Equipment events (设备事件, AIP-136 custom methods on a piece of equipment). Each records one event with all
+    its consequences in one transaction: the event, the ledger change (location or registration status), risk
+    points marked for review (accident, repair, alteration, relocation), the accident's credit record, and an
+    `equipment.<kind>` event in the feed. Only the unit itself records them. `request_id` (a UUID) makes a
+    retry return the first result (`replayed`); the same id with other content is INVALID_ARGUMENT
+    (`request_id.reused`). A move the equipment's status does not allow (restarting equipment in use, anything
+    on scrapped or transferred equipment) is FAILED_PRECONDITION.
+
+    Records an accident (事故): the equipment is 重大 risk by direct determination until its conditions are
+    rectified (RectifyAccident), and the unit gets an ACCIDENT credit record.
+    """
+    RecordMajorRepair: _aio.UnaryUnaryMultiCallable[_ledger_pb2.RecordMajorRepairRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Records a major repair (重大修理): not usable until it passed a supervisory inspection and, when needed, the
+    change registration is done (GetEquipmentUsability).
+    """
+    RecordAlteration: _aio.UnaryUnaryMultiCallable[_ledger_pb2.RecordAlterationRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Records an alteration (改造); as a major repair."""
+    RelocateEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.RelocateEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Records a change of place of use (使用场所变更/移装): the ledger's location moves; where it came from is read
+    from the ledger.
+    """
+    SuspendEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.SuspendEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Suspends equipment in use (停用): status `suspended`."""
+    RestartEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.RestartEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Puts suspended equipment back in use (重新启用) after its self-check: status `in_use`."""
+    ScrapEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.ScrapEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Scraps equipment (报废): status `scrapped`; it takes no further events."""
+    TransferEquipment: _aio.UnaryUnaryMultiCallable[_ledger_pb2.TransferEquipmentRequest, _ledger_pb2.RecordEquipmentEventResponse]  # type: ignore[assignment]
+    """Transfers equipment to another unit (过户): status `transferred`; it takes no further events here."""
+    RectifyAccident: _aio.UnaryUnaryMultiCallable[_ledger_pb2.RectifyAccidentRequest, _ledger_pb2.EquipmentEvent]  # type: ignore[assignment]
+    """Records that an accident's conditions were removed (the credit record stays). Conditional on `etag`."""
+    RecordChangeRegistration: _aio.UnaryUnaryMultiCallable[_ledger_pb2.RecordChangeRegistrationRequest, _ledger_pb2.EquipmentEvent]  # type: ignore[assignment]
+    """Records the change registration (变更登记) after a major repair or alteration. Conditional on `etag`."""
+    ListEquipmentEvents: _aio.UnaryUnaryMultiCallable[_ledger_pb2.ListEquipmentEventsRequest, _ledger_pb2.ListEquipmentEventsResponse]  # type: ignore[assignment]
+    """Lists a piece of equipment's events, oldest first (by the day they happened, then when recorded)."""
+    GetEquipmentUsability: _aio.UnaryUnaryMultiCallable[_ledger_pb2.GetEquipmentUsabilityRequest, _ledger_pb2.EquipmentUsability]  # type: ignore[assignment]
+    """Whether the equipment may be used now, with every reason it may not (status, stop-use order, a repair or
+    alteration without its supervisory inspection or change registration).
     """
 
 class LedgerServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -205,6 +285,118 @@ class LedgerServiceServicer(metaclass=_abc_1.ABCMeta):
         the call: each comes back in the response with its row, column, value and rule, and nothing is written
         unless every row is valid (or `skip_invalid`). `dry_run` checks and counts without writing anything.
         A file that cannot be read at all (unknown format, no heading row) is INVALID_ARGUMENT.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordAccident(
+        self,
+        request: _ledger_pb2.RecordAccidentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Equipment events (设备事件, AIP-136 custom methods on a piece of equipment). Each records one event with all
+        its consequences in one transaction: the event, the ledger change (location or registration status), risk
+        points marked for review (accident, repair, alteration, relocation), the accident's credit record, and an
+        `equipment.<kind>` event in the feed. Only the unit itself records them. `request_id` (a UUID) makes a
+        retry return the first result (`replayed`); the same id with other content is INVALID_ARGUMENT
+        (`request_id.reused`). A move the equipment's status does not allow (restarting equipment in use, anything
+        on scrapped or transferred equipment) is FAILED_PRECONDITION.
+
+        Records an accident (事故): the equipment is 重大 risk by direct determination until its conditions are
+        rectified (RectifyAccident), and the unit gets an ACCIDENT credit record.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordMajorRepair(
+        self,
+        request: _ledger_pb2.RecordMajorRepairRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Records a major repair (重大修理): not usable until it passed a supervisory inspection and, when needed, the
+        change registration is done (GetEquipmentUsability).
+        """
+
+    @_abc_1.abstractmethod
+    def RecordAlteration(
+        self,
+        request: _ledger_pb2.RecordAlterationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Records an alteration (改造); as a major repair."""
+
+    @_abc_1.abstractmethod
+    def RelocateEquipment(
+        self,
+        request: _ledger_pb2.RelocateEquipmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Records a change of place of use (使用场所变更/移装): the ledger's location moves; where it came from is read
+        from the ledger.
+        """
+
+    @_abc_1.abstractmethod
+    def SuspendEquipment(
+        self,
+        request: _ledger_pb2.SuspendEquipmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Suspends equipment in use (停用): status `suspended`."""
+
+    @_abc_1.abstractmethod
+    def RestartEquipment(
+        self,
+        request: _ledger_pb2.RestartEquipmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Puts suspended equipment back in use (重新启用) after its self-check: status `in_use`."""
+
+    @_abc_1.abstractmethod
+    def ScrapEquipment(
+        self,
+        request: _ledger_pb2.ScrapEquipmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Scraps equipment (报废): status `scrapped`; it takes no further events."""
+
+    @_abc_1.abstractmethod
+    def TransferEquipment(
+        self,
+        request: _ledger_pb2.TransferEquipmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.RecordEquipmentEventResponse, _abc.Awaitable[_ledger_pb2.RecordEquipmentEventResponse]]:
+        """Transfers equipment to another unit (过户): status `transferred`; it takes no further events here."""
+
+    @_abc_1.abstractmethod
+    def RectifyAccident(
+        self,
+        request: _ledger_pb2.RectifyAccidentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.EquipmentEvent, _abc.Awaitable[_ledger_pb2.EquipmentEvent]]:
+        """Records that an accident's conditions were removed (the credit record stays). Conditional on `etag`."""
+
+    @_abc_1.abstractmethod
+    def RecordChangeRegistration(
+        self,
+        request: _ledger_pb2.RecordChangeRegistrationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.EquipmentEvent, _abc.Awaitable[_ledger_pb2.EquipmentEvent]]:
+        """Records the change registration (变更登记) after a major repair or alteration. Conditional on `etag`."""
+
+    @_abc_1.abstractmethod
+    def ListEquipmentEvents(
+        self,
+        request: _ledger_pb2.ListEquipmentEventsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.ListEquipmentEventsResponse, _abc.Awaitable[_ledger_pb2.ListEquipmentEventsResponse]]:
+        """Lists a piece of equipment's events, oldest first (by the day they happened, then when recorded)."""
+
+    @_abc_1.abstractmethod
+    def GetEquipmentUsability(
+        self,
+        request: _ledger_pb2.GetEquipmentUsabilityRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ledger_pb2.EquipmentUsability, _abc.Awaitable[_ledger_pb2.EquipmentUsability]]:
+        """Whether the equipment may be used now, with every reason it may not (status, stop-use order, a repair or
+        alteration without its supervisory inspection or change registration).
         """
 
 def add_LedgerServiceServicer_to_server(servicer: LedgerServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
