@@ -139,6 +139,87 @@ def test_the_overdue_listing_counts_by_region_and_is_limited_to_the_callers_regi
         assert refused.value.code() is grpc.StatusCode.PERMISSION_DENIED, (kind, parent)
 
 
+def _field_violations(error: grpc.RpcError) -> list[str]:
+    return [field for field, _ in error_details(error).field_violations]
+
+
+def test_the_overdue_listing_pages_by_token_with_complete_counts_on_every_page(
+    inspections: rpc.InspectionServiceStub, tokens: dict[PrincipalKind, str], sdk: Dualprev
+) -> None:
+    for number in range(7):  # more overdue lifts, so a region's listing spans several pages
+        sdk.ledger.create_equipment(
+            Equipment(
+                id=f"ea-late-{number}",
+                unit_uscc=UNIT_A,
+                catalog_code="3110",
+                name=f"{number}号货梯",
+                next_inspection_due=dt.date(2024, 3, 1 + number),
+            )
+        )
+    as_of = timeutil.today().isoformat()
+    whole = inspections.GetOverdueListing(
+        inspections_pb2.GetOverdueListingRequest(parent="regions/4101", as_of=as_of),
+        metadata=bearer(tokens[R]),
+        timeout=10,
+    )
+    assert whole.next_page_token == ""
+    assert whole.total == len(whole.items) >= 8
+    pages: list[inspections_pb2.OverdueListing] = []
+    token = ""
+    while True:
+        page = inspections.GetOverdueListing(
+            inspections_pb2.GetOverdueListingRequest(parent="regions/4101", as_of=as_of, page_size=3, page_token=token),
+            metadata=bearer(tokens[R]),
+            timeout=10,
+        )
+        pages.append(page)
+        token = page.next_page_token
+        if not token:
+            break
+        assert len(pages) <= whole.total, "the token must move forward"
+    assert len(pages) > 2
+    assert all(len(page.items) == 3 for page in pages[:-1])
+    assert [i.equipment for page in pages for i in page.items] == [i.equipment for i in whole.items]
+    for page in pages:  # complete counts on every page, not the page's own
+        assert (page.total, dict(page.by_region), dict(page.by_unit), dict(page.by_kind)) == (
+            whole.total,
+            dict(whole.by_region),
+            dict(whole.by_unit),
+            dict(whole.by_kind),
+        )
+    # max_items alone still bounds the rows as documented, and now says where the next page starts
+    first_two = inspections.GetOverdueListing(
+        inspections_pb2.GetOverdueListingRequest(parent="regions/4101", as_of=as_of, max_items=2),
+        metadata=bearer(tokens[R]),
+        timeout=10,
+    )
+    assert [i.equipment for i in first_two.items] == [i.equipment for i in whole.items[:2]]
+    assert first_two.total == whole.total
+    assert first_two.next_page_token
+    # a token continues only the query it was issued for: another parent, class or day is refused
+    second = pages[0].next_page_token
+    for other in (
+        inspections_pb2.GetOverdueListingRequest(parent="regions/410105", as_of=as_of, page_token=second),
+        inspections_pb2.GetOverdueListingRequest(
+            parent="regions/4101", as_of=as_of, catalog_code="3", page_token=second
+        ),
+        inspections_pb2.GetOverdueListingRequest(parent="regions/4101", as_of="2030-01-01", page_token=second),
+        inspections_pb2.GetOverdueListingRequest(parent="regions/4101", as_of=as_of, page_token="bm90LWEtdG9rZW4"),
+    ):
+        with pytest.raises(grpc.RpcError) as refused:
+            inspections.GetOverdueListing(other, metadata=bearer(tokens[D]), timeout=10)
+        assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert _field_violations(refused.value) == ["page_token"]
+    for bad, field in (
+        (inspections_pb2.GetOverdueListingRequest(parent="regions/4101", max_items=5, page_size=5), "page_size"),
+        (inspections_pb2.GetOverdueListingRequest(parent="regions/4101", page_size=-1), "page_size"),
+    ):
+        with pytest.raises(grpc.RpcError) as refused:
+            inspections.GetOverdueListing(bad, metadata=bearer(tokens[R]), timeout=10)
+        assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        assert _field_violations(refused.value) == [field]
+
+
 def test_the_regulators_sweep_opens_one_hazard_per_overdue_lift_and_a_second_sweep_adds_nothing(
     inspections: rpc.InspectionServiceStub, channel: grpc.Channel, tokens: dict[PrincipalKind, str]
 ) -> None:

@@ -38,7 +38,9 @@ def unit(sdk: Dualprev) -> str:
     sdk.ledger.create_equipment(Equipment(id=OTHER, unit_uscc=UNIT, catalog_code="7100", name="附属装置"))
     risk.identify_unit_risks(sdk, UNIT, actor="安全员张三")
     # unit-level activities (no equipment) and hand-made points at several levels on one piece of equipment
-    for number, factors in enumerate(({"l": 1, "s": 2}, {"l": 4, "s": 5}, {"l": 2, "s": 3}, {"l": 3, "s": 4})):
+    for number, factors in enumerate(
+        ({"l": 1.0, "s": 2.0}, {"l": 4.0, "s": 5.0}, {"l": 2.0, "s": 3.0}, {"l": 3.0, "s": 4.0})
+    ):
         risk.add_risk_point(sdk, _manual(f"RP-UNIT-{number}", None, factors), actor="安全员张三")
         risk.add_risk_point(sdk, _manual(f"RP-OTHER-{number}", OTHER, factors), actor="安全员张三")
     return UNIT

@@ -5,7 +5,11 @@ Pure translation: every problem of a request is collected so one INVALID_ARGUMEN
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
+import json
 
 from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import common_pb2, inspections_pb2
@@ -22,19 +26,22 @@ from dualprev_sdk.domain.inspection import (
 )
 from dualprev_sdk.equipment_classes import DueDate
 from dualprev_sdk.errors import InvalidArgument
-from dualprev_sdk.services.inspections import OpenedHazard, OverdueListing
+from dualprev_sdk.services.inspections import OpenedHazard, OverdueKey, OverdueListing
 
 __all__ = [
     "Parent",
     "as_of",
     "bounded",
+    "decode_overdue_token",
     "due_date_to_proto",
+    "encode_overdue_token",
     "inspection_name",
     "inspection_to_proto",
     "notice_to_proto",
     "opened_to_proto",
     "overdue_case_to_proto",
     "overdue_listing_to_proto",
+    "overdue_page_size",
     "parse_parent",
     "record_from_proto",
     "reminder_to_proto",
@@ -162,8 +169,9 @@ def reminder_to_proto(reminder: Reminder) -> inspections_pb2.Reminder:
     )
 
 
-def overdue_listing_to_proto(listing: OverdueListing) -> inspections_pb2.OverdueListing:
+def overdue_listing_to_proto(listing: OverdueListing, next_page_token: str = "") -> inspections_pb2.OverdueListing:
     return inspections_pb2.OverdueListing(
+        next_page_token=next_page_token,
         as_of=listing.as_of.isoformat(),
         items=[
             inspections_pb2.OverdueItem(
@@ -235,3 +243,50 @@ def bounded(requested: int, field: str, *, default: int, maximum: int) -> int:
         problems.add(field, requested, "limit.non_negative", "must be 0 (default) or positive")
         problems.raise_if_any()
     return default if requested == 0 else min(requested, maximum)
+
+
+# -- paging of the overdue listing (AIP-158) --------------------------------------------------------------------
+
+
+def overdue_page_size(max_items: int, page_size: int) -> int:
+    """Rows per page: ``page_size`` by AIP-158 (capped at 1000), or — when it is 0 — ``max_items`` by its own
+    older rule (0 = 1000, at most 100,000). Both given is ambiguous, so it is refused naming ``page_size``."""
+    if max_items and page_size:
+        raise InvalidArgument.single(
+            "page_size", page_size, "page_size.exclusive", "give page_size or max_items, not both"
+        )
+    if page_size:
+        return convert.page_size(page_size)
+    return bounded(max_items, "max_items", default=1000, maximum=100_000)
+
+
+def _overdue_digest(*query: str) -> str:
+    return hashlib.sha256("\x1f".join(("GetOverdueListing", *query)).encode()).hexdigest()[:16]
+
+
+def encode_overdue_token(after: OverdueKey, *query: str) -> str:
+    """Opaque: the last listed row's key (region, unit, catalogue code, equipment id) and a digest of the query
+    (parent, as_of, catalogue prefix) it continues."""
+    raw = json.dumps({"after": list(after), "q": _overdue_digest(*query)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_overdue_token(token: str, *query: str) -> OverdueKey | None:
+    """The cursor in a token issued for the same query; None for the first page. Anything else is
+    INVALID_ARGUMENT naming ``page_token``."""
+    if not token:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        after, digest = data["after"], data["q"]
+    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise InvalidArgument.single(
+            "page_token", token, "page_token.format", "not a page token from this listing"
+        ) from None
+    if digest != _overdue_digest(*query):
+        raise InvalidArgument.single(
+            "page_token", token, "page_token.query", "belongs to a listing with a different parent, as_of or class"
+        )
+    if not (isinstance(after, list) and len(after) == 4 and all(isinstance(part, str) for part in after)):
+        raise InvalidArgument.single("page_token", token, "page_token.format", "not a page token from this listing")
+    return OverdueKey(*after)

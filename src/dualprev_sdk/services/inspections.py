@@ -45,7 +45,7 @@ from dualprev_sdk.domain.inspection import (
 from dualprev_sdk.equipment_classes import DueDate, InspectionFacts
 from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, DualprevError, FailedPrecondition, InvalidArgument
 from dualprev_sdk.services import hazards as hazard_cases
-from dualprev_sdk.store.inspections import OverdueItem, PendingCase, link_notice
+from dualprev_sdk.store.inspections import OverdueItem, OverdueKey, PendingCase, link_notice
 from dualprev_sdk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 __all__ = [
     "AgencyResult",
     "OpenedHazard",
+    "OverdueItem",
+    "OverdueKey",
     "OverdueListing",
     "OverdueSweepResult",
     "RecordedInspection",
@@ -306,7 +308,9 @@ def inspection_reminders(
 
 @attrs.frozen(kw_only=True)
 class OverdueListing:
-    """Overdue equipment (逾期未检) with counts by region, unit and equipment kind."""
+    """Overdue equipment (逾期未检) with counts by region, unit and equipment kind. The counts always cover every
+    overdue item, listed or not; ``next_after`` is the cursor of the next page (the last listed row's key) when
+    ``limit`` left rows out, else None."""
 
     as_of: dt.date
     items: tuple[OverdueItem, ...]
@@ -314,6 +318,7 @@ class OverdueListing:
     by_unit: Mapping[str, int]
     by_kind: Mapping[str, int]
     total: int
+    next_after: OverdueKey | None = None
 
 
 def list_overdue(
@@ -324,22 +329,26 @@ def list_overdue(
     catalog_prefix: str | None = None,
     unit_uscc: str | None = None,
     limit: int | None = None,
+    after: OverdueKey | None = None,
 ) -> OverdueListing:
     """Equipment in use past its due date, by unit, region and class: one indexed range query for the rows; the
-    counts are folded from those rows, or — when ``limit`` cuts the rows — come from one GROUP BY in the database
-    so they still cover everything."""
+    counts are folded from those rows, or — when the rows are one page of several — come from one GROUP BY in the
+    database so they still cover everything.
+
+    Paging is keyset-based: ``limit`` rows at most, from the row after ``after`` (the previous page's
+    ``next_after``) in (region, unit, catalogue code, equipment id) order, so a page is stable under concurrent
+    changes and a later page reads from the cursor on rather than skipping an offset. One row more than
+    ``limit`` is read to tell whether another page follows."""
+    if limit is not None and limit < 1:
+        raise InvalidArgument.single("limit", limit, "limit.positive", "at least one row per page")
     today = today or timeutil.today()
+    where = {"region_prefix": region_prefix, "catalog_prefix": catalog_prefix, "unit_uscc": unit_uscc}
     with sdk.uow() as uow:
-        items = uow.inspections.overdue(
-            today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc, limit=limit
-        )
-        counts = (
-            uow.inspections.overdue_counts(
-                today, region_prefix=region_prefix, catalog_prefix=catalog_prefix, unit_uscc=unit_uscc
-            )
-            if limit is not None and len(items) >= limit
-            else None
-        )
+        items = uow.inspections.overdue(today, **where, limit=None if limit is None else limit + 1, after=after)
+        more = limit is not None and len(items) > limit
+        if more:
+            del items[limit:]
+        counts = uow.inspections.overdue_counts(today, **where) if more or after is not None else None
     by_region: Counter[str] = Counter()
     by_unit: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
@@ -359,6 +368,7 @@ def list_overdue(
         by_unit=dict(by_unit),
         by_kind=dict(sorted(by_kind.items())),
         total=sum(by_region.values()),
+        next_after=items[-1].key if more else None,
     )
 
 

@@ -116,11 +116,14 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
         principal = current_principal()
         parent = ic.parse_parent(request.parent)
         today = ic.as_of(request.as_of)
-        limit = ic.bounded(request.max_items, "max_items", default=1000, maximum=100_000)
+        limit = ic.overdue_page_size(request.max_items, request.page_size)
         catalog = request.catalog_code.strip().removesuffix("*")
         if catalog and not catalog.isdigit():
             raise InvalidArgument.single("catalog_code", request.catalog_code, "catalog_code.digits", "digits only")
         self._scoped(principal, parent, Capability.LIST_OVERDUE_INSPECTIONS, request.parent)
+        query = (request.parent, request.as_of, catalog)
+        after = ic.decode_overdue_token(request.page_token, *query)
+        # keyset paging in the SDK's query: the page reads from the cursor on; the counts cover everything
         listing = use_cases.list_overdue(
             self._sdk,
             today=today,
@@ -128,8 +131,10 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
             catalog_prefix=catalog or None,
             unit_uscc=parent.uscc,
             limit=limit,
+            after=after,
         )
-        return ic.overdue_listing_to_proto(listing)
+        token = ic.encode_overdue_token(listing.next_after, *query) if listing.next_after is not None else ""
+        return ic.overdue_listing_to_proto(listing, token)
 
     def SweepOverdueInspections(
         self, request: inspections_pb2.SweepOverdueInspectionsRequest, context: grpc.ServicerContext

@@ -454,6 +454,8 @@ class GetOverdueListingRequest(_message.Message):
     AS_OF_FIELD_NUMBER: _builtins.int
     CATALOG_CODE_FIELD_NUMBER: _builtins.int
     MAX_ITEMS_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     parent: _builtins.str
     """`units/{uscc}` or `regions/{code}`."""
     as_of: _builtins.str
@@ -461,7 +463,17 @@ class GetOverdueListingRequest(_message.Message):
     catalog_code: _builtins.str
     """Only catalogue codes starting with this, e.g. "3" (elevators)."""
     max_items: _builtins.int
-    """At most this many rows (0 = 1000, at most 100000); the counts always cover everything."""
+    """At most this many rows (0 = 1000, at most 100000); the counts always cover everything. The older name of
+    the page size: give `max_items` or `page_size`, not both (both non-zero is INVALID_ARGUMENT).
+    """
+    page_size: _builtins.int
+    """Rows per page (AIP-158): 0 = `max_items`' rule (1000 unless `max_items` says otherwise), otherwise at
+    most 1000.
+    """
+    page_token: _builtins.str
+    """`next_page_token` of the previous page; empty for the first. Bound to `parent`, `as_of` and
+    `catalog_code` as sent: with another value it is INVALID_ARGUMENT. Send `as_of` to page a fixed day.
+    """
     def __init__(
         self,
         *,
@@ -469,10 +481,12 @@ class GetOverdueListingRequest(_message.Message):
         as_of: _builtins.str = ...,
         catalog_code: _builtins.str = ...,
         max_items: _builtins.int = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of", b"as_of", "catalog_code", b"catalog_code", "max_items", b"max_items", "parent", b"parent"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of", b"as_of", "catalog_code", b"catalog_code", "max_items", b"max_items", "page_size", b"page_size", "page_token", b"page_token", "parent", b"parent"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -588,13 +602,18 @@ class OverdueListing(_message.Message):
     BY_UNIT_FIELD_NUMBER: _builtins.int
     BY_KIND_FIELD_NUMBER: _builtins.int
     TOTAL_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     as_of: _builtins.str
     """The day judged on, YYYY-MM-DD."""
     total: _builtins.int
     """Every overdue item, listed or not."""
+    next_page_token: _builtins.str
+    """Token of the next page (keyset: it holds the last row's position, so rows that appear or leave before it
+    do not shift later pages); empty on the last page. The counts above cover everything on every page.
+    """
     @_builtins.property
     def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___OverdueItem]:
-        """The rows (at most max_items)."""
+        """The rows of this page (at most `page_size`, or `max_items`), by region, unit, catalogue code, equipment."""
 
     @_builtins.property
     def by_region(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
@@ -617,10 +636,11 @@ class OverdueListing(_message.Message):
         by_unit: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
         by_kind: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
         total: _builtins.int = ...,
+        next_page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of", b"as_of", "by_kind", b"by_kind", "by_region", b"by_region", "by_unit", b"by_unit", "items", b"items", "total", b"total"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_of", b"as_of", "by_kind", b"by_kind", "by_region", b"by_region", "by_unit", b"by_unit", "items", b"items", "next_page_token", b"next_page_token", "total", b"total"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
