@@ -32,6 +32,8 @@ from dualprev_gateway._generated.dualprev.v1 import (
     elevator_emergency_pb2_grpc,
     emergency_pb2,
     emergency_pb2_grpc,
+    enterprise_pb2,
+    enterprise_pb2_grpc,
     events_pb2,
     events_pb2_grpc,
     hazards_pb2,
@@ -60,6 +62,7 @@ from dualprev_gateway.pruning import RequestIdPruner
 from dualprev_gateway.servicers.credit import CreditServicer
 from dualprev_gateway.servicers.elevator_emergency import ElevatorEmergencyServicer
 from dualprev_gateway.servicers.emergency import EmergencyServicer
+from dualprev_gateway.servicers.enterprise import EnterpriseServicer
 from dualprev_gateway.servicers.events import EventServicer
 from dualprev_gateway.servicers.hazards import HazardServicer
 from dualprev_gateway.servicers.inspections import InspectionServicer
@@ -96,6 +99,7 @@ BUSINESS_SERVICES: tuple[str, ...] = (
     investigation_pb2.DESCRIPTOR.services_by_name["InvestigationService"].full_name,
     personnel_pb2.DESCRIPTOR.services_by_name["PersonnelService"].full_name,
     emergency_pb2.DESCRIPTOR.services_by_name["EmergencyService"].full_name,
+    enterprise_pb2.DESCRIPTOR.services_by_name["EnterpriseService"].full_name,
 )
 
 
@@ -193,6 +197,7 @@ def build_gateway(
     investigation_pb2_grpc.add_InvestigationServiceServicer_to_server(InvestigationServicer(sdk), server)
     personnel_pb2_grpc.add_PersonnelServiceServicer_to_server(PersonnelServicer(sdk), server)
     emergency_pb2_grpc.add_EmergencyServiceServicer_to_server(EmergencyServicer(sdk), server)
+    enterprise_pb2_grpc.add_EnterpriseServiceServicer_to_server(EnterpriseServicer(sdk), server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
