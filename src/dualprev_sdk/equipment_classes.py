@@ -95,24 +95,11 @@ def parameter_schema(parameters_type: type) -> list[dict[str, Any]]:
 
 
 def validate_parameters(instance: Any, *, path: str = "") -> list[FieldViolation]:
-    """Run every attrs validator of ``instance`` field by field and collect *all* violations with field paths.
+    """Every attrs validator of a parameters object, field by field, all violations named (rule
+    ``parameters.<field>``); see :func:`dualprev_sdk.serialization.validator_violations`."""
+    from dualprev_sdk import serialization
 
-    attrs stops at the first failing validator and cattrs reports it at class level without a field name; a
-    safety officer fixing a ledger row needs every bad field named, so the kit runs them one by one.
-    """
-    out: list[FieldViolation] = []
-    for field in attrs.fields(type(instance)):
-        if field.validator is None:
-            continue
-        value = getattr(instance, field.name)
-        name = f"{path}.{field.name}" if path else field.name
-        try:
-            field.validator(instance, field, value)
-        except InvalidArgument as exc:
-            out.extend(v if v.field else attrs.evolve(v, field=name) for v in exc.violations)
-        except (ValueError, TypeError) as exc:
-            out.append(FieldViolation(field=name, value=value, rule=f"parameters.{field.name}", message=str(exc)))
-    return out
+    return serialization.validator_violations(instance, path=path, rule_prefix="parameters")
 
 
 def code_under(code: str, own: str) -> bool:
@@ -360,18 +347,10 @@ class EquipmentClass(abc.ABC):
         if isinstance(data, self.parameters_type):
             instance = data
         else:
-            try:
-                instance = serialization.structure(data, self.parameters_type, path=path)
-            except InvalidArgument as exc:
-                if all(v.field and v.field != path for v in exc.violations):
-                    raise
-                # A validator failed inside __init__: cattrs only says "invalid value" at class level, so
-                # build the instance field by field without __init__ and run the validators one by one to
-                # name every field. (No global "validators disabled" switch: other threads keep validating.)
-                try:
-                    instance = _unvalidated(data, self.parameters_type)
-                except Exception:
-                    raise exc from None
+            # a validator failing inside __init__ is reported field by field by structure() itself
+            instance = serialization.structure(
+                data, self.parameters_type, path=path, validator_rule_prefix="parameters"
+            )
         violations = validate_parameters(instance, path=path)
         if violations:
             raise InvalidArgument(violations)
@@ -421,35 +400,6 @@ class EquipmentClass(abc.ABC):
     def findings(self) -> Mapping[str, str]:
         """Finding codes the class understands → Chinese label. Defaults to the codes its criteria name."""
         return {code: code for c in self.major_hazard_criteria() for code in c.finding_codes}
-
-
-def _unvalidated(data: Any, cls: type) -> Any:
-    """An instance of attrs class ``cls`` from a mapping, each field structured by the SDK converter and passed
-    through its attrs converter, but with no validator run (used only to report validator failures)."""
-    import typing
-
-    from dualprev_sdk import serialization
-
-    if not isinstance(data, Mapping):
-        raise TypeError("parameters must be a mapping")
-    names = {field.name for field in attrs.fields(cls)}
-    if set(data) - names:
-        raise TypeError(f"unknown parameters: {sorted(set(data) - names)}")
-    hints = typing.get_type_hints(cls)
-    instance: Any = object.__new__(cls)
-    for field in attrs.fields(cls):
-        if field.name in data:
-            value = serialization.converter.structure(data[field.name], hints[field.name])
-            if field.converter is not None:
-                value = field.converter(value)
-        elif hasattr(field.default, "factory"):  # attrs.Factory
-            value = field.default.factory()
-        elif field.default is not attrs.NOTHING:
-            value = field.default
-        else:
-            raise TypeError(f"missing required parameter {field.name}")
-        object.__setattr__(instance, field.name, value)
-    return instance
 
 
 def _code_under(code: str, own: str) -> bool:

@@ -11,15 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import typing
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.v import transform_error
+from cattrs.v import format_exception, transform_error
 
 from dualprev_sdk.errors import FieldViolation, InvalidArgument
 
-__all__ = ["converter", "make_converter", "structure", "unstructure"]
+__all__ = [
+    "converter",
+    "make_converter",
+    "structure",
+    "unstructure",
+    "unvalidated",
+    "validator_violations",
+]
 
 T = TypeVar("T")
 
@@ -81,24 +91,108 @@ def make_converter() -> cattrs.Converter:
 converter = make_converter()
 
 
-def structure(data: Any, cls: type[T], *, conv: cattrs.Converter | None = None, path: str = "") -> T:
-    """Structure ``data`` into ``cls``; every failure becomes one :class:`InvalidArgument` with field paths."""
+def structure(
+    data: Any,
+    cls: type[T],
+    *,
+    conv: cattrs.Converter | None = None,
+    path: str = "",
+    validator_rule_prefix: str = "validator",
+) -> T:
+    """Structure ``data`` into ``cls``; every failure becomes one :class:`InvalidArgument` with field paths.
+
+    A validator in the class's ``__init__`` (``attrs.validators.ge``…) fails after every field was structured,
+    and attrs stops at the first one, so cattrs can only say "invalid value" of the whole object. Then the object
+    is built again without validators and each field's validator runs on its own, so every field that breaks one
+    is named (rule ``<validator_rule_prefix>.<field>``, the validator's message)."""
     conv = conv or converter
     try:
         return conv.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
-        raise InvalidArgument(_violations(exc, data, path)) from None
+        violations = _violations(exc, data, path)
+        if any(v.field == path for v in violations):
+            named = _validators_of(data, cls, conv, path, validator_rule_prefix)
+            if named:
+                violations = [v for v in violations if v.field != path] + named
+        raise InvalidArgument(violations) from None
     except (ValueError, TypeError, KeyError) as exc:
+        named = _validators_of(data, cls, conv, path, validator_rule_prefix)
+        if named:
+            raise InvalidArgument(named) from None
         raise InvalidArgument.single(path or cls.__name__, data, "structure", str(exc)) from None
+
+
+def validator_violations(instance: Any, *, path: str = "", rule_prefix: str = "validator") -> list[FieldViolation]:
+    """Run every attrs validator of ``instance`` field by field and collect *all* violations with field paths
+    (attrs stops at the first failing validator; a person fixing a ledger row or a config file needs every bad
+    field named). A validator raising InvalidArgument keeps its own violations."""
+    out: list[FieldViolation] = []
+    for field in attrs.fields(type(instance)):
+        if field.validator is None:
+            continue
+        value = getattr(instance, field.name)
+        name = f"{path}.{field.name}" if path else field.name
+        try:
+            field.validator(instance, field, value)
+        except InvalidArgument as exc:
+            out.extend(v if v.field else attrs.evolve(v, field=name) for v in exc.violations)
+        except (ValueError, TypeError) as exc:
+            out.append(FieldViolation(field=name, value=value, rule=f"{rule_prefix}.{field.name}", message=str(exc)))
+    return out
+
+
+def unvalidated(data: Any, cls: type, *, conv: cattrs.Converter | None = None) -> Any:
+    """An instance of attrs class ``cls`` from a mapping, each field structured by the converter and passed
+    through its attrs converter, but with no validator run (used only to report validator failures)."""
+    conv = conv or converter
+    if not isinstance(data, Mapping):
+        raise TypeError(f"{cls.__name__} must be given as a mapping")
+    fields = attrs.fields(cls)
+    keys = {field.alias or field.name: field for field in fields}
+    if set(data) - set(keys):
+        raise TypeError(f"unknown fields: {sorted(set(data) - set(keys))}")
+    hints = typing.get_type_hints(cls)
+    instance: Any = object.__new__(cls)
+    for key, field in keys.items():
+        if key in data:
+            value = conv.structure(data[key], hints[field.name])
+            if field.converter is not None:
+                value = field.converter(value)
+        elif hasattr(field.default, "factory"):  # attrs.Factory
+            value = field.default.factory()
+        elif field.default is not attrs.NOTHING:
+            value = field.default
+        else:
+            raise TypeError(f"missing required field {key}")
+        object.__setattr__(instance, field.name, value)
+    return instance
+
+
+def _validators_of(data: Any, cls: type, conv: cattrs.Converter, path: str, rule_prefix: str) -> list[FieldViolation]:
+    if not attrs.has(cls):
+        return []
+    try:
+        instance = unvalidated(data, cls, conv=conv)
+    except Exception:  # a field that does not structure at all is cattrs' to report
+        return []
+    return validator_violations(instance, path=path, rule_prefix=rule_prefix)
 
 
 def unstructure(obj: Any, *, conv: cattrs.Converter | None = None) -> Any:
     return (conv or converter).unstructure(obj)
 
 
+def _format(exc: BaseException, type_: type | None) -> str:
+    """cattrs' wording, plus what a ValueError of our own hooks says (``expected a date (YYYY-MM-DD)…``)."""
+    text = format_exception(exc, type_)
+    if isinstance(exc, ValueError) and str(exc):
+        text = f"{text}: {exc}"
+    return text
+
+
 def _violations(exc: BaseException, data: Any, prefix: str) -> list[FieldViolation]:
     out: list[FieldViolation] = []
-    for message in transform_error(exc, path="$"):
+    for message in transform_error(exc, path="$", format_exception=_format):
         # cattrs formats "invalid value for type, expected int @ $.rated_load_kg"
         text, _, where = message.rpartition(" @ ")
         if not _:

@@ -71,5 +71,15 @@ def test_request_ids_are_kept_for_the_sdk_product_default_unless_configured(tmp_
     ("suffix", "value"), [("REQUEST_ID_RETENTION_HOURS", "-1"), ("REQUEST_ID_PRUNE_INTERVAL_SECONDS", "0")]
 )
 def test_a_negative_retention_or_a_zero_prune_interval_is_invalid(suffix: str, value: str) -> None:
-    with pytest.raises(InvalidArgument):
+    with pytest.raises(InvalidArgument) as error:
         load_config(env={f"DUALPREV_GATEWAY_{suffix}": value})
+    assert [v.field for v in error.value.violations] == [suffix.lower()]
+
+
+def test_every_out_of_range_setting_is_named_not_only_the_first() -> None:
+    with pytest.raises(InvalidArgument) as error:
+        load_config(env={"DUALPREV_GATEWAY_MAX_WORKERS": "0", "DUALPREV_GATEWAY_GRACE_SECONDS": "-1"})
+    assert {v.field: v.message for v in error.value.violations} == {
+        "max_workers": "'max_workers' must be >= 1: 0",
+        "grace_seconds": "'grace_seconds' must be >= 0: -1.0",
+    }

@@ -71,3 +71,31 @@ def test_unknown_keys_are_refused_by_name() -> None:
     with pytest.raises(InvalidArgument) as err:
         structure({**GOOD, "colour": "red"}, Outer)
     assert "colour" in str(err.value)
+
+
+@attrs.frozen(kw_only=True)
+class _Settings:
+    workers: int = attrs.field(default=4, validator=attrs.validators.ge(1))
+    grace: float = attrs.field(default=1.0, validator=attrs.validators.ge(0))
+    name: str = "x"
+
+
+def test_every_field_an_init_validator_rejects_is_named_with_the_validators_message() -> None:
+    """attrs stops at the first failing validator and cattrs reports it at class level ("invalid value" of the
+    whole object); structure() names each field instead."""
+    with pytest.raises(InvalidArgument) as caught:
+        structure({"workers": "0", "grace": "-1"}, _Settings)
+    assert [(v.field, v.rule) for v in caught.value.violations] == [
+        ("workers", "validator.workers"),
+        ("grace", "validator.grace"),
+    ]
+    assert "must be >= 1" in caught.value.violations[0].message
+
+
+def test_a_value_that_does_not_structure_keeps_the_hooks_explanation() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        structure({"workers": "many"}, _Settings)
+    (violation,) = caught.value.violations
+    assert violation.field == "workers"
+    assert "expected int" in violation.message
+    assert "'many'" in violation.message
