@@ -188,6 +188,18 @@ def require_unit_write(principal: Principal, uscc: str) -> None:
         raise _deny(principal, "change", f"units/{uscc}")
 
 
+def require_unit_designations_kept(principal: Principal, before: bool, after: bool, uscc: str) -> None:
+    """A unit writes its own ledger record, but 示范企业 (``demonstration``) is a designation the regulator makes
+    (``SetDemonstration``, capability DESIGNATE_PARKS), not a fact the unit declares: creating or updating a unit
+    may not change it. ``before``/``after`` are the flag as stored (False for a new unit) and as requested."""
+    if before != after:
+        raise PermissionDenied(
+            f"{principal} may not change demonstration of units/{uscc}: 示范企业 is designated by the regulator "
+            "(EnterpriseService.SetDemonstration)",
+            metadata={"principal_kind": principal.kind.value, "action": "designate", "field": "demonstration"},
+        )
+
+
 def require_equipment_read(
     principal: Principal,
     uscc: str,

@@ -13,7 +13,8 @@ from google.protobuf import field_mask_pb2
 from google.rpc import code_pb2, error_details_pb2
 from grpc_status import rpc_status
 
-from dualprev_sdk.access import PrincipalKind
+from dualprev_sdk.access import PrincipalKind, issue_api_key
+from dualprev_sdk.services.bootstrap import Dualprev
 
 
 def _details(error: grpc.RpcError) -> tuple[error_details_pb2.ErrorInfo, error_details_pb2.BadRequest | None]:
@@ -286,3 +287,48 @@ def test_an_event_subject_leads_to_the_equipment_through_the_unit_wildcard(
         ledger_pb2.GetEquipmentRequest(name="units/-/equipment/ea1"), metadata=bearer(tokens[PrincipalKind.REGULATOR])
     )
     assert mine.name == f"units/{UNIT_A}/equipment/ea1"
+
+
+def test_a_unit_cannot_designate_itself_a_demonstration_enterprise(
+    ledger: ledger_pb2_grpc.LedgerServiceStub, tokens: dict[PrincipalKind, str]
+) -> None:
+    """示范企业 is the regulator's designation (EnterpriseService.SetDemonstration), not the unit's to declare:
+    neither UpdateUnit nor CreateUnit may set it, while every other field stays the unit's own."""
+    me = bearer(tokens[PrincipalKind.ENTERPRISE])
+    unit = ledger.GetUnit(ledger_pb2.GetUnitRequest(name=f"units/{UNIT_A}"), metadata=me)
+    with pytest.raises(grpc.RpcError) as refused:
+        ledger.UpdateUnit(
+            ledger_pb2.UpdateUnitRequest(
+                unit=ledger_pb2.Unit(name=unit.name, etag=unit.etag, demonstration=True, address="新地址"),
+                update_mask=field_mask_pb2.FieldMask(paths=["demonstration", "address"]),
+            ),
+            metadata=me,
+        )
+    assert refused.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    assert "SetDemonstration" in (refused.value.details() or "")
+    after = ledger.GetUnit(ledger_pb2.GetUnitRequest(name=unit.name), metadata=me)
+    assert (after.etag, after.address, after.demonstration) == (unit.etag, unit.address, False), "nothing written"
+    moved = ledger.UpdateUnit(
+        ledger_pb2.UpdateUnitRequest(
+            unit=ledger_pb2.Unit(name=unit.name, etag=unit.etag, demonstration=False, address="新地址"),
+            update_mask=field_mask_pb2.FieldMask(paths=["demonstration", "address"]),
+        ),
+        metadata=me,
+    )
+    assert moved.address == "新地址"
+
+
+def test_creating_a_unit_as_a_demonstration_enterprise_is_refused(
+    ledger: ledger_pb2_grpc.LedgerServiceStub, database_url: str
+) -> None:
+    with Dualprev.open(database_url, migrate=False) as sdk, sdk.uow() as uow:
+        issued = issue_api_key(PrincipalKind.ENTERPRISE, UNIT_NEW)
+        uow.api_keys.add(issued.key)
+        uow.commit()
+    new = bearer(issued.token)
+    unit = ledger_pb2.Unit(uscc=UNIT_NEW, display_name="郑州金水示例单位", region_code="410105", demonstration=True)
+    with pytest.raises(grpc.RpcError) as refused:
+        ledger.CreateUnit(ledger_pb2.CreateUnitRequest(unit=unit), metadata=new)
+    assert refused.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    unit.demonstration = False
+    assert ledger.CreateUnit(ledger_pb2.CreateUnitRequest(unit=unit), metadata=new).name == f"units/{UNIT_NEW}"

@@ -157,6 +157,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         request_id = check_request_id(request.request_id)
         unit = convert.unit_from_proto(request.unit)
         access.require_unit_write(principal, unit.uscc)
+        access.require_unit_designations_kept(principal, False, unit.demonstration, unit.uscc)
         created: UseUnit = _as_proto_errors(
             "unit",
             _UNIT_ERROR_FIELDS,
@@ -179,6 +180,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
             conversion_problems=problems,
             prefix="unit",
         )
+        access.require_unit_designations_kept(principal, current.demonstration, changed.demonstration, uscc)
         updated: UseUnit = _as_proto_errors(
             "unit", _UNIT_ERROR_FIELDS, lambda: self._sdk.ledger.update_unit(changed, expected_version=expected)
         )
