@@ -15,9 +15,9 @@ from collections.abc import Callable
 import grpc
 import pytest
 from dualprev_gateway._generated.dualprev.v1 import events_pb2, hazards_pb2, ledger_pb2, plugins_pb2, traceability_pb2
+from enterprise_matrix import ENTERPRISE_MATRIX
 from gateway_support import CAPABILITY_MATRIX, CONTRACT, UNIT_A, bearer
 from google.protobuf import field_mask_pb2, message
-from enterprise_matrix import ENTERPRISE_MATRIX
 from lifecycle_matrix import LIFECYCLE_MATRIX
 from operations_matrix import OPERATIONS_MATRIX
 
