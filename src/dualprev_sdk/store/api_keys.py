@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.access import ApiKey, PrincipalKind
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import UTCDateTime, table_of
+from dualprev_sdk.store.base import UTCDateTime, key_string, table_of
 
 __all__ = ["ApiKeyRepository", "ApiKeyRow", "StoreApiKeys"]
 
@@ -27,9 +27,9 @@ KIND = "api key"
 class ApiKeyRow(SQLModel, table=True):
     __tablename__ = "api_keys"
 
-    id: str = Field(sa_type=sa.String(32), primary_key=True)
-    kind: str = Field(sa_type=sa.String(16))
-    scope: str = Field(sa_type=sa.String(64))
+    id: str = Field(sa_type=key_string(32), primary_key=True)
+    kind: str = Field(sa_type=key_string(16))
+    scope: str = Field(sa_type=key_string(64))
     secret_sha256: str = Field(sa_type=sa.String(64))
     label: str = Field(default="", sa_type=sa.String(200))
     created_at: dt.datetime = Field(sa_type=UTCDateTime)

@@ -30,6 +30,7 @@ __all__ = [
     "compare_and_swap",
     "delete_versioned",
     "insert_many",
+    "key_string",
     "keyset_above",
     "metadata",
     "starts_with",
@@ -51,6 +52,21 @@ metadata.naming_convention = NAMING_CONVENTION
 
 #: JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
 JSON_TYPE: sa.types.TypeEngine[Any] = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def key_string(length: int) -> sa.types.TypeEngine[str]:
+    """``VARCHAR(length)`` for identifiers, codes and vocabulary values, compared bytewise on every backend.
+
+    Keyset pages (``WHERE key > :after ORDER BY key``) and the services that sort the same keys with Python's
+    ``sorted()`` agree only if the database orders strings by code point too. SQLite's default ``BINARY``
+    collation does; PostgreSQL uses the database's collation, and a production database made with
+    ``en_US.UTF-8`` or an ICU locale sorts ``a-b`` after ``ab``, ignores case at first, and puts ``_`` before
+    letters — a page token would then skip or repeat rows. The column collation ``"C"`` (bytewise, which for
+    UTF-8 is code-point order) fixes the order in the schema, so every ``ORDER BY``, row-value comparison and
+    index on the column agree without a ``COLLATE`` in each query. Human text (names, titles, notes) keeps the
+    database's collation.
+    """
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
 
 
 class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):

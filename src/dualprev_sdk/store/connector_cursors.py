@@ -23,7 +23,7 @@ from sqlmodel import Field, SQLModel
 
 from dualprev_sdk import timeutil
 from dualprev_sdk.errors import ConcurrencyConflict, InvalidArgument
-from dualprev_sdk.store.base import UTCDateTime, table_of
+from dualprev_sdk.store.base import UTCDateTime, key_string, table_of
 
 __all__ = ["CONNECTOR_CURSORS", "ConnectorCursor", "ConnectorCursorRepository", "ConnectorCursorRow"]
 
@@ -33,7 +33,7 @@ _KIND = "connector cursor"
 class ConnectorCursorRow(SQLModel, table=True):
     __tablename__ = "connector_cursors"
 
-    name: str = Field(sa_type=sa.String(100), primary_key=True)
+    name: str = Field(sa_type=key_string(100), primary_key=True)
     cursor: int = Field(sa_type=sa.BigInteger(), default=0)
     updated_at: dt.datetime = Field(sa_type=UTCDateTime)
 

@@ -38,6 +38,7 @@ from dualprev_sdk.store.base import (
     chunked,
     compare_and_swap,
     insert_many,
+    key_string,
     keyset_above,
     starts_with,
     table_of,
@@ -71,13 +72,13 @@ class CreditRecordRow(SQLModel, table=True):
     __tablename__ = "credit_records"
     __table_args__ = (sa.Index("ix_credit_records_unit_date", "unit_uscc", "occurred_on"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    kind: str = Field(sa_type=sa.String(40))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    kind: str = Field(sa_type=key_string(40))
     occurred_on: dt.date
     source: str = Field(sa_type=sa.String(200))
     evidence: str = Field(default="", sa_type=sa.String(1000))
-    severity: str = Field(default="", sa_type=sa.String(32))
+    severity: str = Field(default="", sa_type=key_string(32))
     note: str = Field(default="", sa_type=sa.String(1000))
     recorded_at: dt.datetime = Field(sa_type=UTCDateTime)
 
@@ -89,8 +90,8 @@ class CreditIssuedClassRow(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_credit_issued_classes_unit_date", "unit_uscc", "issued_on"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    credit_class: str = Field(sa_type=sa.String(1))
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    credit_class: str = Field(sa_type=key_string(1))
     issued_on: dt.date
     authority: str = Field(sa_type=sa.String(200))
     note: str = Field(default="", sa_type=sa.String(1000))
@@ -104,14 +105,14 @@ class BlacklistEntryRow(SQLModel, table=True):
         sa.Index("ix_blacklist_entries_unit_uscc", "unit_uscc"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    region_code: str = Field(sa_type=sa.String(12))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    region_code: str = Field(sa_type=key_string(12))
     listed_on: dt.date
     reason: str = Field(sa_type=sa.Text)
     trigger_record_ids: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
     publication_text: str = Field(sa_type=sa.Text)
-    status: str = Field(sa_type=sa.String(24))
+    status: str = Field(sa_type=key_string(24))
     removed_on: dt.date | None = Field(default=None)
     listing_years: int
     earliest_repair_years: int
@@ -125,8 +126,8 @@ class BlacklistEntryRecordRow(SQLModel, table=True):
 
     __tablename__ = "blacklist_entry_records"
 
-    record_id: str = Field(sa_type=sa.String(64), foreign_key="credit_records.id", primary_key=True)
-    entry_id: str = Field(sa_type=sa.String(64), foreign_key="blacklist_entries.id", ondelete="RESTRICT")
+    record_id: str = Field(sa_type=key_string(64), foreign_key="credit_records.id", primary_key=True)
+    entry_id: str = Field(sa_type=key_string(64), foreign_key="blacklist_entries.id", ondelete="RESTRICT")
 
 
 class BlacklistRepairRow(SQLModel, table=True):
@@ -135,7 +136,7 @@ class BlacklistRepairRow(SQLModel, table=True):
     __tablename__ = "blacklist_repairs"
 
     entry_id: str = Field(
-        sa_type=sa.String(64), foreign_key="blacklist_entries.id", ondelete="RESTRICT", primary_key=True
+        sa_type=key_string(64), foreign_key="blacklist_entries.id", ondelete="RESTRICT", primary_key=True
     )
     position: int = Field(primary_key=True)
     applied_on: dt.date
@@ -156,9 +157,9 @@ class BlacklistHistoryRow(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_blacklist_history_entry_id", "entry_id"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
-    entry_id: str = Field(sa_type=sa.String(64), foreign_key="blacklist_entries.id", ondelete="RESTRICT")
+    entry_id: str = Field(sa_type=key_string(64), foreign_key="blacklist_entries.id", ondelete="RESTRICT")
     day: dt.date
-    action: str = Field(sa_type=sa.String(32))
+    action: str = Field(sa_type=key_string(32))
     actor: str = Field(sa_type=sa.String(200))
     detail: str = Field(default="", sa_type=sa.Text)
     at: dt.datetime = Field(sa_type=UTCDateTime)

@@ -39,6 +39,7 @@ from dualprev_sdk.store.base import (
     chunked,
     compare_and_swap,
     insert_many,
+    key_string,
     starts_with,
     table_of,
 )
@@ -57,18 +58,18 @@ __all__ = [
 class DutyPlanRow(SQLModel, table=True):
     __tablename__ = "duty_plans"
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    kind: str = Field(sa_type=sa.String(32))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    kind: str = Field(sa_type=key_string(32))
     title: str = Field(default="", sa_type=sa.String(200))
     unit_usccs: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
-    role: str | None = Field(default=None, sa_type=sa.String(32))
-    equipment_kind: str | None = Field(default=None, sa_type=sa.String(4))
+    role: str | None = Field(default=None, sa_type=key_string(32))
+    equipment_kind: str | None = Field(default=None, sa_type=key_string(4))
     starts_on: dt.date
     ends_on: dt.date | None = None
-    frequency: str | None = Field(default=None, sa_type=sa.String(16))
+    frequency: str | None = Field(default=None, sa_type=key_string(16))
     months: list[int] = Field(default_factory=list, sa_type=JSON_TYPE)
     lead_days: int = Field(default=7)
-    operating_days: str = Field(default=OperatingDays.EVERY_DAY.value, sa_type=sa.String(16))
+    operating_days: str = Field(default=OperatingDays.EVERY_DAY.value, sa_type=key_string(16))
     item_codes: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
     description: str = Field(default="", sa_type=sa.String(2000))
     active: bool = Field(default=True)
@@ -85,16 +86,16 @@ class DutyTaskRow(SQLModel, table=True):
         sa.Index("ix_duty_tasks_due", "due_on"),
     )
 
-    id: str = Field(sa_type=sa.String(160), primary_key=True)
-    plan_id: str = Field(sa_type=sa.String(64), foreign_key="duty_plans.id", ondelete="RESTRICT")
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    kind: str = Field(sa_type=sa.String(32))
-    period_key: str = Field(sa_type=sa.String(40))
+    id: str = Field(sa_type=key_string(160), primary_key=True)
+    plan_id: str = Field(sa_type=key_string(64), foreign_key="duty_plans.id", ondelete="RESTRICT")
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    kind: str = Field(sa_type=key_string(32))
+    period_key: str = Field(sa_type=key_string(40))
     opens_on: dt.date
     due_on: dt.date
-    role: str = Field(sa_type=sa.String(32))
+    role: str = Field(sa_type=key_string(32))
     assignee: str = Field(default="", sa_type=sa.String(100))
-    equipment_kind: str | None = Field(default=None, sa_type=sa.String(4))
+    equipment_kind: str | None = Field(default=None, sa_type=key_string(4))
     title: str = Field(default="", sa_type=sa.String(300))
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
 
@@ -103,12 +104,12 @@ class DutyRecordRow(SQLModel, table=True):
     __tablename__ = "duty_records"
     __table_args__ = (sa.Index("ix_duty_records_unit_recorded", "unit_uscc", "recorded_at"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    task_id: str = Field(sa_type=sa.String(160), foreign_key="duty_tasks.id", ondelete="RESTRICT", unique=True)
-    plan_id: str = Field(sa_type=sa.String(64))
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    kind: str = Field(sa_type=sa.String(32))
-    period_key: str = Field(sa_type=sa.String(40))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    task_id: str = Field(sa_type=key_string(160), foreign_key="duty_tasks.id", ondelete="RESTRICT", unique=True)
+    plan_id: str = Field(sa_type=key_string(64))
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    kind: str = Field(sa_type=key_string(32))
+    period_key: str = Field(sa_type=key_string(40))
     recorded_by: str = Field(sa_type=sa.String(100))
     recorded_at: dt.datetime = Field(sa_type=UTCDateTime)
     summary: str = Field(default="", sa_type=sa.String(4000))
@@ -123,15 +124,15 @@ class DutyRecordItemRow(SQLModel, table=True):
     __tablename__ = "duty_record_items"
     __table_args__ = (sa.Index("ix_duty_record_items_equipment", "equipment_id"),)
 
-    record_id: str = Field(sa_type=sa.String(64), foreign_key="duty_records.id", ondelete="CASCADE", primary_key=True)
+    record_id: str = Field(sa_type=key_string(64), foreign_key="duty_records.id", ondelete="CASCADE", primary_key=True)
     seq: int = Field(primary_key=True)
-    item_code: str = Field(sa_type=sa.String(64))
+    item_code: str = Field(sa_type=key_string(64))
     subject: str = Field(default="", sa_type=sa.String(500))
-    equipment_id: str | None = Field(default=None, sa_type=sa.String(64))
-    result: str = Field(sa_type=sa.String(16))
+    equipment_id: str | None = Field(default=None, sa_type=key_string(64))
+    result: str = Field(sa_type=key_string(16))
     note: str = Field(default="", sa_type=sa.String(2000))
     evidence: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
-    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+    hazard_id: str | None = Field(default=None, sa_type=key_string(64))
 
 
 DUTY_PLANS = table_of(DutyPlanRow)

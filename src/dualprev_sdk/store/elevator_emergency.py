@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.elevator_emergency import IncidentCause, MaintenanceRecord, RescueIncident
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, compare_and_swap, starts_with, table_of
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, compare_and_swap, key_string, starts_with, table_of
 
 __all__ = [
     "MAINTENANCE_RECORDS",
@@ -31,9 +31,9 @@ __all__ = [
 class RescueCodeRow(SQLModel, table=True):
     __tablename__ = "rescue_codes"
 
-    platform_region: str = Field(sa_type=sa.String(12), primary_key=True)
-    code: str = Field(sa_type=sa.String(32), primary_key=True)
-    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id", unique=True)
+    platform_region: str = Field(sa_type=key_string(12), primary_key=True)
+    code: str = Field(sa_type=key_string(32), primary_key=True)
+    equipment_id: str = Field(sa_type=key_string(64), foreign_key="equipment.id", unique=True)
     registered_at: dt.datetime = Field(sa_type=UTCDateTime)
 
 
@@ -44,12 +44,12 @@ class RescueIncidentRow(SQLModel, table=True):
         sa.Index("ix_rescue_incidents_region_called", "region_code", "called_at"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id")
-    region_code: str = Field(sa_type=sa.String(12))
-    rescue_code: str = Field(sa_type=sa.String(32))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    equipment_id: str = Field(sa_type=key_string(64), foreign_key="equipment.id")
+    region_code: str = Field(sa_type=key_string(12))
+    rescue_code: str = Field(sa_type=key_string(32))
     called_at: dt.datetime = Field(sa_type=UTCDateTime)
-    cause: str = Field(sa_type=sa.String(24))
+    cause: str = Field(sa_type=key_string(24))
     trapped_persons: int = Field(default=0)
     maintenance_unit: str = Field(default="", sa_type=sa.String(200))
     dispatched_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -57,7 +57,7 @@ class RescueIncidentRow(SQLModel, table=True):
     released_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     redispatched_to: str | None = Field(default=None, sa_type=sa.String(200))
     redispatched_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+    hazard_id: str | None = Field(default=None, sa_type=key_string(64))
     note: str = Field(default="", sa_type=sa.String(1000))
     version: int = Field(default=1)
 
@@ -66,11 +66,11 @@ class MaintenanceRecordRow(SQLModel, table=True):
     __tablename__ = "maintenance_records"
     __table_args__ = (sa.Index("ix_maintenance_records_equipment_date", "equipment_id", "performed_on"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id")
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    equipment_id: str = Field(sa_type=key_string(64), foreign_key="equipment.id")
     performed_on: dt.date
     maintenance_unit: str = Field(sa_type=sa.String(200))
-    kind: str = Field(default="half_monthly", sa_type=sa.String(24))
+    kind: str = Field(default="half_monthly", sa_type=key_string(24))
     items: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.emergency import EmergencyDrill, EmergencyPlan, MajorHazardInstallation, MonitoringRecord
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, compare_and_swap, table_of
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, compare_and_swap, key_string, table_of
 
 __all__ = ["DRILLS", "INSTALLATIONS", "MONITORING", "PLANS", "EmergencyRepository"]
 
@@ -28,10 +28,10 @@ class EmergencyPlanRow(SQLModel, table=True):
     __tablename__ = "emergency_plans"
     __table_args__ = (sa.Index("ix_emergency_plans_unit_uscc", "unit_uscc"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
     title: str = Field(sa_type=sa.String(300))
-    equipment_kind: str | None = Field(default=None, sa_type=sa.String(8))
+    equipment_kind: str | None = Field(default=None, sa_type=key_string(8))
     approved_on: dt.date
     reviewed_on: dt.date | None = Field(default=None)
     next_review_due: dt.date | None = Field(default=None)
@@ -47,9 +47,9 @@ class EmergencyDrillRow(SQLModel, table=True):
         sa.Index("ix_emergency_drills_plan_id", "plan_id"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    plan_id: str = Field(sa_type=sa.String(64), foreign_key="emergency_plans.id", ondelete="RESTRICT")
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    plan_id: str = Field(sa_type=key_string(64), foreign_key="emergency_plans.id", ondelete="RESTRICT")
     held_on: dt.date
     scenario: str = Field(sa_type=sa.String(500))
     participants: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
@@ -62,8 +62,8 @@ class MajorHazardInstallationRow(SQLModel, table=True):
     __tablename__ = "major_hazard_installations"
     __table_args__ = (sa.Index("ix_major_hazard_installations_unit_uscc", "unit_uscc"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
     name: str = Field(sa_type=sa.String(200))
     description: str = Field(default="", sa_type=sa.Text)
     equipment_ids: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
@@ -77,9 +77,9 @@ class MonitoringRecordRow(SQLModel, table=True):
     __tablename__ = "major_hazard_monitoring"
     __table_args__ = (sa.Index("ix_major_hazard_monitoring_installation_at", "installation_id", "recorded_at"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
+    id: str = Field(sa_type=key_string(64), primary_key=True)
     installation_id: str = Field(
-        sa_type=sa.String(64), foreign_key="major_hazard_installations.id", ondelete="RESTRICT"
+        sa_type=key_string(64), foreign_key="major_hazard_installations.id", ondelete="RESTRICT"
     )
     recorded_at: dt.datetime = Field(sa_type=UTCDateTime)
     parameter: str = Field(sa_type=sa.String(64))

@@ -34,6 +34,7 @@ from dualprev_sdk.store.base import (
     compare_and_swap,
     delete_versioned,
     insert_many,
+    key_string,
     starts_with,
     table_of,
 )
@@ -97,13 +98,13 @@ class EquipmentRow(SQLModel, table=True):
         sa.Index("ix_equipment_unit_internal_number", "unit_uscc", "unit_internal_number"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    region_code: str = Field(sa_type=sa.String(12))
-    catalog_code: str = Field(sa_type=sa.String(8))
-    equipment_code: str | None = Field(default=None, sa_type=sa.String(32), unique=True)
-    registration_number: str = Field(default="", sa_type=sa.String(64))
-    unit_internal_number: str = Field(default="", sa_type=sa.String(64))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    region_code: str = Field(sa_type=key_string(12))
+    catalog_code: str = Field(sa_type=key_string(8))
+    equipment_code: str | None = Field(default=None, sa_type=key_string(32), unique=True)
+    registration_number: str = Field(default="", sa_type=key_string(64))
+    unit_internal_number: str = Field(default="", sa_type=key_string(64))
     name: str = Field(default="", sa_type=sa.String(200))
     model: str = Field(default="", sa_type=sa.String(200))
     manufacturer: str = Field(default="", sa_type=sa.String(200))
@@ -113,8 +114,8 @@ class EquipmentRow(SQLModel, table=True):
     location_area: str = Field(default="", sa_type=sa.String(100))
     location_x: float | None = Field(default=None)
     location_y: float | None = Field(default=None)
-    crowded_place: str | None = Field(default=None, sa_type=sa.String(32))
-    status: str = Field(default=EquipmentStatus.IN_USE.value, sa_type=sa.String(16))
+    crowded_place: str | None = Field(default=None, sa_type=key_string(32))
+    status: str = Field(default=EquipmentStatus.IN_USE.value, sa_type=key_string(16))
     status_since: dt.date | None = Field(default=None)
     manufactured_on: dt.date | None = Field(default=None)
     commissioned_on: dt.date | None = Field(default=None)
@@ -122,7 +123,7 @@ class EquipmentRow(SQLModel, table=True):
     design_life_years: int | None = Field(default=None)
     next_inspection_due: dt.date | None = Field(default=None)
     safety_officer: str = Field(default="", sa_type=sa.String(100))
-    rescue_code: str | None = Field(default=None, sa_type=sa.String(32))
+    rescue_code: str | None = Field(default=None, sa_type=key_string(32))
     parameters: dict[str, Any] | None = Field(default=None, sa_type=JSON_TYPE)
     out_of_catalog: bool = Field(default=False)
     catalog_review: bool = Field(default=False)

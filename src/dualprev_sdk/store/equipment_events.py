@@ -32,7 +32,7 @@ from dualprev_sdk.domain.equipment_events import (
 )
 from dualprev_sdk.errors import AlreadyExists, NotFound
 from dualprev_sdk.serialization import converter, structure
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, table_of
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, key_string, table_of
 
 __all__ = [
     "EQUIPMENT_EVENTS",
@@ -57,15 +57,15 @@ class EquipmentEventRow(SQLModel, table=True):
         sa.Index("ix_equipment_events_unit_day", "unit_uscc", "happened_on"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id", ondelete="RESTRICT")
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    kind: str = Field(sa_type=sa.String(24))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    equipment_id: str = Field(sa_type=key_string(64), foreign_key="equipment.id", ondelete="RESTRICT")
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    kind: str = Field(sa_type=key_string(24))
     happened_on: dt.date
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
     pending: bool = Field(default=False)
     actor: str = Field(sa_type=sa.String(200))
-    request_id: str | None = Field(default=None, sa_type=sa.String(128), unique=True)
+    request_id: str | None = Field(default=None, sa_type=key_string(128), unique=True)
     recorded_at: dt.datetime = Field(sa_type=UTCDateTime)
     version: int = Field(default=1)
 

@@ -50,7 +50,7 @@ from dualprev_sdk.domain.hazard_chain import (
 )
 from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, FailedPrecondition, InvalidArgument, NotFound
 from dualprev_sdk.serialization import structure
-from dualprev_sdk.store.base import UTCDateTime, chunked, table_of
+from dualprev_sdk.store.base import UTCDateTime, chunked, key_string, table_of
 from dualprev_sdk.store.inspections import equipment_inspected_by
 
 __all__ = [
@@ -83,17 +83,17 @@ class HazardRow(SQLModel, table=True):
         sa.Index("ix_hazards_equipment_id", "equipment_id"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
-    region_code: str = Field(sa_type=sa.String(12))
-    equipment_id: str | None = Field(default=None, sa_type=sa.String(64))
-    catalog_code: str | None = Field(default=None, sa_type=sa.String(8))
-    equipment_kind: str | None = Field(default=None, sa_type=sa.String(8))
-    source: str = Field(sa_type=sa.String(32))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    region_code: str = Field(sa_type=key_string(12))
+    equipment_id: str | None = Field(default=None, sa_type=key_string(64))
+    catalog_code: str | None = Field(default=None, sa_type=key_string(8))
+    equipment_kind: str | None = Field(default=None, sa_type=key_string(8))
+    source: str = Field(sa_type=key_string(32))
     source_reference: str = Field(sa_type=sa.String(200))
     description: str = Field(sa_type=sa.Text)
-    state: str = Field(sa_type=sa.String(16))
-    level: str | None = Field(default=None, sa_type=sa.String(16))
+    state: str = Field(sa_type=key_string(16))
+    level: str | None = Field(default=None, sa_type=key_string(16))
     stop_use: bool = Field(default=False)
     found_on: dt.date
     found_day: int
@@ -101,7 +101,7 @@ class HazardRow(SQLModel, table=True):
     deadline_day: int | None = Field(default=None)
     closed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_day: int | None = Field(default=None)
-    supervision_status: str | None = Field(default=None, sa_type=sa.String(16))
+    supervision_status: str | None = Field(default=None, sa_type=key_string(16))
     version: int = Field(default=1)
     head_hash: str = Field(sa_type=sa.String(64))
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
@@ -115,13 +115,13 @@ class HazardEventRow(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("hazard_id", "sequence"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
-    hazard_id: str = Field(sa_type=sa.String(64), foreign_key="hazards.id", ondelete="RESTRICT")
+    hazard_id: str = Field(sa_type=key_string(64), foreign_key="hazards.id", ondelete="RESTRICT")
     sequence: int
-    event_type: str = Field(sa_type=sa.String(64))
+    event_type: str = Field(sa_type=key_string(64))
     payload: str = Field(sa_type=sa.Text)
     prev_hash: str = Field(sa_type=sa.String(64))
     hash: str = Field(sa_type=sa.String(64))
-    request_id: str = Field(sa_type=sa.String(128), unique=True)
+    request_id: str = Field(sa_type=key_string(128), unique=True)
     actor: str = Field(sa_type=sa.String(200))
     occurred_at: dt.datetime = Field(sa_type=UTCDateTime)
 
@@ -130,11 +130,11 @@ class HazardRegulatorReportRow(SQLModel, table=True):
     __tablename__ = "hazard_regulator_reports"
     __table_args__ = (sa.Index("ix_hazard_regulator_reports_region_code", "region_code"),)
 
-    id: str = Field(sa_type=sa.String(100), primary_key=True)
-    hazard_id: str = Field(sa_type=sa.String(64), foreign_key="hazards.id", ondelete="RESTRICT")
-    unit_uscc: str = Field(sa_type=sa.String(18))
-    region_code: str = Field(sa_type=sa.String(12))
-    kind: str = Field(sa_type=sa.String(32))
+    id: str = Field(sa_type=key_string(100), primary_key=True)
+    hazard_id: str = Field(sa_type=key_string(64), foreign_key="hazards.id", ondelete="RESTRICT")
+    unit_uscc: str = Field(sa_type=key_string(18))
+    region_code: str = Field(sa_type=key_string(12))
+    kind: str = Field(sa_type=key_string(32))
     reported_at: dt.datetime = Field(sa_type=UTCDateTime)
     sequence: int
 
@@ -146,11 +146,11 @@ class HazardSupervisionRow(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_hazard_supervisions_hazard_id", "hazard_id"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
-    hazard_id: str = Field(sa_type=sa.String(64), foreign_key="hazards.id", ondelete="RESTRICT")
-    region_code: str = Field(sa_type=sa.String(12))
+    hazard_id: str = Field(sa_type=key_string(64), foreign_key="hazards.id", ondelete="RESTRICT")
+    region_code: str = Field(sa_type=key_string(12))
     authority: str = Field(sa_type=sa.String(200))
     deadline: dt.date
-    status: str = Field(sa_type=sa.String(16))
+    status: str = Field(sa_type=key_string(16))
     listed_on: dt.date
     lifted_on: dt.date | None = Field(default=None)
 

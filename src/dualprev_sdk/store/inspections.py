@@ -44,6 +44,7 @@ from dualprev_sdk.store.base import (
     compare_and_swap,
     delete_versioned,
     insert_many,
+    key_string,
     starts_with,
     table_of,
 )
@@ -76,13 +77,13 @@ class InspectionRow(SQLModel, table=True):
         sa.Index("ix_inspections_agency_equipment", "agency", "equipment_id"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id", ondelete="RESTRICT")
-    kind: str = Field(sa_type=sa.String(32))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    equipment_id: str = Field(sa_type=key_string(64), foreign_key="equipment.id", ondelete="RESTRICT")
+    kind: str = Field(sa_type=key_string(32))
     inspected_on: dt.date
-    conclusion: str = Field(sa_type=sa.String(32))
+    conclusion: str = Field(sa_type=key_string(32))
     agency: str = Field(default="", sa_type=sa.String(200))
-    report_number: str = Field(default="", sa_type=sa.String(64))
+    report_number: str = Field(default="", sa_type=key_string(64))
     safety_grade: int | None = Field(default=None)
     next_due: dt.date | None = Field(default=None)
     due_rule: str = Field(default="", sa_type=sa.String(500))
@@ -97,13 +98,13 @@ class InspectionFindingRow(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("inspection_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
-    inspection_id: str = Field(sa_type=sa.String(64), foreign_key="inspections.id", ondelete="RESTRICT")
+    inspection_id: str = Field(sa_type=key_string(64), foreign_key="inspections.id", ondelete="RESTRICT")
     position: int = Field(default=0)
-    code: str = Field(sa_type=sa.String(100))
+    code: str = Field(sa_type=key_string(100))
     description: str = Field(sa_type=sa.Text)
     serious: bool = Field(default=False)
     location: str = Field(default="", sa_type=sa.String(200))
-    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+    hazard_id: str | None = Field(default=None, sa_type=key_string(64))
 
 
 class OverdueRow(SQLModel, table=True):
@@ -115,14 +116,14 @@ class OverdueRow(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=_ID)
-    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id", ondelete="RESTRICT")
+    equipment_id: str = Field(sa_type=key_string(64), foreign_key="equipment.id", ondelete="RESTRICT")
     due_on: dt.date
-    unit_uscc: str = Field(sa_type=sa.String(18))
-    region_code: str = Field(sa_type=sa.String(12))
-    catalog_code: str = Field(sa_type=sa.String(8))
+    unit_uscc: str = Field(sa_type=key_string(18))
+    region_code: str = Field(sa_type=key_string(12))
+    catalog_code: str = Field(sa_type=key_string(8))
     detected_on: dt.date
-    sweep_id: str = Field(sa_type=sa.String(64))
-    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+    sweep_id: str = Field(sa_type=key_string(64))
+    hazard_id: str | None = Field(default=None, sa_type=key_string(64))
     hazard_opened: bool = Field(default=False)
 
 
@@ -130,15 +131,15 @@ class RegulatorNoticeRow(SQLModel, table=True):
     __tablename__ = "inspection_regulator_notices"
     __table_args__ = (sa.Index("ix_inspection_regulator_notices_region_code", "region_code"),)
 
-    id: str = Field(sa_type=sa.String(200), primary_key=True)
-    kind: str = Field(sa_type=sa.String(32))
-    equipment_id: str = Field(sa_type=sa.String(64))
-    unit_uscc: str = Field(sa_type=sa.String(18))
-    region_code: str = Field(sa_type=sa.String(12))
+    id: str = Field(sa_type=key_string(200), primary_key=True)
+    kind: str = Field(sa_type=key_string(32))
+    equipment_id: str = Field(sa_type=key_string(64))
+    unit_uscc: str = Field(sa_type=key_string(18))
+    region_code: str = Field(sa_type=key_string(12))
     reported_at: dt.datetime = Field(sa_type=UTCDateTime)
     due_on: dt.date | None = Field(default=None)
-    report_number: str = Field(default="", sa_type=sa.String(64))
-    hazard_id: str | None = Field(default=None, sa_type=sa.String(64))
+    report_number: str = Field(default="", sa_type=key_string(64))
+    hazard_id: str | None = Field(default=None, sa_type=key_string(64))
     detail: str = Field(default="", sa_type=sa.Text)
 
 

@@ -30,7 +30,7 @@ from sqlmodel import Field, SQLModel
 
 from dualprev_sdk import timeutil
 from dualprev_sdk.serialization import converter
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, starts_with, table_of
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, key_string, starts_with, table_of
 from dualprev_sdk.store.credit import BLACKLIST_ENTRIES
 from dualprev_sdk.store.duties import DUTY_TASKS
 from dualprev_sdk.store.elevator_emergency import RESCUE_INCIDENTS
@@ -115,14 +115,14 @@ class OutboxRow(SQLModel, table=True):
         primary_key=True,
         sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),  # SQLite rowid needs INTEGER
     )
-    event_id: str = Field(sa_type=sa.String(36), unique=True)
-    type: str = Field(sa_type=sa.String(100))
-    resource: str = Field(sa_type=sa.String(300))
+    event_id: str = Field(sa_type=key_string(36), unique=True)
+    type: str = Field(sa_type=key_string(100))
+    resource: str = Field(sa_type=key_string(300))
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
     occurred_at: dt.datetime = Field(sa_type=UTCDateTime)
-    unit_uscc: str | None = Field(default=None, sa_type=sa.String(_USCC_LENGTH))
-    region_code: str | None = Field(default=None, sa_type=sa.String(_REGION_LENGTH))
-    equipment_id: str | None = Field(default=None, sa_type=sa.String(_EQUIPMENT_ID_LENGTH))
+    unit_uscc: str | None = Field(default=None, sa_type=key_string(_USCC_LENGTH))
+    region_code: str | None = Field(default=None, sa_type=key_string(_REGION_LENGTH))
+    equipment_id: str | None = Field(default=None, sa_type=key_string(_EQUIPMENT_ID_LENGTH))
 
 
 OUTBOX = table_of(OutboxRow)

@@ -23,7 +23,7 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.personnel import Certificate, Person, TrainingRecord, UnitSafetySetup
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import UTCDateTime, compare_and_swap, delete_versioned, table_of
+from dualprev_sdk.store.base import UTCDateTime, compare_and_swap, delete_versioned, key_string, table_of
 
 __all__ = [
     "CERTIFICATES",
@@ -47,10 +47,10 @@ class PersonRow(SQLModel, table=True):
     __tablename__ = "people"
     __table_args__ = (sa.Index("ix_people_unit_uscc", "unit_uscc"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
     name: str = Field(sa_type=sa.String(100))
-    id_number: str | None = Field(default=None, sa_type=sa.String(18))
+    id_number: str | None = Field(default=None, sa_type=key_string(18))
     phone: str = Field(default="", sa_type=sa.String(32))
     works_since: dt.date | None = Field(default=None)
     full_time_safety_manager: bool = Field(default=False)
@@ -67,16 +67,16 @@ class PersonCertificateRow(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: str = Field(sa_type=sa.String(64), foreign_key="people.id", ondelete="CASCADE")
+    person_id: str = Field(sa_type=key_string(64), foreign_key="people.id", ondelete="CASCADE")
     position: int = Field(default=0)  # keeps the aggregate's certificate order
-    number: str = Field(sa_type=sa.String(64))
-    category_code: str = Field(sa_type=sa.String(16))
-    scheme_version: str = Field(default="2019", sa_type=sa.String(8))
+    number: str = Field(sa_type=key_string(64))
+    category_code: str = Field(sa_type=key_string(16))
+    scheme_version: str = Field(default="2019", sa_type=key_string(8))
     issued_on: dt.date | None = Field(default=None)
     expires_on: dt.date | None = Field(default=None)
     authority: str = Field(default="", sa_type=sa.String(200))
     limitation: str = Field(default="", sa_type=sa.String(200))
-    confirmed_as: str = Field(default="", sa_type=sa.String(64))  # comma-separated 2019 codes
+    confirmed_as: str = Field(default="", sa_type=key_string(64))  # comma-separated 2019 codes
 
 
 class PersonEquipmentRow(SQLModel, table=True):
@@ -85,16 +85,16 @@ class PersonEquipmentRow(SQLModel, table=True):
     __tablename__ = "person_equipment"
     __table_args__ = (sa.Index("ix_person_equipment_equipment_id", "equipment_id"),)
 
-    person_id: str = Field(sa_type=sa.String(64), foreign_key="people.id", ondelete="CASCADE", primary_key=True)
-    equipment_id: str = Field(sa_type=sa.String(64), foreign_key="equipment.id", ondelete="CASCADE", primary_key=True)
+    person_id: str = Field(sa_type=key_string(64), foreign_key="people.id", ondelete="CASCADE", primary_key=True)
+    equipment_id: str = Field(sa_type=key_string(64), foreign_key="equipment.id", ondelete="CASCADE", primary_key=True)
 
 
 class TrainingRow(SQLModel, table=True):
     __tablename__ = "training_records"
     __table_args__ = (sa.Index("ix_training_records_unit_held", "unit_uscc", "held_on"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
     topic: str = Field(sa_type=sa.String(500))
     held_on: dt.date
     hours: float = Field(default=0)
@@ -109,18 +109,18 @@ class TrainingParticipantRow(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_training_participants_person_id", "person_id"),)
 
     training_id: str = Field(
-        sa_type=sa.String(64), foreign_key="training_records.id", ondelete="CASCADE", primary_key=True
+        sa_type=key_string(64), foreign_key="training_records.id", ondelete="CASCADE", primary_key=True
     )
-    person_id: str = Field(sa_type=sa.String(64), primary_key=True)
+    person_id: str = Field(sa_type=key_string(64), primary_key=True)
 
 
 class UnitSafetySetupRow(SQLModel, table=True):
     __tablename__ = "unit_safety_setups"
 
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT", primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT", primary_key=True)
     has_organisation: bool = Field(default=False)
     organisation_name: str = Field(default="", sa_type=sa.String(200))
-    activities: str = Field(default="", sa_type=sa.String(500))  # comma-separated activity keys
+    activities: str = Field(default="", sa_type=key_string(500))  # comma-separated activity keys
     version: int = Field(default=1)
     updated_at: dt.datetime = Field(sa_type=UTCDateTime)
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
 from dualprev_sdk import timeutil
-from dualprev_sdk.store.base import UTCDateTime, table_of
+from dualprev_sdk.store.base import UTCDateTime, key_string, table_of
 
 __all__ = [
     "DEFAULT_PRUNE_BATCH",
@@ -50,9 +50,9 @@ class RequestIdRow(SQLModel, table=True):
 
     __tablename__ = "request_ids"
 
-    request_id: str = Field(sa_type=sa.String(MAX_REQUEST_ID_LENGTH), primary_key=True)
-    operation: str = Field(sa_type=sa.String(100))
-    resource: str = Field(default="", sa_type=sa.String(300))
+    request_id: str = Field(sa_type=key_string(MAX_REQUEST_ID_LENGTH), primary_key=True)
+    operation: str = Field(sa_type=key_string(100))
+    resource: str = Field(default="", sa_type=key_string(300))
     caller: str = Field(default="", sa_type=sa.String(200))
     fingerprint: str = Field(sa_type=sa.String(64))
     #: Indexed for :meth:`RequestIdRepository.prune`, which reads the oldest ids first.

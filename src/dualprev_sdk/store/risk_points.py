@@ -29,6 +29,7 @@ from dualprev_sdk.store.base import (
     compare_and_swap,
     delete_versioned,
     insert_many,
+    key_string,
     table_of,
 )
 from dualprev_sdk.store.equipment import EQUIPMENT
@@ -64,24 +65,24 @@ class RiskPointRow(SQLModel, table=True):
         sa.Index("ix_risk_points_equipment_id", "equipment_id"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18), foreign_key="units.uscc", ondelete="RESTRICT")
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    unit_uscc: str = Field(sa_type=key_string(18), foreign_key="units.uscc", ondelete="RESTRICT")
     equipment_id: str | None = Field(
-        default=None, sa_type=sa.String(64), foreign_key="equipment.id", ondelete="RESTRICT"
+        default=None, sa_type=key_string(64), foreign_key="equipment.id", ondelete="RESTRICT"
     )
-    template_code: str = Field(default="", sa_type=sa.String(64))
+    template_code: str = Field(default="", sa_type=key_string(64))
     component: str = Field(sa_type=sa.String(200))
     hazard_factor: str = Field(sa_type=sa.String(1000))
     accident_types: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
-    method: str = Field(default="", sa_type=sa.String(32))
+    method: str = Field(default="", sa_type=key_string(32))
     factors: dict[str, float] = Field(default_factory=dict, sa_type=JSON_TYPE)
     score: float | None = Field(default=None)
     level: int = Field(default=int(RiskLevel.LOW))
     measures: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
-    control_level: str = Field(default=ControlLevel.POST.value, sa_type=sa.String(16))
-    responsible_role: str = Field(default=SafetyRole.SAFETY_OFFICER.value, sa_type=sa.String(32))
+    control_level: str = Field(default=ControlLevel.POST.value, sa_type=key_string(16))
+    responsible_role: str = Field(default=SafetyRole.SAFETY_OFFICER.value, sa_type=key_string(32))
     responsible_person: str = Field(default="", sa_type=sa.String(100))
-    check_frequency: str = Field(default=Frequency.DAILY.value, sa_type=sa.String(16))
+    check_frequency: str = Field(default=Frequency.DAILY.value, sa_type=key_string(16))
     needs_review: bool = Field(default=False)
     review_reason: str = Field(default="", sa_type=sa.String(500))
     version: int = Field(default=1)
@@ -99,11 +100,11 @@ class RiskPointVersionRow(SQLModel, table=True):
     __tablename__ = "risk_point_versions"
     __table_args__ = (sa.Index("ix_risk_point_versions_unit_at", "unit_uscc", "at"),)
 
-    point_id: str = Field(sa_type=sa.String(64), primary_key=True)
+    point_id: str = Field(sa_type=key_string(64), primary_key=True)
     version: int = Field(primary_key=True)
-    unit_uscc: str = Field(sa_type=sa.String(18))
-    equipment_id: str | None = Field(default=None, sa_type=sa.String(64))
-    change: str = Field(sa_type=sa.String(32))
+    unit_uscc: str = Field(sa_type=key_string(18))
+    equipment_id: str | None = Field(default=None, sa_type=key_string(64))
+    change: str = Field(sa_type=key_string(32))
     reason: str = Field(default="", sa_type=sa.String(1000))
     actor: str = Field(default="", sa_type=sa.String(100))
     at: dt.datetime = Field(sa_type=UTCDateTime)
@@ -314,7 +315,8 @@ class RiskPointRepository:
         by a CASE over those codes (points of no equipment of this unit get ``unit_level_class``, as in the
         printed list). The database still visits the unit's points to sort them (hundreds, from the unit's
         index), but only one page of rows is read out and decoded. Text compares by code point on both
-        backends (PostgreSQL: the C collation), the order Python's sort gives the printed list.
+        backends (ids are key columns; the label gets the C collation on PostgreSQL), the order Python's sort
+        gives the printed list.
         """
         p = RISK_POINTS.c
         e = EQUIPMENT.c
@@ -328,10 +330,10 @@ class RiskPointRepository:
             if names
             else sa.literal(unit_level_class, sa.String)
         )
-        text_keys: list[sa.ColumnElement[str]] = [label, sa.func.coalesce(p.equipment_id, ""), p.id]
         if self.session.get_bind().dialect.name == "postgresql":
-            text_keys = [sa.collate(k, "C") for k in text_keys]
-        keys: list[sa.ColumnElement[Any]] = [text_keys[0], text_keys[1], p.level, text_keys[2]]
+            # the ids are key columns (bytewise already); the label is built from literals of the default collation
+            label = sa.collate(label, "C")
+        keys: list[sa.ColumnElement[Any]] = [label, sa.func.coalesce(p.equipment_id, ""), p.level, p.id]
         stmt = sa.select(RISK_POINTS, label.label("class_name_zh")).select_from(joined).where(p.unit_uscc == unit_uscc)
         if level is not None:
             stmt = stmt.where(p.level == int(level))

@@ -36,7 +36,7 @@ from dualprev_sdk.domain.supervision import (
     draw_inputs_from_snapshot,
 )
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, keyset_above, starts_with, table_of
+from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, key_string, keyset_above, starts_with, table_of
 
 __all__ = [
     "INSPECTORS",
@@ -58,8 +58,8 @@ class SupervisionPlanRow(SQLModel, table=True):
     __tablename__ = "supervision_plans"
     __table_args__ = (sa.UniqueConstraint("region_code", "year"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    region_code: str = Field(sa_type=sa.String(12))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    region_code: str = Field(sa_type=key_string(12))
     year: int
     rules: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
     version: int = Field(default=1)
@@ -70,12 +70,12 @@ class SupervisionPlanUnitRow(SQLModel, table=True):
     __tablename__ = "supervision_plan_units"
     __table_args__ = (sa.Index("ix_supervision_plan_units_plan_key", "plan_id", "key_unit"),)
 
-    plan_id: str = Field(sa_type=sa.String(64), foreign_key="supervision_plans.id", primary_key=True)
-    uscc: str = Field(sa_type=sa.String(18), primary_key=True)
+    plan_id: str = Field(sa_type=key_string(64), foreign_key="supervision_plans.id", primary_key=True)
+    uscc: str = Field(sa_type=key_string(18), primary_key=True)
     name: str = Field(default="", sa_type=sa.String(200))
-    region_code: str = Field(sa_type=sa.String(12))
+    region_code: str = Field(sa_type=key_string(12))
     risk_level: int
-    credit_class: str = Field(sa_type=sa.String(1))
+    credit_class: str = Field(sa_type=key_string(1))
     inspections_per_year: float
     key_unit: bool
     reasons: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
@@ -84,9 +84,9 @@ class SupervisionPlanUnitRow(SQLModel, table=True):
 class SupervisionPlanVisitRow(SQLModel, table=True):
     __tablename__ = "supervision_plan_visits"
 
-    plan_id: str = Field(sa_type=sa.String(64), foreign_key="supervision_plans.id", primary_key=True)
+    plan_id: str = Field(sa_type=key_string(64), foreign_key="supervision_plans.id", primary_key=True)
     position: int = Field(primary_key=True)  # a unit visited more than monthly has two visits on one date
-    uscc: str = Field(sa_type=sa.String(18))
+    uscc: str = Field(sa_type=key_string(18))
     planned_on: dt.date
 
 
@@ -96,9 +96,9 @@ class InspectorRow(SQLModel, table=True):
     __tablename__ = "inspectors"
     __table_args__ = (sa.Index("ix_inspectors_region_code", "region_code"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
+    id: str = Field(sa_type=key_string(64), primary_key=True)
     name: str = Field(sa_type=sa.String(100))
-    region_code: str = Field(sa_type=sa.String(12))
+    region_code: str = Field(sa_type=key_string(12))
     active: bool = Field(default=True)
     created_at: dt.datetime = Field(sa_type=UTCDateTime)
 
@@ -108,8 +108,8 @@ class InspectorConflictRow(SQLModel, table=True):
 
     __tablename__ = "inspector_conflicts"
 
-    inspector_id: str = Field(sa_type=sa.String(64), foreign_key="inspectors.id", primary_key=True)
-    uscc: str = Field(sa_type=sa.String(18), primary_key=True)
+    inspector_id: str = Field(sa_type=key_string(64), foreign_key="inspectors.id", primary_key=True)
+    uscc: str = Field(sa_type=key_string(18), primary_key=True)
     declared_on: dt.date
     reason: str = Field(default="", sa_type=sa.String(500))
 
@@ -118,8 +118,8 @@ class SamplingDrawRow(SQLModel, table=True):
     __tablename__ = "sampling_draws"
     __table_args__ = (sa.Index("ix_sampling_draws_region_code", "region_code"),)
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    region_code: str = Field(sa_type=sa.String(12))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    region_code: str = Field(sa_type=key_string(12))
     title: str = Field(default="", sa_type=sa.String(200))
     seed: int = Field(sa_type=sa.BigInteger)
     inputs_sha256: str = Field(sa_type=sa.String(64))
@@ -133,11 +133,11 @@ class SamplingTargetRow(SQLModel, table=True):
     __tablename__ = "sampling_targets"
     __table_args__ = (sa.Index("ix_sampling_targets_uscc", "uscc"),)
 
-    draw_id: str = Field(sa_type=sa.String(64), foreign_key="sampling_draws.id", primary_key=True)
-    uscc: str = Field(sa_type=sa.String(18), primary_key=True)
-    stratum: str = Field(sa_type=sa.String(64))
+    draw_id: str = Field(sa_type=key_string(64), foreign_key="sampling_draws.id", primary_key=True)
+    uscc: str = Field(sa_type=key_string(18), primary_key=True)
+    stratum: str = Field(sa_type=key_string(64))
     inspectors: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
-    outcome: str | None = Field(default=None, sa_type=sa.String(32))
+    outcome: str | None = Field(default=None, sa_type=key_string(32))
     outcome_note: str = Field(default="", sa_type=sa.Text)
     inspected_on: dt.date | None = Field(default=None)
 
@@ -145,9 +145,9 @@ class SamplingTargetRow(SQLModel, table=True):
 class WidespreadAlertRow(SQLModel, table=True):
     __tablename__ = "widespread_alerts"
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    scope_kind: str = Field(sa_type=sa.String(16))
-    scope: str = Field(sa_type=sa.String(16))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    scope_kind: str = Field(sa_type=key_string(16))
+    scope: str = Field(sa_type=key_string(16))
     signature: str = Field(sa_type=sa.Text)
     hazard_ids: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
     window_start: dt.date
@@ -161,8 +161,8 @@ class WidespreadAlertUnitRow(SQLModel, table=True):
     __tablename__ = "widespread_alert_units"
     __table_args__ = (sa.Index("ix_widespread_alert_units_uscc", "uscc"),)
 
-    alert_id: str = Field(sa_type=sa.String(64), foreign_key="widespread_alerts.id", primary_key=True)
-    uscc: str = Field(sa_type=sa.String(18), primary_key=True)
+    alert_id: str = Field(sa_type=key_string(64), foreign_key="widespread_alerts.id", primary_key=True)
+    uscc: str = Field(sa_type=key_string(18), primary_key=True)
 
 
 SUPERVISION_PLANS = table_of(SupervisionPlanRow)

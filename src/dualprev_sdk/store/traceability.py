@@ -26,6 +26,7 @@ from dualprev_sdk.store.base import (
     chunked,
     compare_and_swap,
     insert_many,
+    key_string,
     starts_with,
     table_of,
 )
@@ -49,15 +50,15 @@ class CylinderRow(SQLModel, table=True):
         sa.Index("ix_cylinders_due", "next_inspection_due"),
     )
 
-    id: str = Field(sa_type=sa.String(64), primary_key=True)
-    tag: str = Field(sa_type=sa.String(64), unique=True)
-    registration_code: str = Field(default="", sa_type=sa.String(32))
-    serial_number: str = Field(default="", sa_type=sa.String(64))
-    property_unit_uscc: str = Field(default="", sa_type=sa.String(18))
-    filling_station_uscc: str = Field(default="", sa_type=sa.String(18))
+    id: str = Field(sa_type=key_string(64), primary_key=True)
+    tag: str = Field(sa_type=key_string(64), unique=True)
+    registration_code: str = Field(default="", sa_type=key_string(32))
+    serial_number: str = Field(default="", sa_type=key_string(64))
+    property_unit_uscc: str = Field(default="", sa_type=key_string(18))
+    filling_station_uscc: str = Field(default="", sa_type=key_string(18))
     contracted_stations: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
     medium: str = Field(sa_type=sa.String(64))
-    catalog_code: str = Field(default="2300", sa_type=sa.String(8))
+    catalog_code: str = Field(default="2300", sa_type=key_string(8))
     manufactured_on: dt.date | None = Field(default=None)
     design_life_years: int | None = Field(default=None)
     last_inspection_on: dt.date | None = Field(default=None)
@@ -79,14 +80,14 @@ class CylinderEventRow(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
-    cylinder_id: str | None = Field(default=None, sa_type=sa.String(64), foreign_key="cylinders.id")
-    tag: str = Field(sa_type=sa.String(64))
-    kind: str = Field(sa_type=sa.String(24))
+    cylinder_id: str | None = Field(default=None, sa_type=key_string(64), foreign_key="cylinders.id")
+    tag: str = Field(sa_type=key_string(64))
+    kind: str = Field(sa_type=key_string(24))
     at: dt.datetime = Field(sa_type=UTCDateTime)
-    station_uscc: str = Field(default="", sa_type=sa.String(18))
+    station_uscc: str = Field(default="", sa_type=key_string(18))
     party: str = Field(default="", sa_type=sa.String(200))
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON_TYPE)
-    request_id: str | None = Field(default=None, sa_type=sa.String(128), unique=True)
+    request_id: str | None = Field(default=None, sa_type=key_string(128), unique=True)
 
 
 class VesselLoadingRow(SQLModel, table=True):
@@ -96,9 +97,9 @@ class VesselLoadingRow(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_vessel_loadings_equipment_at", "equipment_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
-    equipment_id: str = Field(sa_type=sa.String(64))
-    station_uscc: str = Field(sa_type=sa.String(18))
-    operator_id: str = Field(sa_type=sa.String(64))
+    equipment_id: str = Field(sa_type=key_string(64))
+    station_uscc: str = Field(sa_type=key_string(18))
+    operator_id: str = Field(sa_type=key_string(64))
     medium: str = Field(sa_type=sa.String(64))
     at: dt.datetime = Field(sa_type=UTCDateTime)
     unloading: bool = Field(default=False)

@@ -26,6 +26,7 @@ from dualprev_sdk.store.base import (
     compare_and_swap,
     delete_versioned,
     insert_many,
+    key_string,
     starts_with,
     table_of,
 )
@@ -41,11 +42,11 @@ class UnitRow(SQLModel, table=True):
     __tablename__ = "units"
     __table_args__ = (sa.Index("ix_units_region_code", "region_code"),)
 
-    uscc: str = Field(sa_type=sa.String(18), primary_key=True)
+    uscc: str = Field(sa_type=key_string(18), primary_key=True)
     name: str = Field(sa_type=sa.String(200))
-    region_code: str = Field(sa_type=sa.String(12))
-    industry: str = Field(default="", sa_type=sa.String(8))
-    size_class: str = Field(default=SizeClass.MEDIUM.value, sa_type=sa.String(16))
+    region_code: str = Field(sa_type=key_string(12))
+    industry: str = Field(default="", sa_type=key_string(8))
+    size_class: str = Field(default=SizeClass.MEDIUM.value, sa_type=key_string(16))
     park: str | None = Field(default=None, sa_type=sa.String(200))
     grid_cell: str | None = Field(default=None, sa_type=sa.String(64))
     address: str = Field(default="", sa_type=sa.String(500))
