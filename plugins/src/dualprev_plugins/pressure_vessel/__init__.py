@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from dualprev_plugins._common.applicability import relevant_to
 from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins._common.intervals import configured_only, require_base
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE, check_thresholds
@@ -196,10 +197,10 @@ class PressureVesselClass(EquipmentClass):
     # -- content ---------------------------------------------------------------------------------------------
 
     def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return tuple(t for t in RISK_TEMPLATES if t.applies(catalog_code))
+        return relevant_to(RISK_TEMPLATES, catalog_code)
 
     def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return tuple(i for i in CHECKLIST_ITEMS if i.applies(catalog_code))
+        return relevant_to(CHECKLIST_ITEMS, catalog_code)
 
     def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
         return rules.CRITERIA
