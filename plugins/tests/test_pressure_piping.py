@@ -134,3 +134,10 @@ def test_buried_public_piping_gets_third_party_damage_risks_and_industrial_pipin
     hazards = " ".join(t.hazard_factor + t.component for t in PIPING.risk_templates("8310"))
     for word in ("泄漏", "腐蚀", "支吊架"):
         assert word in hazards
+
+
+def test_piping_registered_under_the_kind_code_gets_the_items_of_every_category_under_it():
+    assert "PP-R07" in {t.code for t in PIPING.risk_templates("8000")}
+    buried_items = {i.code for i in PIPING.checklist_items("8210")} - {i.code for i in PIPING.checklist_items("8310")}
+    assert buried_items
+    assert buried_items <= {i.code for i in PIPING.checklist_items("8000")}
