@@ -9,6 +9,7 @@ by equipment class, counting items and units per level — the numbers behind a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -81,14 +82,9 @@ def aggregation_weights(path: str | Path | None = None) -> AggregationWeights:
     return weights
 
 
-_DEFAULT_WEIGHTS: AggregationWeights | None = None
-
-
+@functools.cache
 def _default_weights() -> AggregationWeights:
-    global _DEFAULT_WEIGHTS
-    if _DEFAULT_WEIGHTS is None:
-        _DEFAULT_WEIGHTS = aggregation_weights()
-    return _DEFAULT_WEIGHTS
+    return aggregation_weights()
 
 
 @attrs.frozen(kw_only=True)

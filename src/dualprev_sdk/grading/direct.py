@@ -9,8 +9,8 @@ through the list-returning hook ``dualprev_direct_determination_rules()``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -171,11 +171,12 @@ def load_direct_rules(data: Mapping[str, Any] | str | Path | None = None) -> tup
     Only codes with a built-in check are accepted; a plugin contributes other rules as :class:`DirectRule`
     objects through the hook.
     """
+    from dualprev_sdk.grading.api import data_path
     from dualprev_sdk.grading.methods import read_document
     from dualprev_sdk.serialization import structure
 
     if data is None:
-        data = read_document(Path(str(resources.files("dualprev_sdk.grading") / "data" / "direct_rules.toml")))
+        data = read_document(data_path("direct_rules.toml"))
     elif isinstance(data, (str, Path)):
         data = read_document(data)
     document = structure(dict(data), _RulesDocument)
@@ -213,15 +214,10 @@ def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-_DEFAULT: tuple[DirectRule, ...] | None = None
-
-
+@functools.cache
 def default_direct_rules() -> tuple[DirectRule, ...]:
     """The shipped rules (loaded once)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = load_direct_rules()
-    return _DEFAULT
+    return load_direct_rules()
 
 
 def collect_direct_rules(host: PluginHost | None = None) -> tuple[DirectRule, ...]:

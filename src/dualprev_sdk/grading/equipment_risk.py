@@ -16,6 +16,7 @@ and tests need no plugin: the class's inherent risk is an input, not a lookup.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -197,14 +198,10 @@ def equipment_risk_config(
     return structure(data, EquipmentRiskConfig).validate()
 
 
-_DEFAULT_CONFIG: EquipmentRiskConfig | None = None
-
-
+@functools.cache
 def default_equipment_risk_config() -> EquipmentRiskConfig:
-    global _DEFAULT_CONFIG
-    if _DEFAULT_CONFIG is None:
-        _DEFAULT_CONFIG = equipment_risk_config()
-    return _DEFAULT_CONFIG
+    """The shipped configuration, loaded once."""
+    return equipment_risk_config()
 
 
 # -- input (facts) -----------------------------------------------------------------------------------------------
