@@ -23,6 +23,7 @@ from google.protobuf import timestamp_pb2
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from dualprev_sdk import timeutil
 from dualprev_sdk.access import PrincipalKind
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.hazard import HazardSource
@@ -33,7 +34,7 @@ from dualprev_sdk.services.bootstrap import Dualprev
 
 E, R, A, D = PrincipalKind.ENTERPRISE, PrincipalKind.REGULATOR, PrincipalKind.AGENCY, PrincipalKind.DATACENTER
 LIFT = f"units/{UNIT_A}/equipment/ea1"
-TODAY = dt.date.today()
+TODAY = timeutil.today()  # the SDK's day (Asia/Shanghai), which an empty date means
 
 
 @pytest.fixture
