@@ -9,22 +9,41 @@ fifty thousand units and a few dozen catalogue codes over and over.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 import attrs
 
 from dualprev_sdk import catalog as catalogue
 from dualprev_sdk import ids, regions
 from dualprev_sdk.errors import InvalidArgument, NotFound
+from dualprev_sdk.ids import _EQUIPMENT_18, _EQUIPMENT_20  # the shapes parse_equipment_code checks first
 
 __all__ = ["CatalogResolution", "Lookups"]
 
 _LEADING_REGION = re.compile(r"^(\d{6})(?:\D.*)?$")
 _LEADING_CODE = re.compile(r"^([0-9A-Za-z]{4})(?:[\s:：\-—_、.．]+.*)?$")
-_EQUIPMENT_18 = re.compile(r"^[0-9A-Z]{4}\d{5}\d{4}[0-9A-Z]{5}$")  # same shapes as dualprev_sdk.ids
-_EQUIPMENT_20 = re.compile(r"^[0-9A-Z]{4}\d{6}\d{6}[0-9A-Z]{4}$")
 _REGISTRATION_SHAPE = re.compile(r"^(\w{3}\w[A-Z])\d{5}(\(\d{2}\))$")
 _NO_PATTERN = re.compile(r"(?!)")
 _VERSION_ALIASES = {"2014": catalogue.CATALOG_2014, "2004": catalogue.LEGACY_2004, "2004-legacy": catalogue.LEGACY_2004}
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+def _memoised(cache: dict[K, T | InvalidArgument], key: K, check: Callable[[], T]) -> T:
+    """``check()`` once per ``key``: its result, or the InvalidArgument it raised, is kept and given (raised)
+    again for every later cell with the same key."""
+    hit = cache.get(key)
+    if hit is None:
+        try:
+            hit = check()
+        except InvalidArgument as exc:
+            hit = exc
+        cache[key] = hit
+    if isinstance(hit, InvalidArgument):
+        raise hit
+    return hit
 
 
 @attrs.frozen(kw_only=True)
@@ -56,8 +75,9 @@ class Lookups:
         self.region_table = region_table or regions.default_region_table()
         self._catalog_cache: dict[tuple[str, str], CatalogResolution | InvalidArgument] = {}
         self._by_name = {entry.name_zh: entry.code for entry in self.catalogue}
-        self._equipment_code_cache: dict[str, bool | InvalidArgument] = {}
-        self._registration_cache: dict[str, bool | InvalidArgument] = {}
+        # keyed by the part of the code the rules look at; the value is the first code checked under the key
+        self._equipment_code_cache: dict[str, str | InvalidArgument] = {}
+        self._registration_cache: dict[str, str | InvalidArgument] = {}
         self._rescue_patterns: dict[str, re.Pattern[str]] = {}
 
     # identifiers ---------------------------------------------------------------------------------------------
@@ -80,17 +100,7 @@ class Lookups:
             key = code[:16]
         else:
             return ids.validate_equipment_code(text, field="equipment_code")
-        verdict = self._equipment_code_cache.get(key)
-        if verdict is None:
-            try:
-                ids.validate_equipment_code(code, field="equipment_code")
-                verdict = True
-            except InvalidArgument as exc:
-                verdict = exc
-            self._equipment_code_cache[key] = verdict
-        if verdict is not True:
-            assert isinstance(verdict, InvalidArgument)
-            raise verdict
+        _memoised(self._equipment_code_cache, key, lambda: ids.validate_equipment_code(code, field="equipment_code"))
         return code
 
     def registration_number(self, text: str) -> str:
@@ -103,17 +113,9 @@ class Lookups:
         if match is None:
             return ids.validate_registration_number(text, field="registration_number")
         key = match.group(1) + match.group(2)
-        verdict = self._registration_cache.get(key)
-        if verdict is None:
-            try:
-                ids.validate_registration_number(code, field="registration_number")
-                verdict = True
-            except InvalidArgument as exc:
-                verdict = exc
-            self._registration_cache[key] = verdict
-        if verdict is not True:
-            assert isinstance(verdict, InvalidArgument)
-            raise verdict
+        _memoised(
+            self._registration_cache, key, lambda: ids.validate_registration_number(code, field="registration_number")
+        )
         return code
 
     def rescue_code(self, text: str, region_code: str) -> str:
@@ -134,17 +136,7 @@ class Lookups:
     # catalogue -----------------------------------------------------------------------------------------------
 
     def catalog(self, text: str, version: str = "2014") -> CatalogResolution:
-        key = (text, version)
-        hit = self._catalog_cache.get(key)
-        if hit is None:
-            try:
-                hit = self._resolve(text, version)
-            except InvalidArgument as exc:
-                hit = exc
-            self._catalog_cache[key] = hit
-        if isinstance(hit, InvalidArgument):
-            raise hit
-        return hit
+        return _memoised(self._catalog_cache, (text, version), lambda: self._resolve(text, version))
 
     def _resolve(self, text: str, version: str) -> CatalogResolution:
         scheme = _VERSION_ALIASES.get(version, version)
