@@ -8,6 +8,7 @@ Everything here is data or a pure function over the public SDK API, so a plugin'
 * :mod:`.gb45067` — the GB 45067-2024 clause 4.1 items every class shares, and the conclusion predicate;
 * :mod:`.rows` — builders for the rows of risk-template and daily-checklist tables, and the shared template source;
 * :mod:`.scope` — catalogue scope thresholds (Part C §1.4) as data;
+* :mod:`.tabled` — :class:`TabledEquipmentClass`, whose content methods read the class's tables;
 * :mod:`.management` — which of a unit's equipment still counts towards the TSG 08 staffing thresholds;
 * :mod:`.order74` — the weekly and monthly SAMR Order No. 74 items every class repeats;
 * :mod:`.validators` — attrs validators that report in the SDK's terms.
@@ -31,11 +32,13 @@ from dualprev_plugins._common.intervals import (
 )
 from dualprev_plugins._common.order74 import weekly_and_monthly_items
 from dualprev_plugins._common.scope import Threshold, check_thresholds
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins._common.validators import in_range, non_negative, positive
 
 __all__ = [
     "FAILED_CONCLUSIONS",
     "IntervalRule",
+    "TabledEquipmentClass",
     "Threshold",
     "base_date",
     "catalogue_gate",

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.amusement_ride.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.amusement_ride.findings import FINDINGS
 from dualprev_plugins.amusement_ride.parameters import RideGrade, RideParameters
@@ -25,21 +24,16 @@ from dualprev_sdk import hookimpl
 from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 
 __all__ = ["AmusementRideClass", "RideGrade", "RideParameters", "dualprev_register_equipment_classes"]
 
 
-class AmusementRideClass(EquipmentClass):
+class AmusementRideClass(TabledEquipmentClass):
     """大型游乐设施."""
 
     key: ClassVar[str] = "amusement_ride"
@@ -55,6 +49,11 @@ class AmusementRideClass(EquipmentClass):
         status=SourceStatus.GENERAL_KNOWLEDGE,
         note="design choice: carries the public at speed and height, in crowded parks; override per unit",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = CRITERIA
+    class_findings = FINDINGS
+    thresholds = MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any] | None:
         """A B-grade roller coaster: 20 m/s, 30 m high, 24 riders."""
@@ -67,26 +66,11 @@ class AmusementRideClass(EquipmentClass):
         """Yearly periodic inspection ([GK], configurable)."""
         return ride_due_dates(facts)
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return CRITERIA
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         return ("Y2",)
 
     def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
         return CERTIFICATES
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return MANAGEMENT_THRESHOLDS
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **FINDINGS}
 
 
 @hookimpl

@@ -10,24 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins._common.intervals import GENERIC_PERIODIC_KEY, IntervalRule, require_base
 from dualprev_plugins._common.scope import check_thresholds
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.boiler import rules
 from dualprev_plugins.boiler.parameters import BoilerMedium, BoilerParameters, FuelType
 from dualprev_plugins.boiler.templates import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_sdk import RiskLevel, Source, SourceStatus, hookimpl
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 
@@ -45,7 +39,7 @@ def _medium(catalog_code: str, parameters: BoilerParameters | None) -> BoilerMed
     return parameters.medium if parameters is not None else None
 
 
-class BoilerClass(EquipmentClass):
+class BoilerClass(TabledEquipmentClass):
     """锅炉. External inspection yearly, internal every two years (first one year after commissioning), safety
     valves yearly, pressure gauges half-yearly — each overridable by its configuration key in :mod:`.rules`."""
 
@@ -61,6 +55,11 @@ class BoilerClass(EquipmentClass):
         status=SourceStatus.GENERAL_KNOWLEDGE,
         note="pressure-bearing, high-temperature equipment with explosion potential (锅炉爆炸) → 较大 by default",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = rules.CRITERIA
+    class_findings = rules.FINDINGS
+    thresholds = rules.MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any]:
         return {
@@ -124,18 +123,6 @@ class BoilerClass(EquipmentClass):
 
     # -- content ---------------------------------------------------------------------------------------------
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return rules.CRITERIA
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **rules.FINDINGS}
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         return ("G1",)
 
@@ -145,9 +132,6 @@ class BoilerClass(EquipmentClass):
         if _medium(catalog_code, parameters) != BoilerMedium.ORGANIC_HEAT_CARRIER:
             out.append(rules.WATER_TREATMENT)
         return tuple(out)
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return rules.MANAGEMENT_THRESHOLDS
 
 
 @hookimpl

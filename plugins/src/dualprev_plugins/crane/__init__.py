@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.crane.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.crane.findings import FINDINGS
 from dualprev_plugins.crane.parameters import CraneParameters, CraneType, crane_type_of
@@ -20,13 +19,9 @@ from dualprev_sdk import hookimpl
 from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    RiskTemplate,
     ScopeCheck,
 )
 
@@ -39,7 +34,7 @@ __all__ = [
 ]
 
 
-class CraneClass(EquipmentClass):
+class CraneClass(TabledEquipmentClass):
     """起重机械."""
 
     key: ClassVar[str] = "crane"
@@ -55,6 +50,10 @@ class CraneClass(EquipmentClass):
         status=SourceStatus.GENERAL_KNOWLEDGE,
         note="design choice: suspended loads, tipping and falls make 起重伤害 typically fatal; override per unit",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = CRITERIA
+    class_findings = FINDINGS
 
     def example_parameters(self) -> Mapping[str, Any] | None:
         """A 10 t, 22.5 m span general overhead crane lifting 12 m."""
@@ -67,23 +66,11 @@ class CraneClass(EquipmentClass):
         """Periodic inspection by crane type (TSG Q7015-2016); configurable, never below 6 months."""
         return crane_due_dates(facts)
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return CRITERIA
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         return ("Q2",)
 
     def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
         return crane_certificates(catalog_code, parameters)
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **FINDINGS}
 
 
 @hookimpl

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.elevator.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.elevator.findings import FINDINGS
 from dualprev_plugins.elevator.hazards import CERTIFICATES, CRITERIA, MANAGEMENT_THRESHOLDS
@@ -29,14 +28,9 @@ from dualprev_sdk.catalog import CodeStatus, classify
 from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 
@@ -49,7 +43,7 @@ __all__ = [
 ]
 
 
-class ElevatorClass(EquipmentClass):
+class ElevatorClass(TabledEquipmentClass):
     """电梯: traction and positive-drive lifts, hydraulic lifts, escalators and moving walks, other lifts."""
 
     key: ClassVar[str] = "elevator"
@@ -66,6 +60,11 @@ class ElevatorClass(EquipmentClass):
         note="design choice: carries the public, mostly in crowded places; entrapment and falls are frequent "
         "(Zhengzhou 96333 data, Part C §7.5). Override per unit where a provincial guide says otherwise",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = CRITERIA
+    class_findings = FINDINGS
+    thresholds = MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any] | None:
         """A 1000 kg, 1.75 m/s machine-room-less traction passenger lift serving 18 stops."""
@@ -101,27 +100,11 @@ class ElevatorClass(EquipmentClass):
         """Periodic inspection (TSG T7001-2023), self-test (TSG T7008-2023) and maintenance (every 15 days)."""
         return elevator_due_dates(facts)
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        """Templates for a variety; for a kind or category code (``3000``, ``3300``) those of every variety under it."""
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return CRITERIA
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         return ("T",)
 
     def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
         return CERTIFICATES
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return MANAGEMENT_THRESHOLDS
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **FINDINGS}
 
 
 @hookimpl

@@ -13,9 +13,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins._common.intervals import GENERIC_PERIODIC_KEY
 from dualprev_plugins._common.scope import check_thresholds
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.gas_cylinder import intervals, rules
 from dualprev_plugins.gas_cylinder.parameters import (
     CylinderConstruction,
@@ -27,14 +27,9 @@ from dualprev_plugins.gas_cylinder.templates import CHECKLIST_ITEMS, RISK_TEMPLA
 from dualprev_sdk import InvalidArgument, RiskLevel, Source, SourceStatus, hookimpl
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 from dualprev_sdk.timeutil import add_years
@@ -59,7 +54,7 @@ def profile(catalog_code: str, parameters: Any) -> GasCylinderParameters:
     return params
 
 
-class GasCylinderClass(EquipmentClass):
+class GasCylinderClass(TabledEquipmentClass):
     """气瓶."""
 
     key: ClassVar[str] = "gas_cylinder"
@@ -74,6 +69,11 @@ class GasCylinderClass(EquipmentClass):
         status=SourceStatus.GENERAL_KNOWLEDGE,
         note="mobile, numerous and handled by the public; flammable/toxic media (LPG, chlorine) → 较大 by default",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = rules.CRITERIA
+    class_findings = rules.FINDINGS
+    thresholds = rules.MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any]:
         return {
@@ -161,26 +161,11 @@ class GasCylinderClass(EquipmentClass):
 
     # -- content ---------------------------------------------------------------------------------------------
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return RISK_TEMPLATES
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return CHECKLIST_ITEMS
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return rules.CRITERIA
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **rules.FINDINGS}
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         return ("P",)
 
     def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
         return (rules.FILLING,)
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return rules.MANAGEMENT_THRESHOLDS
 
 
 @hookimpl

@@ -15,8 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.in_plant_vehicle.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.in_plant_vehicle.findings import FINDINGS
 from dualprev_plugins.in_plant_vehicle.parameters import PowerType, VehicleParameters, VehicleType, vehicle_type_of
@@ -33,14 +32,9 @@ from dualprev_sdk import hookimpl
 from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 
@@ -56,7 +50,7 @@ __all__ = [
 ]
 
 
-class InPlantVehicleClass(EquipmentClass):
+class InPlantVehicleClass(TabledEquipmentClass):
     """场（厂）内专用机动车辆. GB 45067 4.10 is deliberately empty until its official text is filled in."""
 
     key: ClassVar[str] = "in_plant_vehicle"
@@ -74,6 +68,12 @@ class InPlantVehicleClass(EquipmentClass):
     )
     #: The GB 45067 clause this class would add beyond 4.1, and why it is empty.
     major_hazard_slot: ClassVar[Source] = GB45067_4_10
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    #: Clause 4.1 only: clause 4.10 is an empty slot (text not retrieved), see :data:`major_hazard_slot`.
+    criteria = CRITERIA
+    class_findings = FINDINGS
+    thresholds = MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any] | None:
         """A 3 t electric counterbalance forklift with a safety-monitoring device."""
@@ -92,27 +92,11 @@ class InPlantVehicleClass(EquipmentClass):
         """Forklifts every 2 years, sightseeing vehicles every year (TSG 81-2022, [V-2nd] — verify)."""
         return vehicle_due_dates(facts)
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        """Clause 4.1 only: clause 4.10 is an empty slot (text not retrieved), see :data:`major_hazard_slot`."""
-        return CRITERIA
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         return tuple(c for r in vehicle_certificates(catalog_code) for c in r.categories)
 
     def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
         return vehicle_certificates(catalog_code, parameters)
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return MANAGEMENT_THRESHOLDS
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **FINDINGS}
 
     def missing_safety_monitoring(self, catalog_code: str, manufactured_on: dt.date | None, parameters: Any) -> bool:
         """A forklift made from 2023-12-01 whose ledger says it has no safety-monitoring device."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.passenger_ropeway.content import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_plugins.passenger_ropeway.findings import FINDINGS
 from dualprev_plugins.passenger_ropeway.parameters import RopewayParameters, RopewayType, ropeway_type_of
@@ -26,14 +25,9 @@ from dualprev_sdk import hookimpl
 from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 
@@ -46,7 +40,7 @@ __all__ = [
 ]
 
 
-class PassengerRopewayClass(EquipmentClass):
+class PassengerRopewayClass(TabledEquipmentClass):
     """客运索道."""
 
     key: ClassVar[str] = "passenger_ropeway"
@@ -63,6 +57,11 @@ class PassengerRopewayClass(EquipmentClass):
         note="design choice: many passengers suspended at height with rescue depending on the line; an accident "
         "is a group casualty. TSG 08 requires an organisation for any aerial ropeway or funicular. Override per unit",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = CRITERIA
+    class_findings = FINDINGS
+    thresholds = MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any] | None:
         """A detachable circulating gondola: 2,100 m, 6 m/s, 1,800 persons per hour."""
@@ -83,26 +82,11 @@ class PassengerRopewayClass(EquipmentClass):
         """Yearly periodic inspection ([GK], configurable)."""
         return ropeway_due_dates(facts)
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return CRITERIA
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         return ("S2",)
 
     def certificate_requirements(self, catalog_code: str, parameters: Any = None) -> Sequence[CertificateRequirement]:
         return CERTIFICATES
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return MANAGEMENT_THRESHOLDS
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **FINDINGS}
 
 
 @hookimpl

@@ -9,26 +9,20 @@ required of piping operators.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins._common.intervals import configured_only, require_base
 from dualprev_plugins._common.scope import check_thresholds
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.pressure_piping import rules
 from dualprev_plugins.pressure_piping.parameters import PipeMaterial, PipingMediumPhase, PressurePipingParameters
 from dualprev_plugins.pressure_piping.templates import CHECKLIST_ITEMS, RISK_TEMPLATES
 from dualprev_sdk import RiskLevel, Source, SourceStatus, hookimpl
 from dualprev_sdk.equipment_classes import (
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 
@@ -47,7 +41,7 @@ def _params(value: Any) -> PressurePipingParameters:
     return value if isinstance(value, PressurePipingParameters) else PressurePipingParameters()
 
 
-class PressurePipingClass(EquipmentClass):
+class PressurePipingClass(TabledEquipmentClass):
     """压力管道."""
 
     key: ClassVar[str] = "pressure_piping"
@@ -62,6 +56,11 @@ class PressurePipingClass(EquipmentClass):
         status=SourceStatus.GENERAL_KNOWLEDGE,
         note="most use-unit piping is low-energy per metre; hazardous media raise individual risk points → 一般",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = rules.CRITERIA
+    class_findings = rules.FINDINGS
+    thresholds = rules.MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any]:
         return {
@@ -191,21 +190,6 @@ class PressurePipingClass(EquipmentClass):
         return [periodic, rules.PUBLIC_ANNUAL.due(annual_base, facts)]
 
     # -- content ---------------------------------------------------------------------------------------------
-
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return rules.CRITERIA
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **rules.FINDINGS}
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return rules.MANAGEMENT_THRESHOLDS
 
 
 @hookimpl

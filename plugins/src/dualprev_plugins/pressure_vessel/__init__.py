@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from dualprev_plugins._common.applicability import relevant_to
-from dualprev_plugins._common.gb45067 import GENERAL_FINDINGS
 from dualprev_plugins._common.intervals import configured_only, require_base
 from dualprev_plugins._common.scope import CATALOGUE_SCOPE, check_thresholds
+from dualprev_plugins._common.tabled import TabledEquipmentClass
 from dualprev_plugins.pressure_vessel import rules
 from dualprev_plugins.pressure_vessel.parameters import (
     MaterialKind,
@@ -27,14 +26,9 @@ from dualprev_plugins.pressure_vessel.templates import CHECKLIST_ITEMS, RISK_TEM
 from dualprev_sdk import RiskLevel, Source, SourceStatus, hookimpl
 from dualprev_sdk.equipment_classes import (
     CertificateRequirement,
-    ChecklistItem,
     DueDate,
-    EquipmentClass,
     EquipmentClassRegistry,
     InspectionFacts,
-    MajorHazardCriterion,
-    ManagementThreshold,
-    RiskTemplate,
     ScopeCheck,
 )
 
@@ -62,7 +56,7 @@ def _grade(facts: InspectionFacts) -> int | None:
     return params.safety_grade if params else None
 
 
-class PressureVesselClass(EquipmentClass):
+class PressureVesselClass(TabledEquipmentClass):
     """压力容器（不含气瓶）."""
 
     key: ClassVar[str] = "pressure_vessel"
@@ -77,6 +71,11 @@ class PressureVesselClass(EquipmentClass):
         status=SourceStatus.GENERAL_KNOWLEDGE,
         note="stored pressure energy and often hazardous media (容器爆炸, 中毒和窒息) → 较大 by default",
     )
+    risk_template_table = RISK_TEMPLATES
+    checklist_table = CHECKLIST_ITEMS
+    criteria = rules.CRITERIA
+    class_findings = rules.FINDINGS
+    thresholds = rules.MANAGEMENT_THRESHOLDS
 
     def example_parameters(self) -> Mapping[str, Any]:
         return {
@@ -196,18 +195,6 @@ class PressureVesselClass(EquipmentClass):
 
     # -- content ---------------------------------------------------------------------------------------------
 
-    def risk_templates(self, catalog_code: str) -> Sequence[RiskTemplate]:
-        return relevant_to(RISK_TEMPLATES, catalog_code)
-
-    def checklist_items(self, catalog_code: str) -> Sequence[ChecklistItem]:
-        return relevant_to(CHECKLIST_ITEMS, catalog_code)
-
-    def major_hazard_criteria(self) -> Sequence[MajorHazardCriterion]:
-        return rules.CRITERIA
-
-    def findings(self) -> Mapping[str, str]:
-        return {**GENERAL_FINDINGS, **rules.FINDINGS}
-
     def required_certificates(self, catalog_code: str) -> tuple[str, ...]:
         if catalog_code.startswith("22"):
             return ("R2",)
@@ -222,9 +209,6 @@ class PressureVesselClass(EquipmentClass):
             return (rules.OXYGEN_CHAMBER_MAINTENANCE,)
         params = _params(parameters)
         return (rules.QUICK_OPENING,) if params is not None and params.quick_opening_door else ()
-
-    def management_thresholds(self) -> Sequence[ManagementThreshold]:
-        return rules.MANAGEMENT_THRESHOLDS
 
 
 @hookimpl
