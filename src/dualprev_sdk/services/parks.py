@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import sqlalchemy as sa
 
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.common import RiskLevel
 from dualprev_sdk.domain.unit import UseUnit
+from dualprev_sdk.store.base import starts_with
 
 if TYPE_CHECKING:
     from dualprev_sdk.reports.svg import SvgDocument
@@ -43,30 +45,26 @@ __all__ = [
     "write_park_report_html",
 ]
 
-_ALL = 1_000_000
 #: "1 至 2 家" per city and class (豫市监办〔2021〕55号 二（四）).
 DEMONSTRATION_RANGE = (1, 2)
 
 
-def _all_units(sdk: Dualprev, region_prefix: str | None) -> list[UseUnit]:
-    units: list[UseUnit] = []
-    after: str | None = None
-    with sdk.uow() as uow:
-        while True:
-            page = uow.units.list(region_prefix=region_prefix, after=after, limit=1000)
-            units.extend(page)
-            if len(page) < 1000:
-                return units
-            after = page[-1].uscc
+def _in_region(column: sa.ColumnElement[str], region_prefix: str | None) -> sa.ColumnElement[bool]:
+    return starts_with(column, region_prefix) if region_prefix else sa.true()
 
 
 def list_parks(sdk: Dualprev, *, region_prefix: str | None = None) -> dict[str, int]:
-    """Park name → number of units in it (under ``region_prefix``)."""
-    counts: dict[str, int] = {}
-    for unit in _all_units(sdk, region_prefix):
-        if unit.park:
-            counts[unit.park] = counts.get(unit.park, 0) + 1
-    return dict(sorted(counts.items()))
+    """Park name → number of units in it (under ``region_prefix``): one GROUP BY."""
+    from dualprev_sdk.store.units import UNITS
+
+    u = UNITS.c
+    stmt = (
+        sa.select(u.park, sa.func.count())
+        .where(u.park.is_not(None), u.park != "", _in_region(u.region_code, region_prefix))
+        .group_by(u.park)
+    )
+    with sdk.uow() as uow:
+        return {str(park): int(n) for park, n in sorted(uow.session.execute(stmt).all())}
 
 
 def set_park(sdk: Dualprev, uscc: str, park: str | None) -> UseUnit:
@@ -121,43 +119,71 @@ class ParkReport:
 def park_report(
     sdk: Dualprev, park: str, *, today: dt.date | None = None, region_prefix: str | None = None
 ) -> ParkReport:
-    """The park's units with their risk, hazards, overdue inspections and missed duties on ``today``."""
-    from dualprev_sdk.domain.hazard import HazardLevel
+    """The park's units with their risk, hazards, overdue inspections and missed duties on ``today``.
+
+    The counts are GROUP BYs over the park's units (equipment, risk points, open hazards from the hazards
+    projection), so the report costs a few statements plus one missed-duties query per unit, not a replay of
+    every hazard."""
+    from dualprev_sdk.domain.equipment import EquipmentStatus
+    from dualprev_sdk.domain.hazard import HazardLevel, HazardState
+    from dualprev_sdk.store.equipment import EQUIPMENT
+    from dualprev_sdk.store.hazards import HAZARDS
+    from dualprev_sdk.store.risk_points import RISK_POINTS
+    from dualprev_sdk.store.units import UNITS, unit_from_row
 
     today = today or timeutil.today()
-    members = [u for u in _all_units(sdk, region_prefix) if u.park == park]
-    try:
-        from dualprev_sdk.services import duties
-    except ImportError:  # pragma: no cover - the duties service ships with the SDK
-        duties = None  # type: ignore[assignment]
+    u, e, h, rp = UNITS.c, EQUIPMENT.c, HAZARDS.c, RISK_POINTS.c
+    in_park = sa.select(u.uscc).where(u.park == park, _in_region(u.region_code, region_prefix))
+    overdue_due = sa.case((e.next_inspection_due < today, 1), else_=0)
+    major = sa.case((h.level == HazardLevel.MAJOR.value, 1), else_=0)
+    overdue_deadline = sa.case((h.deadline < today, 1), else_=0)
+    open_state = h.state.not_in([HazardState.CLOSED.value, HazardState.CANCELLED.value])
+    with sdk.uow() as uow:
+        session = uow.session
+        members = [
+            unit_from_row(r)
+            for r in session.execute(sa.select(UNITS).where(u.uscc.in_(in_park)).order_by(u.uscc)).mappings()
+        ]
+        equipment: dict[str, tuple[int, int]] = {
+            uscc: (int(n), int(late or 0))
+            for uscc, n, late in session.execute(
+                sa.select(e.unit_uscc, sa.func.count(), sa.func.sum(overdue_due))
+                .where(e.unit_uscc.in_(in_park), e.status == EquipmentStatus.IN_USE.value)
+                .group_by(e.unit_uscc)
+            )
+        }
+        levels: dict[str, dict[RiskLevel, int]] = {}
+        for uscc, level, n in session.execute(
+            sa.select(rp.unit_uscc, rp.level, sa.func.count())
+            .where(rp.unit_uscc.in_(in_park))
+            .group_by(rp.unit_uscc, rp.level)
+        ):
+            levels.setdefault(uscc, dict.fromkeys(RiskLevel, 0))[RiskLevel(level)] += int(n)
+        open_hazards: dict[str, tuple[int, int, int]] = {
+            uscc: (int(n), int(m or 0), int(late or 0))
+            for uscc, n, m, late in session.execute(
+                sa.select(h.unit_uscc, sa.func.count(), sa.func.sum(major), sa.func.sum(overdue_deadline))
+                .where(h.unit_uscc.in_(in_park), open_state)
+                .group_by(h.unit_uscc)
+            )
+        }
+        missed = {m.uscc: len(uow.duties.missed(as_of=today, unit_uscc=m.uscc)) for m in members}
     rows: list[ParkUnit] = []
     for unit in members:
-        with sdk.uow() as uow:
-            equipment = [e for e in uow.equipment.list(unit_uscc=unit.uscc, limit=_ALL) if e.status.value == "in_use"]
-            points = uow.risk_points.list_all(unit_uscc=unit.uscc)
-            hazards = [uow.hazards.get(i) for i in uow.hazards.ids(unit_uscc=unit.uscc, limit=_ALL)]
-        open_ = [h for h in hazards if not h.state.is_terminal]
-        counts = dict.fromkeys(RiskLevel, 0)
-        for point in points:
-            counts[point.level] += 1
-        missed = None
-        if duties is not None:
-            missed = len(duties.missed_duties(sdk, as_of=today, unit_uscc=unit.uscc).items)
+        counts = levels.get(unit.uscc, dict.fromkeys(RiskLevel, 0))
+        in_use, overdue_inspections = equipment.get(unit.uscc, (0, 0))
+        open_, major_open, overdue_hazards = open_hazards.get(unit.uscc, (0, 0, 0))
         rows.append(
             ParkUnit(
                 unit=unit,
-                equipment=len(equipment),
-                highest_risk=min((p.level for p in points), default=None),
+                equipment=in_use,
+                highest_risk=min((level for level, n in counts.items() if n), default=None),
                 level_counts=counts,
-                open_hazards=len(open_),
-                major_open_hazards=sum(1 for h in open_ if h.level is HazardLevel.MAJOR),
-                overdue_hazards=sum(
-                    1 for h in open_ if h.plan is not None and h.plan.deadline is not None and h.plan.deadline < today
-                ),
-                overdue_inspections=sum(
-                    1 for e in equipment if e.next_inspection_due is not None and e.next_inspection_due < today
-                ),
-                missed_duties=missed,
+                open_hazards=open_,
+                major_open_hazards=major_open,
+                overdue_hazards=overdue_hazards,
+                overdue_inspections=overdue_inspections,
+                missed_duties=missed[unit.uscc],
             )
         )
     rows.sort(key=lambda r: (int(r.highest_risk or 5), -r.open_hazards, r.unit.uscc))
@@ -254,24 +280,35 @@ def _city_of(region_code: str) -> str:
 
 
 def demonstration_coverage(sdk: Dualprev, *, region_prefix: str | None = "41") -> DemonstrationCoverage:
-    """For every city × equipment class that has units using that class: how many demonstration units use it."""
-    from dualprev_sdk.regions import default_region_table
+    """For every city × equipment class that has units using that class: how many demonstration units use it.
 
+    One DISTINCT query gives each unit's catalogue codes (a province has tens of thousands of units: no query
+    per unit); the codes are mapped to classes by the plugins in memory."""
+    from dualprev_sdk.regions import default_region_table
+    from dualprev_sdk.store.equipment import EQUIPMENT
+    from dualprev_sdk.store.units import UNITS
+
+    u, e = UNITS.c, EQUIPMENT.c
+    stmt = (
+        sa.select(u.uscc, u.region_code, u.demonstration, e.catalog_code)
+        .join(EQUIPMENT, e.unit_uscc == u.uscc)
+        .where(_in_region(u.region_code, region_prefix))
+        .distinct()
+    )
+    with sdk.uow() as uow:
+        used = uow.session.execute(stmt).all()
     table = default_region_table()
     cells: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     names: dict[str, str] = {}
-    for unit in _all_units(sdk, region_prefix):
-        with sdk.uow() as uow:
-            codes = {e.catalog_code for e in uow.equipment.list(unit_uscc=unit.uscc, limit=_ALL)}
-        for code in codes:
-            cls = sdk.host.equipment_classes.for_code(code)
-            if cls is None:
-                continue
-            names[cls.key] = cls.name_zh
-            users, demos = cells.setdefault((_city_of(unit.region_code), cls.key), (set(), set()))
-            users.add(unit.uscc)
-            if unit.demonstration:
-                demos.add(unit.uscc)
+    for uscc, region_code, demonstration, code in used:
+        cls = sdk.host.equipment_classes.for_code(code)
+        if cls is None:
+            continue
+        names[cls.key] = cls.name_zh
+        users, demos = cells.setdefault((_city_of(region_code), cls.key), (set(), set()))
+        users.add(uscc)
+        if demonstration:
+            demos.add(uscc)
     rows = []
     for (city, key), (users, demos) in sorted(cells.items()):
         region = table.get(city)
