@@ -219,14 +219,11 @@ class RowValidator:
         self.classes = equipment_classes
         self.today = today or shanghai_today()
         self._columns = {c.key: c for c in ledger_columns()}
-        self._plan: list[tuple[int, LedgerColumn, Callable[[str], Any], str]] = []
-        for key, position in mapping.columns.items():
-            column = self._columns[key]
-            self._plan.append((position, column, self._parser(column), mapping.headers[position]))
         # The per-row loop reads this flat plan: (position, key, heading, required, mode, parser, memo, limit).
         # Memoised columns (USCC, region, catalogue, dates, enums…) parse each distinct text once.
         self._fast_plan: list[tuple[int, str, str, bool, int, Callable[[str], Any], dict[str, Any] | None, int]] = []
-        for position, column, parse, heading in self._plan:
+        for key, position in mapping.columns.items():
+            column = self._columns[key]
             memo: dict[str, Any] | None
             if column.kind == "text":
                 mode, memo = _TEXT, None
@@ -235,7 +232,16 @@ class RowValidator:
             else:
                 mode, memo = (_DATE if column.kind == "date" else _PARSE), {}
             self._fast_plan.append(
-                (position, column.key, heading, column.required, mode, parse, memo, column.max_length or 10_000)
+                (
+                    position,
+                    column.key,
+                    mapping.headers[position],
+                    column.required,
+                    mode,
+                    self._parser(column),
+                    memo,
+                    column.max_length or 10_000,
+                )
             )
         self._required_missing = [c for c in ledger_columns() if c.required and c.key not in mapping.columns]
         self._param_plans: dict[str, _ParameterPlan | None] = {}
@@ -289,14 +295,7 @@ class RowValidator:
         kind = column.kind
         lookups = self.lookups
         if kind == "text":
-            limit = column.max_length or 10_000
-
-            def text(value: str) -> str:
-                if len(value) > limit:
-                    raise _Bad("text.max_length", f"longer than {limit} characters")
-                return value
-
-            return text
+            return str  # never called: the row loop checks text columns' length itself (mode _TEXT)
         # identifier checks raise InvalidArgument; the row loop turns it into a row error
         if kind == "uscc":
             return lookups.uscc
