@@ -215,3 +215,17 @@ def test_a_page_token_that_was_not_issued_by_a_listing_is_invalid(sdk: Dualprev)
     assert caught.value.violations[0].field == "page_token"
     with pytest.raises(InvalidArgument):
         sdk.ledger.list_units(page_size=-1)
+
+
+def test_many_units_are_read_in_chunks_and_absent_ones_are_left_out(
+    sdk: Dualprev, make_uscc: Callable[[int], str]
+) -> None:
+    for n, region in ((1, "410102"), (2, "410302"), (3, "410105")):
+        sdk.ledger.create_unit(_unit(make_uscc(n), region=region))
+    asked = [make_uscc(3), make_uscc(1), make_uscc(9), make_uscc(2), make_uscc(1)]
+    with sdk.uow() as uow:
+        regions = uow.units.regions_of(asked, chunk_size=2)
+        units = uow.units.find_many(asked, chunk_size=2)
+    assert regions == {make_uscc(1): "410102", make_uscc(2): "410302", make_uscc(3): "410105"}
+    assert {u: unit.region_code for u, unit in units.items()} == regions
+    assert units[make_uscc(2)] == sdk.ledger.get_unit(make_uscc(2))

@@ -83,8 +83,9 @@ def _plan_resource(plan_id: str) -> str:
 
 
 def _plan_scope(uow: UnitOfWork, unit_usccs: Sequence[str]) -> dict[str, str]:
-    """Whose feeds a plan's events reach: the outbox cannot place ``dutyPlans/…`` from the name."""
-    return scope_of_units({u: uow.units.get(u).region_code for u in set(unit_usccs)})
+    """Whose feeds a plan's events reach: the outbox cannot place ``dutyPlans/…`` from the name (one query for
+    all the plan's units)."""
+    return scope_of_units(uow.units.regions_of(unit_usccs))
 
 
 def _task_resource(task_id: str) -> str:
@@ -125,7 +126,8 @@ def create_plan(sdk: Dualprev, plan: DutyPlan, *, actor: str) -> DutyPlan:
     _require_actor(actor)
     plan.validate()
     with sdk.uow() as uow:
-        missing = [u for u in plan.unit_usccs if not uow.units.exists(u)]
+        regions = uow.units.regions_of(plan.unit_usccs)  # one query: existence and the event's scope
+        missing = [u for u in plan.unit_usccs if u not in regions]
         if missing:
             raise NotFound("unit", ", ".join(missing))
         stored = uow.duties.add_plan(plan)
@@ -141,7 +143,7 @@ def create_plan(sdk: Dualprev, plan: DutyPlan, *, actor: str) -> DutyPlan:
                 "ends_on": plan.ends_on.isoformat() if plan.ends_on else None,
                 "actor": actor,
             },
-            **_plan_scope(uow, plan.unit_usccs),
+            **scope_of_units(regions),
         )
         uow.commit()
     return stored
@@ -203,14 +205,15 @@ def generate_tasks(
             unknown = sorted(set(plan_ids) - {p.id for p in plans})
             if unknown:
                 raise NotFound("active duty plan", ", ".join(unknown))
-        units: dict[str, UseUnit] = {}
+        covered = {p.id: [u for u in p.unit_usccs if unit_uscc is None or u == unit_uscc] for p in plans}
+        wanted = {u for usccs in covered.values() for u in usccs}
+        units = uow.units.find_many(wanted)  # one query for every unit, not one per unit
+        missing = sorted(wanted - units.keys())
+        if missing:
+            raise NotFound("unit", ", ".join(missing))
         planned: list[DutyTask] = []
-        scope: dict[str, list[str]] = {}
         for plan in plans:
-            usccs = [u for u in plan.unit_usccs if unit_uscc is None or u == unit_uscc]
-            for u in usccs:
-                if u not in units:
-                    units[u] = uow.units.get(u)
+            usccs = covered[plan.id]
             if not usccs:
                 continue
             assignees = {u: _assignee(units[u], plan.effective_role, plan.equipment_kind) for u in usccs}
@@ -219,7 +222,6 @@ def generate_tasks(
             )
             warnings.extend(w for w in result.warnings if w not in warnings)
             planned.extend(result.tasks)
-            scope[plan.id] = usccs
         created_by_plan = uow.duties.add_tasks(planned)
         total = len(planned)
         created = sum(created_by_plan.values())
@@ -232,9 +234,9 @@ def generate_tasks(
                     "from": start.isoformat(),
                     "to": end.isoformat(),
                     "created": new,
-                    "units": scope[plan_id],
+                    "units": covered[plan_id],
                 },
-                **_plan_scope(uow, scope[plan_id]),
+                **scope_of_units({u: units[u].region_code for u in covered[plan_id]}),
             )
         uow.commit()
     return GenerationResult(created=created, total=total, warnings=tuple(warnings))

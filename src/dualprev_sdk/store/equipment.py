@@ -254,12 +254,9 @@ class EquipmentRepository:
 
     def _regions_of(self, usccs: Sequence[str], chunk_size: int) -> dict[str, str]:
         """Region codes of many units in a few queries (a ledger of a million items spans many units)."""
-        from dualprev_sdk.store.units import UNITS
+        from dualprev_sdk.store.units import UnitRepository
 
-        regions: dict[str, str] = {}
-        for chunk in chunked(list(usccs), chunk_size):
-            stmt = sa.select(UNITS.c.uscc, UNITS.c.region_code).where(UNITS.c.uscc.in_(chunk))
-            regions.update({str(uscc): str(region) for uscc, region in self.session.execute(stmt)})
+        regions = UnitRepository(self.session).regions_of(usccs, chunk_size=chunk_size)
         missing = [u for u in usccs if u not in regions]
         if missing:
             raise NotFound("unit", missing[0])

@@ -149,8 +149,27 @@ class UnitRepository:
             raise NotFound(KIND, uscc)
         return found
 
+    def find_many(self, usccs: Iterable[str], *, chunk_size: int = 500) -> dict[str, UseUnit]:
+        """``uscc → unit`` of those of ``usccs`` that exist, one query per ``chunk_size`` units: for use cases
+        that walk many units' plans or records, where a ``get`` per unit would be a query per unit."""
+        found: dict[str, UseUnit] = {}
+        for chunk in chunked(sorted(set(usccs)), chunk_size):
+            for row in self.session.execute(sa.select(UNITS).where(UNITS.c.uscc.in_(chunk))).mappings():
+                found[row["uscc"]] = unit_from_row(row)
+        return found
+
     def exists(self, uscc: str) -> bool:
         return self.session.execute(sa.select(UNITS.c.uscc).where(UNITS.c.uscc == uscc)).first() is not None
+
+    def regions_of(self, usccs: Iterable[str], *, chunk_size: int = 500) -> dict[str, str]:
+        """``uscc → region code`` of those of ``usccs`` that exist (absent ones are simply missing from the
+        result): one query per ``chunk_size`` units instead of one per unit, for events and writes that concern
+        many units at once (a duty plan's feeds, a bulk equipment insert)."""
+        regions: dict[str, str] = {}
+        for chunk in chunked(sorted(set(usccs)), chunk_size):
+            stmt = sa.select(UNITS.c.uscc, UNITS.c.region_code).where(UNITS.c.uscc.in_(chunk))
+            regions.update({str(uscc): str(region) for uscc, region in self.session.execute(stmt)})
+        return regions
 
     def list(
         self,
