@@ -26,6 +26,7 @@ import attrs
 
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.common import SafetyRole
+from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.hazard import (
     EVENT_TYPES,
     AcceptanceRecord,
@@ -194,14 +195,14 @@ def _emit(uow: UnitOfWork, hazard: Hazard, records: Sequence[ChainRecord], regio
         )
 
 
-def _set_stop_order(uow: UnitOfWork, equipment_id: str, order: str | None) -> None:
-    equipment = uow.equipment.get(equipment_id)
+def _set_stop_order(uow: UnitOfWork, equipment: Equipment, order: str | None) -> None:
+    """Write ``order`` on ``equipment`` (as read in this unit of work) if it changes anything."""
     if equipment.stop_use_order != order:
         uow.equipment.update(attrs.evolve(equipment, stop_use_order=order))
         uow.emit(
             "equipment.stop_use_changed",
-            f"equipment/{equipment_id}",
-            {"equipment_id": equipment_id, "stop_use_order": order},
+            f"equipment/{equipment.id}",
+            {"equipment_id": equipment.id, "stop_use_order": order},
         )
 
 
@@ -213,7 +214,7 @@ def _apply_effects(uow: UnitOfWork, hazard: Hazard, events: Iterable[HazardEvent
                 if event.stop_use and hazard.equipment_id is not None:
                     equipment = uow.equipment.get(hazard.equipment_id)
                     if equipment.stop_use_order is None:
-                        _set_stop_order(uow, hazard.equipment_id, hazard.id)
+                        _set_stop_order(uow, equipment, hazard.id)
                 uow.hazards.add_regulator_report(
                     RegulatorReport(
                         id=f"{hazard.id}#{event.sequence}",
@@ -230,7 +231,7 @@ def _apply_effects(uow: UnitOfWork, hazard: Hazard, events: Iterable[HazardEvent
                     equipment = uow.equipment.get(hazard.equipment_id)
                     if equipment.stop_use_order == hazard.id:
                         others = uow.hazards.open_stop_orders(hazard.equipment_id, excluding=hazard.id)
-                        _set_stop_order(uow, hazard.equipment_id, others[0] if others else None)
+                        _set_stop_order(uow, equipment, others[0] if others else None)
             case SupervisionListed() | SupervisionLifted():
                 uow.hazards.record_supervision(hazard, region_code=region_code)
             case HazardEscalated(target=EscalationTarget.REGULATOR):
