@@ -42,7 +42,7 @@ import attrs
 
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.hazard import HazardCommand
-from dualprev_sdk.errors import FieldViolation, InvalidArgument, PermissionDenied
+from dualprev_sdk.errors import InvalidArgument, PermissionDenied
 
 __all__ = [
     "CAPABILITY_ACTORS",
@@ -163,13 +163,18 @@ def _deny(principal: Principal, action: str, resource: str) -> PermissionDenied:
     )
 
 
+def _in_region(principal: Principal, region_code: str | None) -> bool:
+    """Whether ``region_code`` lies in the principal's scope read as a region prefix (None: unknown, never)."""
+    return region_code is not None and region_code.startswith(principal.scope)
+
+
 def can_read_unit(principal: Principal, uscc: str, region_code: str | None) -> bool:
     """Whether ``principal`` may read unit ``uscc`` located in ``region_code`` (None: unknown / missing)."""
     match principal.kind:
         case PrincipalKind.ENTERPRISE:
             return uscc == principal.scope
         case PrincipalKind.REGULATOR:
-            return region_code is not None and region_code.startswith(principal.scope)
+            return _in_region(principal, region_code)
         case PrincipalKind.DATACENTER:
             return True
         case PrincipalKind.AGENCY:
@@ -231,8 +236,7 @@ def require_finding_submission(
 
 def require_regulator_action(principal: Principal, uscc: str, region_code: str | None, action: str) -> None:
     """Regulator actions (grading a hazard, verifying, closing out) need a regulator whose region holds the unit."""
-    in_region = region_code is not None and region_code.startswith(principal.scope)
-    if principal.kind is PrincipalKind.REGULATOR and in_region:
+    if principal.kind is PrincipalKind.REGULATOR and _in_region(principal, region_code):
         return
     raise _deny(principal, action, f"units/{uscc}")
 
@@ -277,7 +281,7 @@ def require_hazard_command(
         match principal.kind:
             case PrincipalKind.ENTERPRISE if principal.scope == uscc:
                 return
-            case PrincipalKind.REGULATOR if region_code is not None and region_code.startswith(principal.scope):
+            case PrincipalKind.REGULATOR if _in_region(principal, region_code):
                 return
             case PrincipalKind.AGENCY if equipment_id is not None and principal.scope in inspecting_agencies():
                 return
@@ -484,7 +488,7 @@ def may_use(
         case PrincipalKind.ENTERPRISE:
             return bool(uscc) and uscc == principal.scope
         case PrincipalKind.REGULATOR:
-            return region_code is not None and region_code.startswith(principal.scope)
+            return _in_region(principal, region_code)
         case PrincipalKind.AGENCY:
             return agency_involved()
         case PrincipalKind.DATACENTER:
@@ -550,14 +554,11 @@ def issue_api_key(
     kind: PrincipalKind | str, scope: str, *, label: str = "", now: dt.datetime | None = None
 ) -> IssuedApiKey:
     """Make a new key for a principal; validates the scope for the kind (InvalidArgument listing the problem)."""
-    violations: list[FieldViolation] = []
     try:
         kind = PrincipalKind(kind)
     except ValueError:
         allowed = ", ".join(k.value for k in PrincipalKind)
-        violations.append(FieldViolation("kind", kind, "principal.kind", f"must be one of {allowed}"))
-    if violations:
-        raise InvalidArgument(violations)
+        raise InvalidArgument.single("kind", kind, "principal.kind", f"must be one of {allowed}") from None
     Principal(kind=kind, scope=scope)  # validates the scope
     key_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
