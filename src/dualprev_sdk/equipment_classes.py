@@ -107,11 +107,12 @@ def code_under(code: str, own: str) -> bool:
 
     A code is a prefix with its trailing zeros as wildcards, so ``2100`` covers ``2130`` and ``21`` does too.
     """
-    return _code_under(code, own)
+    stem = own.rstrip("0")
+    return code.startswith(stem) if stem else True
 
 
 def _applies(applies_to: tuple[str, ...], catalog_code: str) -> bool:
-    return not applies_to or any(_code_under(catalog_code, own) for own in applies_to)
+    return not applies_to or any(code_under(catalog_code, own) for own in applies_to)
 
 
 @attrs.frozen(kw_only=True)
@@ -323,7 +324,7 @@ class EquipmentClass(abc.ABC):
 
     def claims(self, catalog_code: str) -> bool:
         """True when ``catalog_code`` falls under one of this class's codes (by catalogue prefix)."""
-        return any(_code_under(catalog_code, own) for own in self.catalog_codes)
+        return any(code_under(catalog_code, own) for own in self.catalog_codes)
 
     def example_parameters(self) -> Mapping[str, Any] | None:
         """A realistic parameter payload (plain data) for docs, ``dualprev due`` and the conformance kit.
@@ -402,12 +403,6 @@ class EquipmentClass(abc.ABC):
         return {code: code for c in self.major_hazard_criteria() for code in c.finding_codes}
 
 
-def _code_under(code: str, own: str) -> bool:
-    """Whether catalogue code ``code`` lies under ``own`` (``3110`` under ``3000`` and ``3100``)."""
-    stem = own.rstrip("0")
-    return code.startswith(stem) if stem else True
-
-
 class EquipmentClassRegistry:
     """The core-owned registry that ``dualprev_register_equipment_classes`` fills.
 
@@ -459,7 +454,7 @@ class EquipmentClassRegistry:
         """The class owning ``catalog_code``: the most specific claimed prefix wins (2200 before 2000)."""
         best: tuple[int, EquipmentClass] | None = None
         for own, cls in self._by_code.items():
-            if _code_under(catalog_code, own):
+            if code_under(catalog_code, own):
                 depth = len(own.rstrip("0"))
                 if best is None or depth > best[0]:
                     best = (depth, cls)
