@@ -16,6 +16,7 @@ import attrs
 import typer
 
 from dualprev_sdk import ids
+from dualprev_sdk.cli.common import JsonOption
 from dualprev_sdk.domain.common import Source
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.regions import Region
@@ -68,9 +69,6 @@ def lines(data: dict[str, Any]) -> list[str]:
             shown = "; ".join(str(v) for v in value)
         out.append(f"{key}: {shown}")
     return out
-
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 def _run(parse: Callable[[], Any], as_json: bool) -> None:

@@ -15,24 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from dualprev_sdk.cli.common import DbOption, JsonOption, open_sdk
+
 if TYPE_CHECKING:
     from dualprev_sdk.domain.equipment_events import EquipmentEvent, EquipmentEventDetails
-    from dualprev_sdk.services.bootstrap import Dualprev
     from dualprev_sdk.services.equipment_events import RecordedEvent
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $DUALPREV_DATABASE_URL, else ./dualprev.sqlite).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 ActorOption = Annotated[str, typer.Option("--actor", help="Who records it.")]
 RequestOption = Annotated[str, typer.Option("--request-id", help="Retry key: the same request is recorded once.")]
 DateOption = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today, Asia/Shanghai).")]
-
-
-def _open(db: str | None) -> Dualprev:
-    from dualprev_sdk.services.bootstrap import Dualprev
-
-    return Dualprev.open(db)
 
 
 def _day(value: str | None, field: str = "date") -> dt.date:
@@ -66,7 +57,7 @@ def _record(
 ) -> None:
     from dualprev_sdk.services import equipment_events as svc
 
-    with _open(db) as sdk:
+    with open_sdk(db) as sdk:
         result = svc.record_equipment_event(sdk, equipment_id, details, actor=actor, request_id=request_id)
     _echo(result, as_json)
 
@@ -198,7 +189,7 @@ def register(app: typer.Typer) -> None:
         from dualprev_sdk.services import equipment_events as svc
 
         to = Location(address=address, building=building, floor=floor, area=area)
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             result = svc.record_relocation(
                 sdk, equipment_id, to_location=to, actor=actor, moved_on=_day(date), note=note, request_id=request_id
             )
@@ -289,7 +280,7 @@ def register(app: typer.Typer) -> None:
         """An accident's conditions are removed: it no longer makes the equipment 重大."""
         from dualprev_sdk.services import equipment_events as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             stored = svc.rectify_accident(sdk, event_id, rectified_on=_day(date), actor=actor, expected_version=version)
         typer.echo(f"事故 {stored.id} 已整改（版本 {stored.version}）")
 
@@ -304,7 +295,7 @@ def register(app: typer.Typer) -> None:
         """The change registration after a major repair or alteration is done (变更登记)."""
         from dualprev_sdk.services import equipment_events as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             stored = svc.record_change_registration(
                 sdk, event_id, registered_on=_day(date), actor=actor, expected_version=version
             )
@@ -315,7 +306,7 @@ def register(app: typer.Typer) -> None:
         """The equipment's recorded events, oldest first."""
         from dualprev_sdk.services import equipment_events as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             items = svc.equipment_events(sdk, equipment_id)
         if as_json:
             typer.echo(json.dumps([_event_dict(e) for e in items], ensure_ascii=False))
@@ -328,7 +319,7 @@ def register(app: typer.Typer) -> None:
         """Whether the equipment may be used now, and why not. Exit 1 when it may not."""
         from dualprev_sdk.services import equipment_events as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             result = svc.equipment_usability(sdk, equipment_id)
         if as_json:
             data = {"equipment_id": equipment_id, "usable": result.usable, "reasons": list(result.reasons)}

@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dualprev_sdk.cli.common import DbOption
+
 events_app = typer.Typer(
     name="events",
     help="事件外发 — outbox relay to connectors (NATS JetStream …), tail, connectors.",
@@ -24,10 +26,6 @@ events_app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $DUALPREV_DATABASE_URL, else ./dualprev.sqlite).")
-]
 
 
 def _line(data: dict[str, Any]) -> None:

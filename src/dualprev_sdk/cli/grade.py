@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dualprev_sdk.cli.common import JsonOption
 from dualprev_sdk.errors import DualprevError, FieldViolation, InvalidArgument
 from dualprev_sdk.grading import (
     Grade,
@@ -30,7 +31,6 @@ grade_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 FileOption = Annotated[
     Path | None,
     typer.Option("--method-file", help="Use this method file (TOML/JSON) instead of the shipped table."),

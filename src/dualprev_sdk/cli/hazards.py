@@ -7,37 +7,20 @@ they find something a person must look at (a broken chain), so a scheduler can a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from dualprev_sdk.cli.common import DbOption, JsonOption, parse_date, print_json
+
 hazards_app = typer.Typer(
     name="hazards", help="隐患排查治理 — sweep, chain check, history, statistics.", no_args_is_help=True
 )
 console = Console()
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $DUALPREV_DATABASE_URL, else ./dualprev.sqlite).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _echo_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @hazards_app.command("sweep")
@@ -53,10 +36,10 @@ def sweep_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        result = hazards.sweep_overdue(sdk, _date(today))
+        result = hazards.sweep_overdue(sdk, parse_date(today))
     escalations = [{"hazard_id": h, "target": str(t)} for h, t in result.escalations]
     if as_json:
-        _echo_json({"overdue": list(result.overdue), "escalations": escalations})
+        print_json({"overdue": list(result.overdue), "escalations": escalations})
         return
     console.print(f"逾期未整改隐患 overdue: {len(result.overdue)}；本次升级 escalations: {len(escalations)}")
     for item in escalations:
@@ -86,7 +69,7 @@ def verify_chain_command(
         for b in report.breaks
     ]
     if as_json:
-        _echo_json(
+        print_json(
             {"ok": report.ok, "hazards": report.hazards_checked, "events": report.events_checked, "breaks": breaks}
         )
     elif report.ok:
@@ -138,10 +121,10 @@ def stats_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        stats = hazards.hazard_statistics(sdk, today=_date(today), unit_uscc=unit, region_prefix=region)
+        stats = hazards.hazard_statistics(sdk, today=parse_date(today), unit_uscc=unit, region_prefix=region)
     data = attrs.asdict(stats)
     if as_json:
-        _echo_json(data)
+        print_json(data)
         return
     table = Table(title="隐患统计 hazard statistics")
     table.add_column("指标 measure")

@@ -7,38 +7,21 @@ violations), so the commands fit a cron job that alerts on failure.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from dualprev_sdk.cli.common import DbOption, JsonOption, parse_date, print_json
+
 inspections_app = typer.Typer(name="inspections", help="检验与逾期未检 — inspections and overdue detection.")
 personnel_app = typer.Typer(name="personnel", help="人员与持证 — personnel and certificate compliance.")
 console = Console()
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $DUALPREV_DATABASE_URL, else ./dualprev.sqlite).")
-]
 TodayOption = Annotated[
     str | None, typer.Option("--today", help="As-of date YYYY-MM-DD (default: today in Asia/Shanghai).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-
-def _day(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--today") from None
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @inspections_app.command("overdue")
@@ -57,10 +40,10 @@ def overdue_command(  # noqa: PLR0917 - one parameter per option
 
     with Dualprev.open(db) as sdk:
         listing = list_overdue(
-            sdk, today=_day(today), region_prefix=region, catalog_prefix=catalog, unit_uscc=unit, limit=limit
+            sdk, today=parse_date(today), region_prefix=region, catalog_prefix=catalog, unit_uscc=unit, limit=limit
         )
     if as_json:
-        _print_json(
+        print_json(
             {
                 "as_of": listing.as_of.isoformat(),
                 "total": listing.total,
@@ -114,7 +97,7 @@ def sweep_command(
     from dualprev_sdk.services.inspections import sweep_overdue_inspections
 
     with Dualprev.open(db) as sdk:
-        result = sweep_overdue_inspections(sdk, today=_day(today), region_prefix=region)
+        result = sweep_overdue_inspections(sdk, today=parse_date(today), region_prefix=region)
     data = {
         "detected": [
             {"equipment_id": c.equipment_id, "due_on": c.due_on.isoformat(), "region_code": c.region_code}
@@ -127,7 +110,7 @@ def sweep_command(
         "failed": [{"case": c, "reason": r} for c, r in result.failed],
     }
     if as_json:
-        _print_json(data)
+        print_json(data)
     else:
         major = sum(1 for o in result.opened if o.level is not None and o.level.value == "major")
         console.print(
@@ -153,9 +136,9 @@ def reminders_command(
     from dualprev_sdk.services.inspections import inspection_reminders
 
     with Dualprev.open(db) as sdk:
-        reminders = inspection_reminders(sdk, today=_day(today), unit_uscc=unit, region_prefix=region)
+        reminders = inspection_reminders(sdk, today=parse_date(today), unit_uscc=unit, region_prefix=region)
     if as_json:
-        _print_json(
+        print_json(
             [
                 {
                     "kind": r.kind.value,
@@ -195,9 +178,9 @@ def personnel_check_command(
     from dualprev_sdk.services.personnel import check_personnel
 
     with Dualprev.open(db) as sdk:
-        report = check_personnel(sdk, uscc, today=_day(today))
+        report = check_personnel(sdk, uscc, today=parse_date(today))
     if as_json:
-        _print_json(
+        print_json(
             {
                 "unit_uscc": report.unit_uscc,
                 "as_of": report.as_of.isoformat(),

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from dualprev_sdk.cli.common import DbOption
 from dualprev_sdk.services.idempotency import DEFAULT_REQUEST_ID_RETENTION
 
 __all__ = ["maintenance_app", "register"]
@@ -23,10 +24,6 @@ maintenance_app = typer.Typer(
     name="maintenance", help="运维维护 — housekeeping: prune expired request ids.", no_args_is_help=True
 )
 console = Console()
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $DUALPREV_DATABASE_URL, else ./dualprev.sqlite).")
-]
 
 
 @maintenance_app.command("prune-request-ids")

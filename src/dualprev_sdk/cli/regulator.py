@@ -7,14 +7,14 @@ services in :mod:`dualprev_sdk.services.credit` / ``supervision`` / ``statistics
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from dualprev_sdk.cli.common import DbOption, JsonOption, parse_date, print_json, required_date
 
 credit_app = typer.Typer(name="credit", help="信用监管 — credit records, classes, blacklist.", no_args_is_help=True)
 blacklist_app = typer.Typer(name="blacklist", help="黑名单 — sweep, list, repair.", no_args_is_help=True)
@@ -23,33 +23,10 @@ supervision_app = typer.Typer(
 )
 console = Console()
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $DUALPREV_DATABASE_URL, else ./dualprev.sqlite).")
-]
 DayOption = Annotated[str | None, typer.Option("--today", help="As-of date YYYY-MM-DD (default: today, Shanghai).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 ExportOption = Annotated[Path | None, typer.Option("--export", help="Also write the table to FILE (.xlsx or .csv).")]
 ActorOption = Annotated[str, typer.Option("--actor", help="Who issues the command (recorded in the events).")]
 RegionOption = Annotated[str, typer.Option("--region", help="GB/T 2260 code or prefix, e.g. 41, 4101, 410105.")]
-
-
-def _day(text: str | None, hint: str = "--today") -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)", param_hint=hint) from None
-
-
-def _required_day(text: str, hint: str) -> dt.date:
-    day = _day(text, hint)
-    assert day is not None
-    return day
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
@@ -78,9 +55,9 @@ def classify_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        result = credit.classify_unit(sdk, uscc, day=_day(day, "--day"))
+        result = credit.classify_unit(sdk, uscc, day=parse_date(day, "--day"))
     if as_json:
-        _print_json(
+        print_json(
             {
                 "unit_uscc": uscc,
                 "credit_class": result.credit_class.value,
@@ -126,7 +103,7 @@ def record_command(  # noqa: PLR0917 - one parameter per option
             sdk,
             unit_uscc=uscc,
             kind=record_kind,
-            occurred_on=_required_day(occurred_on, "--date"),
+            occurred_on=required_date(occurred_on, "--date"),
             source=source,
             actor=actor,
             severity=severity,
@@ -159,7 +136,7 @@ def issue_command(  # noqa: PLR0917 - one parameter per option
             sdk,
             unit_uscc=uscc,
             credit_class=cls,
-            issued_on=_required_day(issued_on, "--date"),
+            issued_on=required_date(issued_on, "--date"),
             authority=authority,
             actor=authority,
             note=note,
@@ -180,10 +157,10 @@ def derive_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        result = credit.derive_credit_records(sdk, today=_day(today), region_prefix=region)
+        result = credit.derive_credit_records(sdk, today=parse_date(today), region_prefix=region)
     rows = [[r.unit_uscc, r.kind.name_zh, r.occurred_on, r.evidence] for r in result.added]
     if as_json:
-        _print_json(
+        print_json(
             {
                 "added": [
                     {"unit_uscc": r.unit_uscc, "kind": r.kind.value, "occurred_on": r.occurred_on, "id": r.id}
@@ -210,7 +187,7 @@ def blacklist_sweep_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        result = credit.sweep_blacklist(sdk, today=_day(today), region_prefix=region, authority=authority)
+        result = credit.sweep_blacklist(sdk, today=parse_date(today), region_prefix=region, authority=authority)
     _table(
         f"列入 {len(result.listed)} 家，期满移出 {len(result.expired)} 家",
         ["单位", "状态", "列入日期", "事由"],
@@ -232,11 +209,11 @@ def blacklist_list_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        entries = credit.blacklist_publication(sdk, region_prefix=region, day=_day(today))
+        entries = credit.blacklist_publication(sdk, region_prefix=region, day=parse_date(today))
         if export is not None:
-            credit.export_blacklist_publication(sdk, export, region_prefix=region, day=_day(today))
+            credit.export_blacklist_publication(sdk, export, region_prefix=region, day=parse_date(today))
     if as_json:
-        _print_json(
+        print_json(
             [
                 {
                     "entry_id": e.id,
@@ -279,12 +256,12 @@ def plan_command(  # noqa: PLR0917 - one parameter per option
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        plan = supervision.plan_supervision(sdk, region_code=region, year=year, actor=actor, today=_day(today))
+        plan = supervision.plan_supervision(sdk, region_code=region, year=year, actor=actor, today=parse_date(today))
     if export is not None:
         supervision.export_plan(plan, export, key_units_only=key_units)
     units = plan.key_units if key_units else plan.units
     if as_json:
-        _print_json(
+        print_json(
             {
                 "plan_id": plan.id,
                 "version": plan.version,
@@ -343,13 +320,13 @@ def draw_command(  # noqa: PLR0917 - one parameter per option
     rules = SamplingRules(min_fraction_of_units=fraction, min_fraction_of_key_units=key_fraction, team_size=team_size)
     with Dualprev.open(db) as sdk:
         recorded = supervision.draw_inspections(
-            sdk, region_code=region, seed=seed, rules=rules, title=title, actor=actor, today=_day(today)
+            sdk, region_code=region, seed=seed, rules=rules, title=title, actor=actor, today=parse_date(today)
         )
         if export is not None:
             supervision.export_draw_results(sdk, recorded.id, export)
     teams = {t.uscc: t.inspectors for t in recorded.draw.teams}
     if as_json:
-        _print_json(
+        print_json(
             {
                 "draw_id": recorded.id,
                 "seed": seed,
@@ -408,7 +385,7 @@ def result_command(  # noqa: PLR0917 - one parameter per option
             draw_id,
             uscc=uscc,
             outcome=result_outcome,
-            inspected_on=_required_day(inspected_on, "--date"),
+            inspected_on=required_date(inspected_on, "--date"),
             note=note,
             actor=actor,
         )
@@ -429,7 +406,7 @@ def publish_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        changed = supervision.publish_draw(sdk, draw_id, day=_day(day, "--date") or timeutil.today(), actor=actor)
+        changed = supervision.publish_draw(sdk, draw_id, day=parse_date(day, "--date") or timeutil.today(), actor=actor)
         if export is not None:
             supervision.export_draw_results(sdk, draw_id, export)
     console.print(f"{draw_id}: {'published' if changed else 'already published'}")
@@ -468,10 +445,10 @@ def alerts_command(
     from dualprev_sdk.services.bootstrap import Dualprev
 
     with Dualprev.open(db) as sdk:
-        new = {a.id for a in supervision.detect_widespread_hazards(sdk, region_prefix=region, today=_day(today))}
+        new = {a.id for a in supervision.detect_widespread_hazards(sdk, region_prefix=region, today=parse_date(today))}
         alerts = supervision.list_alerts(sdk, region_prefix=region)
     if as_json:
-        _print_json(
+        print_json(
             [
                 {
                     "alert_id": a.id,
@@ -518,11 +495,11 @@ def stats_command(  # noqa: PLR0917 - one parameter per option
         allowed = ", ".join(g.value for g in statistics.GroupBy)
         raise typer.BadParameter(f"{by!r} is not one of {allowed}", param_hint="--by") from None
     with Dualprev.open(db) as sdk:
-        nodes = statistics.regional_statistics(sdk, region_prefix=region, by=group_by, today=_day(today))
+        nodes = statistics.regional_statistics(sdk, region_prefix=region, by=group_by, today=parse_date(today))
     if export is not None:
         statistics.export_statistics(nodes, export)
     if as_json:
-        _print_json(
+        print_json(
             [
                 {
                     "key": n.key,

@@ -8,32 +8,18 @@ extra), ``.md``/``.html`` for reports.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dualprev_sdk.cli.common import DbOption, JsonOption, open_sdk, parse_date, required_date
+
 if TYPE_CHECKING:
     from dualprev_sdk.reports.svg import SvgDocument
-    from dualprev_sdk.services.bootstrap import Dualprev
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: $DUALPREV_DATABASE_URL, else ./dualprev.sqlite).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 ActorOption = Annotated[str, typer.Option("--actor", help="Who makes the change (recorded in the history).")]
-
-
-def _open(db: str | None) -> Dualprev:
-    from dualprev_sdk.services.bootstrap import Dualprev
-
-    return Dualprev.open(db)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def _write_svg(doc: SvgDocument, out: Path) -> None:
@@ -65,7 +51,7 @@ def register(app: typer.Typer) -> None:
         """Generate and grade the unit's risk points from its equipment classes' templates."""
         from dualprev_sdk.services import risk as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             result = svc.identify_unit_risks(sdk, unit, actor=actor, method=method)
         data = {
             "created": len(result.created),
@@ -89,7 +75,7 @@ def register(app: typer.Typer) -> None:
         from dualprev_sdk.reports.control_list import write_control_list_csv, write_control_list_xlsx
         from dualprev_sdk.services import risk as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             control_list = svc.build_control_list(sdk, unit, equipment_class=equipment_class)
         writer = write_control_list_csv if out.suffix.lower() == ".csv" else write_control_list_xlsx
         typer.echo(str(writer(control_list, out)))
@@ -106,7 +92,7 @@ def register(app: typer.Typer) -> None:
         """Apply an edited control list (all rows or none). Exit 1 when any row is rejected."""
         from dualprev_sdk.services import risk as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             report = svc.import_control_list(sdk, path, unit_uscc=unit, actor=actor, dry_run=dry_run)
         if as_json:
             data = report.summary() | {"errors": [{**_row_error(e)} for e in report.errors]}
@@ -128,7 +114,7 @@ def register(app: typer.Typer) -> None:
         from dualprev_sdk.reports.checklist import write_checklist_xlsx
         from dualprev_sdk.services import risk as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             typer.echo(str(write_checklist_xlsx(svc.build_investigation_checklist(sdk, unit), out)))
 
     @risk.command("card")
@@ -141,7 +127,7 @@ def register(app: typer.Typer) -> None:
         """Draw the 风险告知卡 of a piece of equipment (or of one risk point)."""
         from dualprev_sdk.services import risk as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             _write_svg(svc.notification_card(sdk, equipment, point_id=point), out)
 
     @risk.command("map")
@@ -149,7 +135,7 @@ def register(app: typer.Typer) -> None:
         """Draw the unit's 四色分布图."""
         from dualprev_sdk.services import risk as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             _write_svg(svc.risk_map(sdk, unit), out)
 
     @risk.command("review")
@@ -172,7 +158,7 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             allowed = ", ".join(t.value for t in ReviewTrigger)
             raise InvalidArgument.single("trigger", trigger, "risk.trigger", f"one of {allowed}") from None
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             marked = svc.mark_for_review(
                 sdk, unit_uscc=unit, trigger=which, actor=actor, equipment_id=equipment, detail=detail
             )
@@ -191,9 +177,12 @@ def register(app: typer.Typer) -> None:
         from dualprev_sdk.reports.weekly_report import kind_label
         from dualprev_sdk.services import duties as svc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             for plan in svc.order74_plans(
-                unit, equipment_kind=kind, starts_on=_date(start) or timeutil.today(), kind_zh=kind_label(kind)
+                unit,
+                equipment_kind=kind,
+                starts_on=parse_date(start, "--from") or timeutil.today(),
+                kind_zh=kind_label(kind),
             ):
                 typer.echo(svc.create_plan(sdk, plan, actor=actor).id)
 
@@ -207,8 +196,8 @@ def register(app: typer.Typer) -> None:
         """Generate the tasks active plans owe in a date range (idempotent)."""
         from dualprev_sdk.services import duties as svc
 
-        with _open(db) as sdk:
-            result = svc.generate_tasks(sdk, dt.date.fromisoformat(start), dt.date.fromisoformat(end), unit_uscc=unit)
+        with open_sdk(db) as sdk:
+            result = svc.generate_tasks(sdk, required_date(start, "--from"), required_date(end, "--to"), unit_uscc=unit)
         for warning in result.warnings:
             typer.echo(f"warning: {warning}", err=True)
         typer.echo(f"新建任务 {result.created} 项（范围内共 {result.total} 项）")
@@ -224,8 +213,8 @@ def register(app: typer.Typer) -> None:
         """Missed daily checks, weekly reports and monthly minutes."""
         from dualprev_sdk.services import duties as svc
 
-        with _open(db) as sdk:
-            report = svc.missed_duties(sdk, as_of=_date(as_of), unit_uscc=unit, region_prefix=region)
+        with open_sdk(db) as sdk:
+            report = svc.missed_duties(sdk, as_of=parse_date(as_of, "--as-of"), unit_uscc=unit, region_prefix=region)
         if as_json:
             rows = [
                 {
@@ -259,7 +248,7 @@ def register(app: typer.Typer) -> None:
         """Generate 《每周XX安全排查治理报告》 from the records."""
         from dualprev_sdk.reports import weekly_report as doc
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             report = doc.build_weekly_report(sdk, unit, week, equipment_kind=kind)
         typer.echo(str(doc.write_document(doc.render_markdown(report), report.title, out)))
 
@@ -275,7 +264,7 @@ def register(app: typer.Typer) -> None:
         from dualprev_sdk.reports import monthly_minutes as doc
         from dualprev_sdk.reports.weekly_report import write_document
 
-        with _open(db) as sdk:
+        with open_sdk(db) as sdk:
             minutes = doc.build_monthly_minutes(sdk, unit, month, equipment_kind=kind)
         typer.echo(str(write_document(doc.render_markdown(minutes), minutes.title, out)))
 

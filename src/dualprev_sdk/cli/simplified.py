@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from dualprev_sdk.cli.common import DbOption, JsonOption, parse_date
 
 _EQUIPMENT_HELP = (
     "One piece of equipment as CATALOGUE_CODE:NAME[:EQUIPMENT_CODE[:COMMISSIONED_ON]], e.g. 5110:1号叉车 or "
@@ -54,7 +55,7 @@ def register(app: typer.Typer) -> None:
         base_url: Annotated[
             str | None, typer.Option("--base-url", help="https base URL for QR codes (default dualprev://).")
         ] = None,
-        db: Annotated[str | None, typer.Option("--db", help="Database URL (default ./dualprev.sqlite).")] = None,
+        db: DbOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Machine-readable summary.")] = False,
     ) -> None:
         """小微企业简易模式：一条命令生成风险分级、管控清单、排查清单、一个月的日管控/周排查/月调度任务、告知卡与一企一档一码."""
@@ -84,7 +85,7 @@ def register(app: typer.Typer) -> None:
         items = []
         for index, text in enumerate(equipment):
             fields = _parse_equipment(text, index)
-            commissioned = dt.date.fromisoformat(fields["commissioned_on"]) if fields["commissioned_on"] else None
+            commissioned = parse_date(fields["commissioned_on"], "--equipment")
             items.append(
                 Equipment(
                     id="",
@@ -96,7 +97,7 @@ def register(app: typer.Typer) -> None:
                     commissioned_on=commissioned,
                 )
             )
-        month_day = dt.date.fromisoformat(month + "-01") if month else None
+        month_day = parse_date(f"{month}-01", "--month") if month else None
         with Dualprev.open(db) as sdk:
             package = set_up_small_unit(sdk, unit, items, month=month_day, out=out, base_url=base_url)
         summary = {
@@ -131,7 +132,7 @@ def register(app: typer.Typer) -> None:
         base_url: Annotated[
             str | None, typer.Option("--base-url", help="https base URL for QR codes (default dualprev://).")
         ] = None,
-        db: Annotated[str | None, typer.Option("--db", help="Database URL (default ./dualprev.sqlite).")] = None,
+        db: DbOption = None,
         as_of: Annotated[
             str | None, typer.Option("--as-of", help="Date of the dossier, YYYY-MM-DD (default today).")
         ] = None,
@@ -142,7 +143,7 @@ def register(app: typer.Typer) -> None:
 
         with Dualprev.open(db) as sdk:
             data = dossier.build_dossier(
-                sdk, uscc.strip().upper(), base_url=base_url, today=dt.date.fromisoformat(as_of) if as_of else None
+                sdk, uscc.strip().upper(), base_url=base_url, today=parse_date(as_of, "--as-of")
             )
         written = [
             dossier.write_dossier_html(data, out / "一企一档.html"),
@@ -159,8 +160,8 @@ def register(app: typer.Typer) -> None:
     @app.command("five-standards")
     def five_standards_command(
         uscc: Annotated[str, typer.Argument(help="The unit's 统一社会信用代码.")],
-        db: Annotated[str | None, typer.Option("--db", help="Database URL (default ./dualprev.sqlite).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+        db: DbOption = None,
+        as_json: JsonOption = False,
         as_of: Annotated[str | None, typer.Option("--as-of", help="Assess as of YYYY-MM-DD (default today).")] = None,
     ) -> None:
         """“五有”自评：score a unit against the five standards from its records, with the evidence."""
@@ -168,7 +169,7 @@ def register(app: typer.Typer) -> None:
         from dualprev_sdk.services.five_standards import assess_unit, assessment_document
 
         with Dualprev.open(db) as sdk:
-            assessment = assess_unit(sdk, uscc.strip().upper(), today=dt.date.fromisoformat(as_of) if as_of else None)
+            assessment = assess_unit(sdk, uscc.strip().upper(), today=parse_date(as_of, "--as-of"))
         if as_json:
             typer.echo(json.dumps(assessment_document(assessment), ensure_ascii=False, indent=2))
             return
