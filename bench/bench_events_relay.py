@@ -22,15 +22,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import harness
+
 BATCH = 500
-
-
-def _peak_rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def run() -> dict[str, Any]:
@@ -105,7 +99,7 @@ def run() -> dict[str, Any]:
         "events": count,
         "batch": BATCH,
         "stored_messages": {"baseline": stored[0], "relay": stored[1]},
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(harness.peak_rss_mb(), 1),
         "target": "relay (outbox read + pipelined publish + cursor CAS) ≤ 1.0× the publish-and-wait baseline",
         "passed": ratio <= 1.0 and delivered == count and stored == [count, count],
     }

@@ -25,24 +25,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import harness
+
 CHUNK = 5_000
-
-
-def _station() -> str:
-    """The filling station's USCC (valid check characters), the same on both sides of the benchmark."""
-    from dualprev_sdk import ids
-
-    org = "00000001"
-    first17 = "91410100" + org + ids.organization_code_check_character(org)
-    return first17 + ids.uscc_check_character(first17)
-
-
-def _peak_rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _sizes() -> tuple[int, int]:
@@ -55,7 +40,7 @@ def _requests(fills: int, cylinders: int) -> Iterator[Any]:
     from dualprev_sdk.timeutil import SHANGHAI
 
     start = dt.datetime(2026, 6, 1, 6, 0, tzinfo=SHANGHAI)
-    station = _station()
+    station = harness.uscc("00000001")
     for n in range(fills):
         k = n % cylinders
         medium = "丙烷" if n % 100 == 37 else "液化石油气"  # 1 % wrong medium
@@ -79,7 +64,7 @@ def _setup_sdk(path: Path, cylinders: int) -> Any:
     from dualprev_sdk.services import traceability
     from dualprev_sdk.services.bootstrap import Dualprev
 
-    station = _station()
+    station = harness.uscc("00000001")
     sdk = Dualprev.open(f"sqlite:///{path}")
     sdk.ledger.create_unit(UseUnit(uscc=station, name="郑州某液化气充装站", region_code="410105"))
     with sdk.uow() as uow:
@@ -105,10 +90,10 @@ def _setup_sdk(path: Path, cylinders: int) -> Any:
     return sdk
 
 
-def phase_sdk(fills: int, cylinders: int, directory: Path) -> dict[str, Any]:
+def phase_sdk(fills: int, cylinders: int, directory: str) -> dict[str, Any]:
     from dualprev_sdk.services import traceability
 
-    sdk = _setup_sdk(directory / "sdk.sqlite", cylinders)
+    sdk = _setup_sdk(Path(directory) / "sdk.sqlite", cylinders)
     started = time.perf_counter()
     summary = traceability.record_fills(sdk, _requests(fills, cylinders), chunk_size=CHUNK)
     seconds = time.perf_counter() - started
@@ -118,18 +103,18 @@ def phase_sdk(fills: int, cylinders: int, directory: Path) -> dict[str, Any]:
         "fills": summary.fills,
         "refused": summary.refused,
         "refusals_by_reason": dict(summary.refusals_by_reason),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": harness.peak_rss_mb(),
     }
 
 
-def phase_baseline(fills: int, cylinders: int, directory: Path) -> dict[str, Any]:
+def phase_baseline(fills: int, cylinders: int, directory: str) -> dict[str, Any]:
     import sqlalchemy as sa
     from sqlalchemy.schema import CreateIndex, CreateTable
 
     from dualprev_sdk.store.engine import make_engine
     from dualprev_sdk.store.traceability import CYLINDER_EVENTS
 
-    path = directory / "raw.sqlite"
+    path = Path(directory) / "raw.sqlite"
     engine = make_engine(f"sqlite:///{path}")
     table = CYLINDER_EVENTS.to_metadata(sa.MetaData())
     for fk in list(table.foreign_keys):
@@ -167,34 +152,14 @@ def phase_baseline(fills: int, cylinders: int, directory: Path) -> dict[str, Any
     seconds = time.perf_counter() - started
     stored = conn.execute("SELECT count(*) FROM cylinder_events").fetchone()[0]
     conn.close()
-    return {"seconds": seconds, "stored": stored, "peak_rss_mb": _peak_rss_mb()}
-
-
-def _child(phase: str, fills: int, cylinders: int, directory: str) -> dict[str, Any]:
-    import subprocess
-    import sys
-
-    code = (
-        "import json,sys; sys.path.insert(0, sys.argv[5]);"
-        "import bench_fills as b; from pathlib import Path;"
-        "phase = getattr(b, 'phase_' + sys.argv[1]);"
-        "print('@@' + json.dumps(phase(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))))"
-    )
-    here = str(Path(__file__).resolve().parent)
-    proc = subprocess.run(
-        [sys.executable, "-c", code, phase, str(fills), str(cylinders), directory, here],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(proc.stdout.rsplit("@@", 1)[1])
+    return {"seconds": seconds, "stored": stored, "peak_rss_mb": harness.peak_rss_mb()}
 
 
 def run() -> dict[str, Any]:
     fills, cylinders = _sizes()
     with tempfile.TemporaryDirectory(prefix="dualprev-bench-fills-") as directory:
-        baseline = _child("baseline", fills, cylinders, directory)
-        sdk = _child("sdk", fills, cylinders, directory)
+        baseline = harness.call_in_child(__file__, "phase_baseline", fills, cylinders, directory)
+        sdk = harness.call_in_child(__file__, "phase_sdk", fills, cylinders, directory)
     ratio = sdk["seconds"] / baseline["seconds"]
     return {
         "name": "fills_interlock",

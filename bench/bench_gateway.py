@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import tempfile
 import time
@@ -27,23 +26,18 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import harness
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.server import build_gateway
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from dualprev_sdk import UseUnit, ids
+from dualprev_sdk import UseUnit
 from dualprev_sdk.access import issue_api_key
 from dualprev_sdk.services.bootstrap import Dualprev
 
 CALLS = int(os.environ.get("DUALPREV_BENCH_CALLS", "2000"))
 WARMUP = 100
-
-
-def _uscc() -> str:
-    org = "MA900001"
-    first17 = "91410105" + org + ids.organization_code_check_character(org)
-    return first17 + ids.uscc_check_character(first17)
 
 
 def _time_calls(call: Callable[[], object]) -> dict[str, float]:
@@ -80,7 +74,7 @@ def _echo_server() -> tuple[grpc.Server, int]:
 def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="dualprev-bench-gateway-") as directory:
         url = f"sqlite:///{Path(directory) / 'gateway.sqlite'}"
-        uscc = _uscc()
+        uscc = harness.uscc("MA900001", "410105")
         with Dualprev.open(url) as sdk:
             sdk.ledger.create_unit(UseUnit(uscc=uscc, name="基准单位", region_code="410105"))
             issued = issue_api_key("datacenter", "*")
@@ -119,7 +113,7 @@ def run() -> dict[str, Any]:
         "health_p99_ms": round(health["p99_ms"], 3),
         "get_unit_p50_ms": round(get_unit["p50_ms"], 3),
         "get_unit_p99_ms": round(get_unit["p99_ms"], 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(harness.peak_rss_mb(), 1),
         "target": "reported: per-call latency and ratio to a bare echo server (the issue sets no threshold)",
         "passed": True,
     }

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import resource
 import tempfile
 import time
 from collections.abc import Iterator
@@ -24,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import harness
 from dualprev_gateway._generated.dualprev.v1 import traceability_pb2 as tp
 from dualprev_gateway._generated.dualprev.v1 import traceability_pb2_grpc
 from dualprev_gateway.config import GatewayConfig
 from dualprev_gateway.server import build_gateway
 from google.protobuf import timestamp_pb2
 
-from dualprev_sdk import UseUnit, ids
+from dualprev_sdk import UseUnit
 from dualprev_sdk.access import issue_api_key
 from dualprev_sdk.domain.cylinder import Cylinder, FillRequest
 from dualprev_sdk.domain.personnel import Certificate, Person
@@ -44,13 +44,7 @@ CYLINDERS = 1000
 START = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
 
 
-def _uscc() -> str:
-    org = "MA900002"
-    first17 = "91410105" + org + ids.organization_code_check_character(org)
-    return first17 + ids.uscc_check_character(first17)
-
-
-STATION = _uscc()
+STATION = harness.uscc("MA900002", "410105")
 
 
 def _open(directory: str, name: str) -> tuple[Dualprev, str]:
@@ -161,7 +155,7 @@ def run() -> dict[str, Any]:
         "batch": BATCH,
         "unary_calls": UNARY,
         "unary_fills_per_s": round(UNARY / unary),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(harness.peak_rss_mb(), 1),
         "target": "reported: stream vs in-process SDK, and unary per-fill (the issue sets no threshold)",
         "passed": True,
     }

@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 import grpc
+import harness
 
 SECONDS = float(os.environ.get("DUALPREV_BENCH_SECONDS", "4"))
 CONCURRENCY = int(os.environ.get("DUALPREV_BENCH_CONCURRENCY", "16"))
@@ -205,13 +206,6 @@ def _echo_server(config: Any, stream_item: bytes) -> tuple[grpc.Server, int]:
     return server, port
 
 
-def _uscc() -> str:
-    from dualprev_sdk import ids
-
-    org = "MA900002"
-    first17 = "91410105" + org + ids.organization_code_check_character(org)
-    return first17 + ids.uscc_check_character(first17)
-
 
 def run() -> dict[str, Any]:
     from dualprev_gateway._generated.dualprev.v1 import events_pb2, ledger_pb2
@@ -224,7 +218,7 @@ def run() -> dict[str, Any]:
     from dualprev_sdk.services.bootstrap import Dualprev
 
     config = GatewayConfig(address="127.0.0.1:0", max_workers=WORKERS)
-    uscc = _uscc()
+    uscc = harness.uscc("MA900002", "410105")
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     with tempfile.TemporaryDirectory(prefix="dualprev-bench-load-") as directory:
         url = f"sqlite:///{Path(directory) / 'gateway.sqlite'}"
@@ -327,7 +321,7 @@ def run() -> dict[str, Any]:
         "server_cpu_seconds": r(
             (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
         ),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(harness.peak_rss_mb(), 1),
         "target": f"GetUnit throughput >= {TARGET_READ_RATIO:g} x echo at {CONCURRENCY} in flight",
         "passed": passed,
     }

@@ -20,17 +20,17 @@ import datetime as dt
 import decimal
 import json
 import os
-import resource
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+import harness
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from dualprev_sdk import Equipment, RoleAssignment, SafetyRole, UseUnit, hookimpl, ids
+from dualprev_sdk import Equipment, RoleAssignment, SafetyRole, UseUnit, hookimpl
 from dualprev_sdk.domain.hazard import AcceptanceRecord, Evidence, HazardSource, RectificationPlan
 from dualprev_sdk.domain.hazard_chain import GENESIS_HASH, canonical_json, event_hash
 from dualprev_sdk.equipment_classes import DueDate, EquipmentClass, InspectionFacts, MajorHazardCriterion
@@ -73,12 +73,6 @@ class _Plugin:
     @hookimpl
     def dualprev_register_equipment_classes(self, registry: Any) -> None:
         registry.register(_BenchLift())
-
-
-def _uscc(number: int) -> str:
-    org = f"{number:08d}"
-    first17 = "91410100" + org + ids.organization_code_check_character(org)
-    return first17 + ids.uscc_check_character(first17)
 
 
 def _lifecycle(sdk: Dualprev, unit: str, index: int) -> None:
@@ -136,7 +130,7 @@ def _prepare(url: str) -> Dualprev:
     sdk = Dualprev.open(
         url, host=PluginHost(entry_points=False, extra_plugins=[("bench-lift", _Plugin())]), migrate=False
     )
-    unit = _uscc(1)
+    unit = harness.uscc("00000001")
     sdk.ledger.create_unit(
         UseUnit(
             uscc=unit,
@@ -168,7 +162,7 @@ def _baseline(url: str, n: int) -> float:
             hazards.append(
                 {
                     "id": hid,
-                    "unit_uscc": _uscc(1),
+                    "unit_uscc": harness.uscc("00000001"),
                     "region_code": REGION,
                     "equipment_id": f"L-{i % 500}",
                     "catalog_code": "3110",
@@ -218,7 +212,7 @@ def _baseline(url: str, n: int) -> float:
 def _run_backend(backend: str, url: str, n: int) -> dict[str, Any]:
     sdk = _prepare(url)
     try:
-        unit = _uscc(1)
+        unit = harness.uscc("00000001")
         started = time.perf_counter()
         for index in range(n):
             _lifecycle(sdk, unit, index)
@@ -290,7 +284,7 @@ def run() -> dict[str, Any]:
         "rows_per_s": first["hazards_per_s"],
         "target": "report hazards/s (no target set by the issue); every chain verifies",
         "passed": all(r["chain_ok"] and r["events_verified"] == r["commands"] for r in results),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(harness.peak_rss_mb(), 1),
         "backends": results,
     }
 

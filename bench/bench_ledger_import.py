@@ -25,11 +25,12 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import harness
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
@@ -96,19 +97,6 @@ def _sizes() -> tuple[int, int]:
     return rows, units
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak resident set (VmHWM), in MB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _fresh(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -132,8 +120,9 @@ def ledger_file(rows: int, units: int) -> Path:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def phase_baseline(csv_path: Path, db_path: Path) -> dict[str, Any]:
+def phase_baseline(csv_file: str, db_file: str) -> dict[str, Any]:
     """Raw sqlite3: same tables (DDL compiled from the store's definitions), executemany, one transaction."""
+    csv_path, db_path = Path(csv_file), Path(db_file)
     import sqlalchemy as sa
 
     from dualprev_sdk.store.engine import SQLITE_PRAGMAS
@@ -193,13 +182,20 @@ def phase_baseline(csv_path: Path, db_path: Path) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     stored = db.execute("SELECT count(*) FROM equipment").fetchone()[0]
     db.close()
-    return {"seconds": seconds, "cpu_seconds": cpu, "rows": count, "stored": stored, "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rows": count,
+        "stored": stored,
+        "peak_rss_mb": harness.peak_rss_mb(),
+    }
 
 
-def phase_sdk(csv_path: Path, db_path: Path) -> dict[str, Any]:
+def phase_sdk(csv_file: str, db_file: str) -> dict[str, Any]:
     from dualprev_sdk.services.bootstrap import Dualprev
     from dualprev_sdk.services.ledger_import import import_ledger
 
+    csv_path, db_path = Path(csv_file), Path(db_file)
     _fresh(db_path)
     sdk = Dualprev.open(f"sqlite:///{db_path}")
     sdk.host.equipment_classes  # load plugins before the clock starts  # noqa: B018
@@ -222,25 +218,15 @@ def phase_sdk(csv_path: Path, db_path: Path) -> dict[str, Any]:
         "equipment_created": report.equipment_created,
         "events": report.events_emitted,
         "first_errors": [str(e) for e in report.errors[:5]],
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": harness.peak_rss_mb(),
     }
-
-
-def _child(phase: str, csv_path: Path, db_path: Path) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, __file__, phase, str(csv_path), str(db_path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def run() -> dict[str, Any]:
     rows, units = _sizes()
     csv_path = ledger_file(rows, units)
-    baseline = _child("baseline", csv_path, WORK / "baseline.sqlite")
-    sdk = _child("sdk", csv_path, WORK / "sdk.sqlite")
+    baseline = harness.call_in_child(__file__, "phase_baseline", str(csv_path), str(WORK / "baseline.sqlite"))
+    sdk = harness.call_in_child(__file__, "phase_sdk", str(csv_path), str(WORK / "sdk.sqlite"))
     wall_ratio = sdk["seconds"] / baseline["seconds"] if baseline["seconds"] else float("inf")
     # The target is judged on CPU seconds: on a shared machine the wall clock of one phase is inflated by
     # whatever else runs at that moment, while a process's CPU time is (mostly) its own work.
@@ -282,9 +268,4 @@ def run() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4:
-        phase, csv_arg, db_arg = sys.argv[1:]
-        result = (phase_baseline if phase == "baseline" else phase_sdk)(Path(csv_arg), Path(db_arg))
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(json.dumps(run(), ensure_ascii=False, indent=2))
+    print(json.dumps(run(), ensure_ascii=False, indent=2))

@@ -35,6 +35,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import harness
+
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 TODAY = dt.date(2026, 11, 20)
@@ -49,14 +51,6 @@ def _sizes() -> tuple[int, int, int]:
     units = max(1, rows // 20)
     new_overdue = max(10, rows // 5000)
     return rows, units, new_overdue
-
-
-def _uscc(number: int) -> str:
-    from dualprev_sdk import ids
-
-    org = f"{number:08d}"
-    first17 = "91410100" + org + ids.organization_code_check_character(org)
-    return first17 + ids.uscc_check_character(first17)
 
 
 def _regions() -> list[str]:
@@ -75,7 +69,7 @@ def _ledger(rows: int, units: int, new_overdue: int) -> Iterator[tuple[str, tupl
     unit_region = {}
     now = AT.replace(tzinfo=None)
     for u in range(units):
-        uscc = _uscc(u + 1)
+        uscc = harness.uscc(f"{u + 1:08d}")
         region = regions[u % len(regions)]
         unit_region[uscc] = region
         yield "unit", (uscc, f"使用单位{u:06d}", region, "", "medium", None, None, "", "[]", False, 1, now, now)

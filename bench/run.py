@@ -17,23 +17,15 @@ import datetime as dt
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from harness import child_process, child_result
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
-
-_CHILD = """
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("bench_module", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-sys.modules["bench_module"] = module
-spec.loader.exec_module(module)
-print("\\n@@RESULT@@" + json.dumps(module.run(), ensure_ascii=False))
-"""
 
 
 def discover(selected: str | None = None) -> list[Path]:
@@ -43,14 +35,9 @@ def discover(selected: str | None = None) -> list[Path]:
 def run_one(path: Path) -> dict[str, Any]:
     """Run one benchmark module's ``run()`` in a fresh interpreter; a crash becomes a result with ``error``."""
     started = time.perf_counter()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")]))
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, env=env, check=False
-    )
-    marker = "@@RESULT@@"
-    if proc.returncode == 0 and marker in proc.stdout:
-        result: dict[str, Any] = json.loads(proc.stdout.rsplit(marker, 1)[1].strip())
+    proc = child_process(path)
+    result = child_result(proc)
+    if result is not None:
         result.setdefault("wall_seconds", round(time.perf_counter() - started, 1))
         return result
     return {
