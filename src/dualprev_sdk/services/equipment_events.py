@@ -51,11 +51,11 @@ from dualprev_sdk.domain.equipment_events import (
     violations_of,
 )
 from dualprev_sdk.domain.inspection import InspectionKind
-from dualprev_sdk.domain.risk import RiskPointChange, RiskPointVersion
 from dualprev_sdk.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument
 from dualprev_sdk.grading.direct import DirectFacts
 from dualprev_sdk.serialization import converter
 from dualprev_sdk.services.credit import add_credit_record, build_credit_record
+from dualprev_sdk.services.risk import mark_for_review_in
 from dualprev_sdk.store.equipment_events import EventKey
 from dualprev_sdk.store.uow import UnitOfWork
 
@@ -121,42 +121,21 @@ def _check_common(actor: str, request_id: str) -> list[FieldViolation]:
 
 
 def _mark_points(uow: UnitOfWork, equipment: Equipment, event: EquipmentEvent) -> tuple[str, ...]:
-    """Mark the equipment's risk points for review (history entry per point, one event), as the risk service's
-    ``mark_for_review`` does, but inside the caller's transaction."""
+    """Mark the equipment's risk points for review in this transaction, as the risk service's
+    ``mark_for_review`` does (the event names the equipment event)."""
     trigger = event.kind.review_trigger
     if trigger is None:
         return ()
-    detail = f"{event.kind.name_zh} {event.day.isoformat()} ({event.id})"
-    reason = f"{trigger.name_zh}：{detail}"
-    marked: list[str] = []
-    for point in uow.risk_points.list_all(unit_uscc=equipment.unit_uscc, equipment_ids=[equipment.id]):
-        stored = uow.risk_points.update(attrs.evolve(point, needs_review=True, review_reason=reason))
-        uow.risk_points.add_version(
-            RiskPointVersion(
-                point_id=stored.id,
-                version=max(stored.version, uow.risk_points.last_version(stored.id) + 1),
-                change=RiskPointChange.REVIEW_REQUESTED,
-                reason=reason,
-                actor=event.actor,
-                at=timeutil.now(),
-                snapshot=stored,
-            )
-        )
-        marked.append(stored.id)
-    uow.emit(
-        "risk_points.review_requested",
-        f"units/{equipment.unit_uscc}",
-        {
-            "unit_uscc": equipment.unit_uscc,
-            "equipment_id": equipment.id,
-            "trigger": trigger.value,
-            "detail": detail,
-            "points": marked,
-            "actor": event.actor,
-            "equipment_event_id": event.id,
-        },
+    marked = mark_for_review_in(
+        uow,
+        unit_uscc=equipment.unit_uscc,
+        trigger=trigger,
+        actor=event.actor,
+        equipment_id=equipment.id,
+        detail=f"{event.kind.name_zh} {event.day.isoformat()} ({event.id})",
+        equipment_event_id=event.id,
     )
-    return tuple(marked)
+    return tuple(p.id for p in marked)
 
 
 def _accident_credit(uow: UnitOfWork, event: EquipmentEvent, accident: Accident) -> CreditRecord:

@@ -411,34 +411,54 @@ def mark_for_review(
     longer describe reality; the points show as 待复评 on the control list until :func:`complete_review`.
     """
     _require_actor(actor)
-    reason = f"{trigger.name_zh}{('：' + detail) if detail else ''}"
     with sdk.uow() as uow:
         uow.units.get(unit_uscc)
         if equipment_id is not None:
             eq = uow.equipment.get(equipment_id)
             if eq.unit_uscc != unit_uscc:
                 raise InvalidArgument.single("equipment_id", equipment_id, "risk.equipment.unit", "not this unit's")
-        points = uow.risk_points.list_all(
-            unit_uscc=unit_uscc, equipment_ids=[equipment_id] if equipment_id is not None else None
-        )
-        marked: list[RiskPoint] = []
-        for point in points:
-            stored = uow.risk_points.update(attrs.evolve(point, needs_review=True, review_reason=reason))
-            _history(uow, stored, RiskPointChange.REVIEW_REQUESTED, reason, actor)
-            marked.append(stored)
-        uow.emit(
-            "risk_points.review_requested",
-            _unit_resource(unit_uscc),
-            {
-                "unit_uscc": unit_uscc,
-                "equipment_id": equipment_id,
-                "trigger": trigger.value,
-                "detail": detail,
-                "points": [p.id for p in marked],
-                "actor": actor,
-            },
+        marked = mark_for_review_in(
+            uow, unit_uscc=unit_uscc, trigger=trigger, actor=actor, equipment_id=equipment_id, detail=detail
         )
         uow.commit()
+    return marked
+
+
+def mark_for_review_in(
+    uow: UnitOfWork,
+    *,
+    unit_uscc: str,
+    trigger: ReviewTrigger,
+    actor: str,
+    equipment_id: str | None = None,
+    detail: str = "",
+    **payload: Any,
+) -> list[RiskPoint]:
+    """:func:`mark_for_review`'s writes inside the caller's unit of work (an equipment event marks its points in
+    its own transaction): each point marked with a version in its history, one ``risk_points.review_requested``
+    event; ``payload`` adds fields to that event."""
+    reason = f"{trigger.name_zh}{('：' + detail) if detail else ''}"
+    points = uow.risk_points.list_all(
+        unit_uscc=unit_uscc, equipment_ids=[equipment_id] if equipment_id is not None else None
+    )
+    marked: list[RiskPoint] = []
+    for point in points:
+        stored = uow.risk_points.update(attrs.evolve(point, needs_review=True, review_reason=reason))
+        _history(uow, stored, RiskPointChange.REVIEW_REQUESTED, reason, actor)
+        marked.append(stored)
+    uow.emit(
+        "risk_points.review_requested",
+        _unit_resource(unit_uscc),
+        {
+            "unit_uscc": unit_uscc,
+            "equipment_id": equipment_id,
+            "trigger": trigger.value,
+            "detail": detail,
+            "points": [p.id for p in marked],
+            "actor": actor,
+            **payload,
+        },
+    )
     return marked
 
 
