@@ -14,14 +14,14 @@ from pathlib import Path
 
 import attrs
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from dualprev_sdk.domain.common import Frequency, RiskLevel, SafetyRole
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.risk import RiskPoint
 from dualprev_sdk.domain.unit import UseUnit
 from dualprev_sdk.equipment_classes import ChecklistItem
+from dualprev_sdk.reports.xlsx import BORDER, print_landscape, style_level_cell, write_headings, write_title
 
 __all__ = ["ChecklistEntry", "InvestigationChecklist", "build_checklist", "write_checklist_xlsx"]
 
@@ -144,8 +144,6 @@ _HEADERS = (
     ("风险等级", 10),
     ("来源/依据", 24),
 )
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def write_checklist_xlsx(checklist: InvestigationChecklist, path: str | Path) -> Path:
@@ -154,23 +152,14 @@ def write_checklist_xlsx(checklist: InvestigationChecklist, path: str | Path) ->
     ws = wb.active
     assert ws is not None
     ws.title = "隐患排查清单"
-    last = get_column_letter(len(_HEADERS))
-    ws["A1"] = f"{checklist.unit.name}特种设备隐患排查清单"
-    ws["A1"].font = Font(size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = (
+    write_title(
+        ws,
+        f"{checklist.unit.name}特种设备隐患排查清单",
         f"使用单位：{checklist.unit.name}　统一社会信用代码：{checklist.unit.uscc}　"
-        f"编制日期：{checklist.generated_on.isoformat()}　共{len(checklist.entries)}项"
+        f"编制日期：{checklist.generated_on.isoformat()}　共{len(checklist.entries)}项",
+        columns=len(_HEADERS),
     )
-    ws.merge_cells(f"A2:{last}2")
-    for col, (heading, width) in enumerate(_HEADERS, start=1):
-        cell = ws.cell(row=3, column=col, value=heading)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9D9D9")
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
+    write_headings(ws, 3, _HEADERS)
     for i, entry in enumerate(checklist.entries, start=1):
         values = (
             i,
@@ -186,21 +175,11 @@ def write_checklist_xlsx(checklist: InvestigationChecklist, path: str | Path) ->
         )
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=3 + i, column=col, value=value)
-            cell.border = _BORDER
+            cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         if entry.level is not None:
-            level_cell = ws.cell(row=3 + i, column=9)
-            level_cell.fill = PatternFill("solid", fgColor=entry.level.hex_color)
-            level_cell.font = Font(
-                bold=True, color="FFFFFF" if entry.level in (RiskLevel.MAJOR, RiskLevel.LOW) else "000000"
-            )
-    ws.freeze_panes = "A4"
-    ws.print_title_rows = "1:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+            style_level_cell(ws.cell(row=3 + i, column=9), entry.level)
+    print_landscape(ws, heading_rows=3)
     target = Path(path)
     wb.save(target)
     return target

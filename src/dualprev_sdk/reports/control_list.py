@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,6 +34,7 @@ from dualprev_sdk.domain.risk import ControlMeasures, RiskPoint
 from dualprev_sdk.domain.unit import UseUnit
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.importing.report import RowError
+from dualprev_sdk.reports.xlsx import BORDER, print_landscape, style_level_cell, write_headings, write_title
 
 __all__ = [
     "HEADERS",
@@ -150,9 +151,6 @@ _WRAP_COLUMNS = {
     "应急处置措施",
     "部位/作业活动",
 }
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 HEADER_ROW = 3
 
 
@@ -194,38 +192,18 @@ def write_control_list_xlsx(control_list: ControlList, path: str | Path) -> Path
 
 def _fill_sheet(ws: Worksheet, control_list: ControlList, class_name: str, rows: Sequence[ControlListRow]) -> None:
     last_col = get_column_letter(len(COLUMNS))
-    ws["A1"] = f"{_title(control_list)}（{class_name}）"
-    ws["A1"].font = Font(size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(f"A1:{last_col}1")
+    write_title(ws, f"{_title(control_list)}（{class_name}）", _subtitle(control_list), columns=len(COLUMNS))
     ws.row_dimensions[1].height = 30
-    ws["A2"] = _subtitle(control_list)
-    ws.merge_cells(f"A2:{last_col}2")
-    for col, (heading, _, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=heading)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
+    write_headings(ws, HEADER_ROW, ((heading, width) for heading, _, width in COLUMNS))
     for r, row in enumerate(rows, start=HEADER_ROW + 1):
-        fill = PatternFill("solid", fgColor=row.point.level.hex_color)
-        font_color = "FFFFFF" if row.point.level in (RiskLevel.MAJOR, RiskLevel.LOW) else "000000"
         for col, (heading, getter, _) in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=r, column=col, value=getter(row))
-            cell.border = _BORDER
+            cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=heading in _WRAP_COLUMNS)
             if heading in _LEVEL_COLUMNS:
-                cell.fill = fill
-                cell.font = Font(bold=True, color=font_color)
+                style_level_cell(cell, row.point.level)
                 cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.print_title_rows = f"1:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws, heading_rows=HEADER_ROW)
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(HEADER_ROW, HEADER_ROW + len(rows))}"

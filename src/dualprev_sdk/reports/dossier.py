@@ -263,6 +263,8 @@ def _sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from dualprev_sdk.reports.xlsx import print_landscape
+
     ws = workbook.create_sheet(title)
     ws.append(list(headers))
     for cell in ws[1]:
@@ -273,11 +275,7 @@ def _sheet(
         ws.append(list(row))
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    print_landscape(ws, heading_rows=1)
     return ws
 
 

@@ -192,7 +192,7 @@ def park_report(
 
 def render_park_map(report: ParkReport) -> SvgDocument:
     """The park's four-colour map: one tile per unit, coloured by its highest risk level, with its counts."""
-    from dualprev_sdk.reports.svg import SvgDocument
+    from dualprev_sdk.reports.svg import LEVEL_TEXT_COLOR, SvgDocument
 
     columns = 4
     tile_w, tile_h, gap, top = 230.0, 92.0, 12.0, 64.0
@@ -206,7 +206,7 @@ def render_park_map(report: ParkReport) -> SvgDocument:
         y = top + (index // columns) * (tile_h + gap)
         level = row.highest_risk
         fill = f"#{level.hex_color}" if level is not None else "#DDDDDD"
-        ink = "#FFFFFF" if level in (RiskLevel.MAJOR, RiskLevel.LOW) else "#000000"
+        ink = LEVEL_TEXT_COLOR[level] if level is not None else "#000000"
         doc.rect(x, y, tile_w, tile_h, fill=fill, stroke="#333333", **{"stroke-width": 1})
         doc.text(x + 8, y + 22, row.unit.name[:16], size=13, fill=ink, **{"font-weight": "bold"})
         doc.text(x + 8, y + 42, level.name_zh if level is not None else "未辨识", size=12, fill=ink)
