@@ -19,6 +19,7 @@ from dualprev_gateway import capability_convert as cc
 from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import common_pb2, credit_pb2, credit_pb2_grpc
 from dualprev_gateway.auth import current_principal
+from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import timeutil
 from dualprev_sdk.access import Capability, Principal, PrincipalKind, may_use, require_capability
 from dualprev_sdk.domain.credit import (
@@ -31,7 +32,7 @@ from dualprev_sdk.domain.credit import (
     RepairApplication,
     Severity,
 )
-from dualprev_sdk.errors import InvalidArgument, NotFound, PermissionDenied
+from dualprev_sdk.errors import InvalidArgument, NotFound
 from dualprev_sdk.services import credit as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -150,38 +151,18 @@ def entry_to_proto(
 class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
+        self._scope = ScopeLookups(sdk)
 
     # -- helpers ----------------------------------------------------------------------------------------------------
-
-    def _region(self, uscc: str) -> str | None:
-        try:
-            return str(self._sdk.ledger.get_unit(uscc).region_code)
-        except NotFound:
-            return None
-
-    def _unit(self, principal: Principal, capability: Capability, name: str, field: str) -> str:
-        uscc = convert.parse_unit_name(name, field)
-        require_capability(principal, capability, name, uscc=uscc, region_code=self._region(uscc))
-        return uscc
 
     def _entry(self, principal: Principal, capability: Capability, name: str) -> BlacklistEntry:
         entry_id = cc.parse_simple_name(name, "blacklistEntries")
         with self._sdk.uow() as uow:
             entry = uow.credit.find_blacklist_entry(entry_id)
         if entry is None:
-            if principal.kind is PrincipalKind.DATACENTER:
-                raise NotFound("blacklist entry", entry_id)
-            raise PermissionDenied(
-                f"{principal} may not access {name}: it does not exist or is outside your scope",
-                metadata={"principal_kind": principal.kind.value, "resource": name},
-            )
+            raise hidden_absence(principal, name) or NotFound("blacklist entry", entry_id)
         require_capability(principal, capability, name, uscc=entry.unit_uscc, region_code=entry.region_code)
         return entry
-
-    def _region_wide(self, principal: Principal, capability: Capability, text: str) -> str:
-        region = cc.parse_region(text, "region_code")
-        require_capability(principal, capability, f"regions/{region}", region_code=region)
-        return region
 
     # -- records and classes ----------------------------------------------------------------------------------------
 
@@ -189,7 +170,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         self, request: credit_pb2.CreateCreditRecordRequest, context: grpc.ServicerContext
     ) -> credit_pb2.CreditRecord:
         principal = current_principal()
-        uscc = self._unit(principal, Capability.RECORD_CREDIT_EVENT, request.parent, "parent")
+        uscc = self._scope.unit(principal, request.parent, Capability.RECORD_CREDIT_EVENT, "parent")
         record = request.record
         problems = convert.Violations()
         kind = cc.enum_from_proto(problems, "record.kind", record.kind, _KIND, required=True)
@@ -223,7 +204,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         self, request: credit_pb2.ListCreditRecordsRequest, context: grpc.ServicerContext
     ) -> credit_pb2.ListCreditRecordsResponse:
         principal = current_principal()
-        uscc = self._unit(principal, Capability.READ_CREDIT, request.parent, "parent")
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_CREDIT, "parent")
         token_in = request.page_token
 
         def fetch(after: str | None, limit: int) -> list[CreditRecord]:
@@ -243,7 +224,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
     ) -> credit_pb2.CreditClassification:
         principal = current_principal()
         day = cc.date_or_none(request.day, "day")
-        uscc = self._unit(principal, Capability.READ_CREDIT, request.name, "name")
+        uscc = self._scope.unit(principal, request.name, Capability.READ_CREDIT, "name")
         return classification_to_proto(use_cases.classify_unit(self._sdk, uscc, day=day))
 
     def IssueCreditClass(
@@ -260,7 +241,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         problems.raise_if_any()
         assert credit_class is not None
         assert issued_on is not None
-        uscc = self._unit(principal, Capability.ISSUE_CREDIT_CLASS, request.name, "name")
+        uscc = self._scope.unit(principal, request.name, Capability.ISSUE_CREDIT_CLASS, "name")
         issued = use_cases.issue_credit_class(
             self._sdk,
             unit_uscc=uscc,
@@ -283,7 +264,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
     ) -> credit_pb2.DeriveCreditRecordsResponse:
         principal = current_principal()
         day = cc.date_or_none(request.day, "day")
-        region = self._region_wide(principal, Capability.SWEEP_CREDIT, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.SWEEP_CREDIT, "region_code")
         result = use_cases.derive_credit_records(self._sdk, today=day, region_prefix=region)
         return credit_pb2.DeriveCreditRecordsResponse(
             added=[record_to_proto(r) for r in result.added], already_recorded_count=result.already_recorded
@@ -298,7 +279,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         day = cc.date_or_none(request.day, "day")
         if day is not None and day > timeutil.today():
             raise InvalidArgument.single("day", request.day, "not_future", "a sweep cannot run in the future")
-        region = self._region_wide(principal, Capability.SWEEP_CREDIT, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.SWEEP_CREDIT, "region_code")
         result = use_cases.sweep_blacklist(
             self._sdk, today=day, region_prefix=region, authority=request.authority, actor=cc.actor(principal)
         )
@@ -322,9 +303,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
         status = cc.enum_from_proto(problems, "status", request.status, _STATUS, required=False)
         problems.raise_if_any()
         if parent != "-":
-            require_capability(
-                principal, Capability.READ_BLACKLIST, request.parent, uscc=parent, region_code=self._region(parent)
-            )
+            self._scope.require(principal, Capability.READ_BLACKLIST, parent)
             scope: dict[str, str] | None = {"unit_uscc": parent}
         elif not may_use(principal, Capability.READ_BLACKLIST, uscc=principal.scope, region_code=principal.scope):
             scope = None  # lists are filtered to the scope silently; an agency's scope holds no entries
@@ -392,7 +371,7 @@ class CreditServicer(credit_pb2_grpc.CreditServiceServicer):
     ) -> credit_pb2.ListBlacklistPublicationResponse:
         principal = current_principal()
         day = cc.date_or_none(request.day, "day")
-        region = self._region_wide(principal, Capability.READ_PUBLICATION, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_PUBLICATION, "region_code")
         token_in = request.page_token
 
         def fetch(after: str | None, limit: int) -> list[BlacklistEntry]:

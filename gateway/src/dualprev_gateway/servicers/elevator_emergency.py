@@ -20,10 +20,11 @@ from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import elevator_emergency_pb2 as pb
 from dualprev_gateway._generated.dualprev.v1 import elevator_emergency_pb2_grpc
 from dualprev_gateway.auth import current_principal
+from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import timeutil
-from dualprev_sdk.access import Capability, Principal, PrincipalKind, require_capability
+from dualprev_sdk.access import Capability, Principal, require_capability
 from dualprev_sdk.domain.elevator_emergency import IncidentCause, MaintenanceRecord, RescueIncident
-from dualprev_sdk.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from dualprev_sdk.errors import AlreadyExists, InvalidArgument, NotFound
 from dualprev_sdk.services import elevator_emergency as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -44,37 +45,9 @@ def _any_unit_equipment(equipment_id: str) -> str:
 class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencyServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
+        self._scope = ScopeLookups(sdk)
 
     # -- helpers ----------------------------------------------------------------------------------------------------
-
-    def _region(self, uscc: str) -> str | None:
-        try:
-            return str(self._sdk.ledger.get_unit(uscc).region_code)
-        except NotFound:
-            return None
-
-    def _agencies(self, equipment_id: str) -> set[str]:
-        with self._sdk.uow() as uow:
-            return {r.agency for r in uow.inspections.for_equipment(equipment_id) if r.agency}
-
-    def _lift(
-        self, principal: Principal, capability: Capability, name: str, field: str = "equipment"
-    ) -> tuple[str, str]:
-        """(uscc, equipment id) of a lift the caller may use ``capability`` on; scope first, then existence."""
-        uscc, equipment_id = convert.parse_equipment_name(name, field)
-        require_capability(
-            principal,
-            capability,
-            name,
-            uscc=uscc,
-            region_code=self._region(uscc),
-            agency_involved=lambda: principal.scope in self._agencies(equipment_id),
-        )
-        with self._sdk.uow() as uow:
-            equipment = uow.equipment.find(equipment_id)
-        if equipment is None or equipment.unit_uscc != uscc:
-            raise NotFound("equipment", name)
-        return uscc, equipment_id
 
     def _incident(self, principal: Principal, capability: Capability, name: str) -> RescueIncident:
         incident_id = cc.parse_simple_name(name, "rescueIncidents")
@@ -82,14 +55,9 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             with self._sdk.uow() as uow:
                 incident = uow.rescue.get_incident(incident_id)
                 uscc = uow.equipment.get(incident.equipment_id).unit_uscc
-        except NotFound:
-            if principal.kind is PrincipalKind.DATACENTER:
-                raise
-            raise PermissionDenied(
-                f"{principal} may not access {name}: it does not exist or is outside your scope",
-                metadata={"principal_kind": principal.kind.value, "resource": name},
-            ) from None
-        require_capability(principal, capability, name, uscc=uscc, region_code=self._region(uscc))
+        except NotFound as absent:
+            raise hidden_absence(principal, name) or absent from None
+        self._scope.require(principal, capability, uscc, resource=name)
         return incident
 
     def _incident_to_proto(self, incident: RescueIncident) -> pb.RescueIncident:
@@ -117,11 +85,6 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             etag=convert.etag_of(incident.version),
         )
 
-    def _region_wide(self, principal: Principal, capability: Capability, text: str) -> str:
-        region = cc.parse_region(text, "region_code")
-        require_capability(principal, capability, f"regions/{region}", region_code=region)
-        return region
-
     def _equipment_regions(self, equipment_ids: set[str]) -> dict[str, str]:
         with self._sdk.uow() as uow:
             out = {}
@@ -137,7 +100,9 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         self, request: pb.RegisterRescueCodeRequest, context: grpc.ServicerContext
     ) -> pb.RegisterRescueCodeResponse:
         principal = current_principal()
-        _, equipment_id = self._lift(principal, Capability.REGISTER_RESCUE_CODE, request.equipment)
+        _, equipment_id = self._scope.equipment(
+            principal, request.equipment, Capability.REGISTER_RESCUE_CODE, "equipment"
+        )
         try:
             code = use_cases.register_rescue_code(self._sdk, equipment_id, request.rescue_code)
         except InvalidArgument as exc:
@@ -174,9 +139,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         with self._sdk.uow() as uow:
             equipment_id = uow.rescue.equipment_for_code(platform, request.rescue_code.strip())
             uscc = uow.equipment.get(equipment_id).unit_uscc
-        require_capability(
-            principal, Capability.OPEN_RESCUE_INCIDENT, f"units/{uscc}", uscc=uscc, region_code=self._region(uscc)
-        )
+        self._scope.require(principal, Capability.OPEN_RESCUE_INCIDENT, uscc)
         try:
             incident = use_cases.open_incident(
                 self._sdk,
@@ -253,7 +216,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         problems = convert.Violations()
         now = cc.to_datetime(problems, "as_of_time", request.as_of_time, request.HasField("as_of_time"), required=False)
         problems.raise_if_any()
-        region = self._region_wide(principal, Capability.READ_RESCUE_KPIS, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_RESCUE_KPIS, "region_code")
         pending = use_cases.sweep_redispatch(self._sdk, now=now or timeutil.now())
         regions = self._equipment_regions({i.equipment_id for i in pending})
         ours = sorted((i for i in pending if regions[i.equipment_id].startswith(region)), key=lambda i: i.called_at)
@@ -269,7 +232,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         problems.raise_if_any()
         assert start is not None
         assert end is not None
-        region = self._region_wide(principal, Capability.READ_RESCUE_KPIS, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_RESCUE_KPIS, "region_code")
         kpis = use_cases.region_kpis(self._sdk, region_prefix=region, since=start, until=end)
         message = pb.RescueKpis(
             incident_count=kpis.incidents,
@@ -296,7 +259,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         problems = convert.Violations()
         now = cc.to_datetime(problems, "as_of_time", request.as_of_time, request.HasField("as_of_time"), required=False)
         problems.raise_if_any()
-        _, equipment_id = self._lift(principal, Capability.READ_FAULT_COUNTS, request.equipment)
+        _, equipment_id = self._scope.equipment(principal, request.equipment, Capability.READ_FAULT_COUNTS, "equipment")
         counts = use_cases.fault_counts(self._sdk, equipment_id, now=now or timeutil.now())
         return pb.FaultCounts(
             equipment=request.equipment,
@@ -308,7 +271,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
 
     def SweepFaults(self, request: pb.SweepFaultsRequest, context: grpc.ServicerContext) -> pb.SweepFaultsResponse:
         principal = current_principal()
-        region = self._region_wide(principal, Capability.SWEEP_RESCUE, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.SWEEP_RESCUE, "region_code")
         result = use_cases.sweep_faults(self._sdk, now=timeutil.now(), region_prefix=region, actor=cc.actor(principal))
         return pb.SweepFaultsResponse(
             opened=[
@@ -333,7 +296,9 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             problems.add("record.record_id", record.record_id, "id.format", "1-63 of a-z 0-9 -")
         problems.raise_if_any()
         assert performed_on is not None
-        _, equipment_id = self._lift(principal, Capability.RECORD_MAINTENANCE, record.equipment, "record.equipment")
+        _, equipment_id = self._scope.equipment(
+            principal, record.equipment, Capability.RECORD_MAINTENANCE, "record.equipment"
+        )
         stored = MaintenanceRecord(
             id=record.record_id or f"mr-{uuid.uuid4().hex[:20]}",
             equipment_id=equipment_id,
@@ -360,7 +325,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
     ) -> pb.ListOverdueMaintenanceResponse:
         principal = current_principal()
         day = cc.date_or_none(request.day, "day") or timeutil.today()
-        region = self._region_wide(principal, Capability.READ_RESCUE_KPIS, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_RESCUE_KPIS, "region_code")
         rows, token = cc.keyset_page(
             lambda after, limit: use_cases.overdue_maintenance(
                 self._sdk, day=day, region_prefix=region, after=after, limit=limit

@@ -15,7 +15,7 @@ from dualprev_gateway._generated.dualprev.v1 import common_pb2, emergency_pb2, e
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.capability_convert import iso, parse_date
 from dualprev_gateway.resource_scope import ScopeLookups
-from dualprev_sdk.access import Capability, Principal
+from dualprev_sdk.access import Capability
 from dualprev_sdk.domain.emergency import EmergencyDrill, EmergencyPlan
 from dualprev_sdk.errors import InvalidArgument, NotFound
 from dualprev_sdk.services import emergency as use_cases
@@ -74,16 +74,11 @@ class EmergencyServicer(emergency_pb2_grpc.EmergencyServiceServicer):
         self._sdk = sdk
         self._scope = ScopeLookups(sdk)
 
-    def _unit(self, principal: Principal, parent: str, capability: Capability) -> str:
-        uscc = convert.parse_unit_name(parent, "parent")
-        self._scope.require(principal, capability, uscc)
-        return uscc
-
     def CreateEmergencyPlan(
         self, request: emergency_pb2.CreateEmergencyPlanRequest, context: grpc.ServicerContext
     ) -> emergency_pb2.EmergencyPlan:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.MANAGE_EMERGENCY)
+        uscc = self._scope.unit(principal, request.parent, Capability.MANAGE_EMERGENCY)
         plan_id = _checked_id(request.emergency_plan_id, "emergency_plan_id", "EP")
         message = request.emergency_plan
         problems = convert.Violations()
@@ -108,7 +103,7 @@ class EmergencyServicer(emergency_pb2_grpc.EmergencyServiceServicer):
         self, request: emergency_pb2.ListEmergencyPlansRequest, context: grpc.ServicerContext
     ) -> emergency_pb2.ListEmergencyPlansResponse:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_EMERGENCY)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_EMERGENCY)
         with self._sdk.uow() as uow:
             plans = uow.emergency.plans(uscc)
         return emergency_pb2.ListEmergencyPlansResponse(emergency_plans=[_plan_to_proto(p) for p in plans])
@@ -145,7 +140,7 @@ class EmergencyServicer(emergency_pb2_grpc.EmergencyServiceServicer):
         self, request: emergency_pb2.RecordEmergencyDrillRequest, context: grpc.ServicerContext
     ) -> emergency_pb2.EmergencyDrill:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.MANAGE_EMERGENCY)
+        uscc = self._scope.unit(principal, request.parent, Capability.MANAGE_EMERGENCY)
         drill_id = _checked_id(request.emergency_drill_id, "emergency_drill_id", "ED")
         message = request.emergency_drill
         problems = convert.Violations()
@@ -183,7 +178,7 @@ class EmergencyServicer(emergency_pb2_grpc.EmergencyServiceServicer):
         self, request: emergency_pb2.ListEmergencyDrillsRequest, context: grpc.ServicerContext
     ) -> emergency_pb2.ListEmergencyDrillsResponse:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_EMERGENCY)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_EMERGENCY)
         with self._sdk.uow() as uow:
             drills = uow.emergency.drills(uscc)
         return emergency_pb2.ListEmergencyDrillsResponse(emergency_drills=[_drill_to_proto(d) for d in drills])
@@ -195,7 +190,7 @@ class EmergencyServicer(emergency_pb2_grpc.EmergencyServiceServicer):
         problems = convert.Violations()
         as_of = parse_date(problems, "as_of", request.as_of)
         problems.raise_if_any()
-        uscc = self._unit(principal, request.parent, Capability.READ_EMERGENCY)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_EMERGENCY)
         findings = use_cases.check_unit_emergency(self._sdk, uscc, today=as_of)
         return emergency_pb2.CheckUnitEmergencyResponse(
             findings=[

@@ -21,14 +21,14 @@ from dualprev_gateway import convert
 from dualprev_gateway import enterprise_convert as ec
 from dualprev_gateway._generated.dualprev.v1 import enterprise_pb2, enterprise_pb2_grpc, ledger_pb2, risk_pb2
 from dualprev_gateway.auth import current_principal
-from dualprev_gateway.capability_convert import actor, paginate, parse_date, parse_region
+from dualprev_gateway.capability_convert import actor, paginate, parse_date
 from dualprev_gateway.idempotency import check_request_id
 from dualprev_gateway.resource_scope import ScopeLookups
 from dualprev_sdk import access, timeutil
-from dualprev_sdk.access import Capability, Principal
+from dualprev_sdk.access import Capability
 from dualprev_sdk.domain.equipment import Equipment
 from dualprev_sdk.domain.unit import UseUnit
-from dualprev_sdk.errors import InvalidArgument, NotFound
+from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.reports import dossier
 from dualprev_sdk.services import duties, equipment_risk, five_standards, parks, simplified
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -60,25 +60,6 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
         self._scope = ScopeLookups(sdk)
-
-    # -- helpers ----------------------------------------------------------------------------------------------
-
-    def _unit(self, principal: Principal, name: str, capability: Capability, field: str) -> str:
-        uscc = convert.parse_unit_name(name, field)
-        self._scope.require(principal, capability, uscc)
-        return uscc
-
-    def _region(self, principal: Principal, text: str, capability: Capability, field: str = "parent") -> str:
-        code = parse_region(text, field)
-        access.require_capability(principal, capability, f"regions/{code}", region_code=code)
-        return code
-
-    def _equipment(self, principal: Principal, name: str, capability: Capability, field: str) -> tuple[str, str]:
-        uscc, equipment_id = convert.parse_equipment_name(name, field)
-        self._scope.require(principal, capability, uscc, equipment_id=equipment_id, resource=name)
-        if self._sdk.ledger.get_equipment(equipment_id).unit_uscc != uscc:
-            raise NotFound("equipment", name)
-        return uscc, equipment_id
 
     # -- 简易模式 -----------------------------------------------------------------------------------------------
 
@@ -131,7 +112,7 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         self, request: enterprise_pb2.GetUnitDossierRequest, context: grpc.ServicerContext
     ) -> risk_pb2.Document:
         principal = current_principal()
-        uscc = self._unit(principal, request.unit, Capability.READ_DOSSIER, "unit")
+        uscc = self._scope.unit(principal, request.unit, Capability.READ_DOSSIER, "unit")
         if request.format not in (
             enterprise_pb2.DOSSIER_FORMAT_UNSPECIFIED,
             enterprise_pb2.DOSSIER_FORMAT_HTML,
@@ -157,10 +138,10 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         principal = current_principal()
         base_url = request.base_url or None
         if request.name.count("/") > 1:
-            uscc, equipment_id = self._equipment(principal, request.name, Capability.READ_DOSSIER, "name")
+            uscc, equipment_id = self._scope.equipment(principal, request.name, Capability.READ_DOSSIER, "name")
             uri, stem = dossier.equipment_uri(equipment_id, base_url=base_url), f"设备码-{equipment_id}"
         else:
-            uscc = self._unit(principal, request.name, Capability.READ_DOSSIER, "name")
+            uscc = self._scope.unit(principal, request.name, Capability.READ_DOSSIER, "name")
             self._sdk.ledger.get_unit(uscc)  # a code for a unit that exists
             uri, stem = dossier.unit_uri(uscc, base_url=base_url), f"一企一码-{uscc}"
         with tempfile.TemporaryDirectory(prefix="dualprev-qr-") as directory:
@@ -175,7 +156,7 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         self, request: enterprise_pb2.AssessFiveStandardsRequest, context: grpc.ServicerContext
     ) -> enterprise_pb2.FiveStandardsAssessment:
         principal = current_principal()
-        uscc = self._unit(principal, request.unit, Capability.READ_DOSSIER, "unit")
+        uscc = self._scope.unit(principal, request.unit, Capability.READ_DOSSIER, "unit")
         today = _as_of(request.as_of)
         return ec.assessment_to_proto(five_standards.assess_unit(self._sdk, uscc, today=today))
 
@@ -185,7 +166,7 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         self, request: enterprise_pb2.ListParksRequest, context: grpc.ServicerContext
     ) -> enterprise_pb2.ListParksResponse:
         principal = current_principal()
-        region = self._region(principal, request.parent, Capability.READ_PARKS)
+        region = self._scope.region_wide(principal, request.parent, Capability.READ_PARKS, "parent")
         counts = parks.list_parks(self._sdk, region_prefix=region)
         page, token = paginate(
             list(counts.items()), lambda pair: pair[0], request.page_size, request.page_token, "parks", region
@@ -197,7 +178,7 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
 
     def SetUnitPark(self, request: enterprise_pb2.SetUnitParkRequest, context: grpc.ServicerContext) -> ledger_pb2.Unit:
         principal = current_principal()
-        uscc = self._unit(principal, request.unit, Capability.DESIGNATE_PARKS, "unit")
+        uscc = self._scope.unit(principal, request.unit, Capability.DESIGNATE_PARKS, "unit")
         try:
             unit = parks.set_park(self._sdk, uscc, request.park)
         except InvalidArgument as exc:
@@ -208,14 +189,14 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         self, request: enterprise_pb2.SetDemonstrationRequest, context: grpc.ServicerContext
     ) -> ledger_pb2.Unit:
         principal = current_principal()
-        uscc = self._unit(principal, request.unit, Capability.DESIGNATE_PARKS, "unit")
+        uscc = self._scope.unit(principal, request.unit, Capability.DESIGNATE_PARKS, "unit")
         return convert.unit_to_proto(parks.set_demonstration(self._sdk, uscc, request.demonstration))
 
     def GetParkReport(
         self, request: enterprise_pb2.GetParkReportRequest, context: grpc.ServicerContext
     ) -> enterprise_pb2.ParkReport:
         principal = current_principal()
-        region = self._region(principal, request.parent, Capability.READ_PARKS)
+        region = self._scope.region_wide(principal, request.parent, Capability.READ_PARKS, "parent")
         park = request.park.strip()
         if not park:
             raise InvalidArgument.single("park", request.park, "required", "the park's name is required")
@@ -227,7 +208,7 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         self, request: enterprise_pb2.GetDemonstrationCoverageRequest, context: grpc.ServicerContext
     ) -> enterprise_pb2.DemonstrationCoverage:
         principal = current_principal()
-        region = self._region(principal, request.parent, Capability.READ_PARKS)
+        region = self._scope.region_wide(principal, request.parent, Capability.READ_PARKS, "parent")
         return ec.coverage_to_proto(parks.demonstration_coverage(self._sdk, region_prefix=region), region)
 
     # -- equipment risk --------------------------------------------------------------------------------------
@@ -236,7 +217,9 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         self, request: enterprise_pb2.GetEquipmentRiskGradeRequest, context: grpc.ServicerContext
     ) -> enterprise_pb2.EquipmentRiskGrade:
         principal = current_principal()
-        uscc, equipment_id = self._equipment(principal, request.equipment, Capability.READ_EQUIPMENT_RISK, "equipment")
+        uscc, equipment_id = self._scope.equipment(
+            principal, request.equipment, Capability.READ_EQUIPMENT_RISK, "equipment"
+        )
         today = _as_of(request.as_of)
         grade = equipment_risk.grade_equipment_risk(self._sdk, equipment_id, as_of=today)
         return ec.grade_to_proto(grade, uscc=uscc, as_of=today.isoformat())
@@ -245,7 +228,7 @@ class EnterpriseServicer(enterprise_pb2_grpc.EnterpriseServiceServicer):
         self, request: enterprise_pb2.ListUnitEquipmentRiskGradesRequest, context: grpc.ServicerContext
     ) -> enterprise_pb2.ListUnitEquipmentRiskGradesResponse:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_EQUIPMENT_RISK, "parent")
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_EQUIPMENT_RISK, "parent")
         today = _as_of(request.as_of)
         result = equipment_risk.grade_unit_equipment_risk(
             self._sdk, uscc, as_of=today, include_stopped=request.include_suspended

@@ -17,10 +17,12 @@ from dualprev_gateway import convert
 from dualprev_gateway import hazard_convert as hc
 from dualprev_gateway._generated.dualprev.v1 import hazards_pb2, hazards_pb2_grpc
 from dualprev_gateway.auth import current_principal
+from dualprev_gateway.capability_convert import actor
+from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import access
-from dualprev_sdk.access import Principal, PrincipalKind
+from dualprev_sdk.access import Principal
 from dualprev_sdk.domain.hazard import Hazard, HazardCommand
-from dualprev_sdk.errors import InvalidArgument, NotFound, PermissionDenied
+from dualprev_sdk.errors import InvalidArgument, NotFound
 from dualprev_sdk.services import hazards as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -30,44 +32,19 @@ __all__ = ["HazardServicer"]
 _REPORT_FIELDS = {"parent": "unit_uscc", "equipment": "equipment_id", "hazard_id": "hazard_id"}
 
 
-def _actor(principal: Principal) -> str:
-    """Who the hazard log records as acting: kind, scope, and the key (so an audit finds the credential)."""
-    label = f" {principal.label}" if principal.label else ""
-    return f"{principal.kind.value}:{principal.scope}{label} (key {principal.key_id or '-'})"
-
-
 class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
+        self._scope = ScopeLookups(sdk)
 
     # -- access helpers ---------------------------------------------------------------------------------------
-
-    def _agencies(self, equipment_id: str | None) -> Callable[[], set[str]]:
-        def load() -> set[str]:
-            if equipment_id is None:
-                return set()
-            with self._sdk.uow() as uow:
-                return {r.agency for r in uow.inspections.for_equipment(equipment_id) if r.agency}
-
-        return load
-
-    def _region(self, uscc: str) -> str | None:
-        try:
-            return str(self._sdk.ledger.get_unit(uscc).region_code)
-        except NotFound:
-            return None
 
     def _load(self, principal: Principal, name: str, field: str = "name") -> Hazard:
         hazard_id = hc.parse_hazard_name(name, field)
         try:
             hazard: Hazard = use_cases.get_hazard(self._sdk, hazard_id)
-        except NotFound:
-            if principal.kind is PrincipalKind.DATACENTER:
-                raise
-            raise PermissionDenied(
-                f"{principal} may not access {name}: it does not exist or is outside your scope",
-                metadata={"principal_kind": principal.kind.value, "resource": name},
-            ) from None
+        except NotFound as absent:
+            raise hidden_absence(principal, name) or absent from None
         return hazard
 
     def _command(
@@ -84,11 +61,11 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             principal,
             command,
             hazard.unit_uscc,
-            self._region(hazard.unit_uscc),
+            self._scope.region_for(principal, hazard.unit_uscc),
             equipment_id=hazard.equipment_id,
-            inspecting_agencies=self._agencies(hazard.equipment_id),
+            inspecting_agencies=self._scope.agencies(hazard.equipment_id),
         )
-        result = run(hazard.id, _actor(principal), request_id or None)
+        result = run(hazard.id, actor(principal), request_id or None)
         return hc.hazard_to_proto(result.hazard)
 
     # -- commands ---------------------------------------------------------------------------------------------
@@ -119,9 +96,9 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             principal,
             HazardCommand.REPORT,
             uscc,
-            self._region(uscc),
+            self._scope.region_for(principal, uscc),
             equipment_id=equipment_id,
-            inspecting_agencies=self._agencies(equipment_id),
+            inspecting_agencies=self._scope.agencies(equipment_id),
         )
         report = functools.partial(
             use_cases.report_hazard,
@@ -132,8 +109,8 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             source_reference=request.source_reference,
             description=request.description,
             found_on=found_on,
-            finder=request.finder or _actor(principal),
-            actor=_actor(principal),
+            finder=request.finder or actor(principal),
+            actor=actor(principal),
             hazard_id=request.hazard_id or None,
             location=request.location,
             photos=tuple(request.photos),
@@ -228,7 +205,11 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             request.name,
             HazardCommand.COMPLETE_RECTIFICATION,
             lambda hazard_id, actor, rid: use_cases.complete_rectification(
-                self._sdk, hazard_id, measures_taken=request.measures_taken, evidence=evidence, actor=actor,
+                self._sdk,
+                hazard_id,
+                measures_taken=request.measures_taken,
+                evidence=evidence,
+                actor=actor,
                 request_id=rid,
             ),
             request.request_id,
@@ -242,7 +223,11 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             request.name,
             HazardCommand.FIX_ON_THE_SPOT,
             lambda hazard_id, actor, rid: use_cases.fix_on_the_spot(
-                self._sdk, hazard_id, measures_taken=request.measures_taken, evidence=evidence, actor=actor,
+                self._sdk,
+                hazard_id,
+                measures_taken=request.measures_taken,
+                evidence=evidence,
+                actor=actor,
                 request_id=rid,
             ),
             request.request_id,
@@ -334,7 +319,11 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
             request.name,
             HazardCommand.ADD_NOTE,
             lambda hazard_id, actor, rid: use_cases.add_hazard_note(
-                self._sdk, hazard_id, text=request.text, actor=actor, attachments=tuple(request.attachments),
+                self._sdk,
+                hazard_id,
+                text=request.text,
+                actor=actor,
+                attachments=tuple(request.attachments),
                 request_id=rid,
             ),
             request.request_id,
@@ -346,9 +335,9 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
         access.require_hazard_read(
             principal,
             hazard.unit_uscc,
-            self._region(hazard.unit_uscc),
+            self._scope.region_for(principal, hazard.unit_uscc),
             equipment_id=hazard.equipment_id,
-            inspecting_agencies=self._agencies(hazard.equipment_id),
+            inspecting_agencies=self._scope.agencies(hazard.equipment_id),
         )
 
     def GetHazard(self, request: hazards_pb2.GetHazardRequest, context: grpc.ServicerContext) -> hazards_pb2.Hazard:
@@ -375,7 +364,7 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
                 access.require_unit_read(principal, unit_uscc, None)
             inspected_by = scope.agency
         elif unit_uscc is not None:
-            access.require_hazard_read(principal, unit_uscc, self._region(unit_uscc))
+            access.require_hazard_read(principal, unit_uscc, self._scope.region_for(principal, unit_uscc))
         elif scope.uscc is not None:
             unit_uscc = scope.uscc
         region = wanted_region

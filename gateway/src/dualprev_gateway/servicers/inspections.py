@@ -20,10 +20,9 @@ from dualprev_gateway._generated.dualprev.v1 import inspections_pb2, inspections
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.capability_convert import actor, iso
 from dualprev_gateway.resource_scope import ScopeLookups
-from dualprev_sdk import access
-from dualprev_sdk.access import Capability, Principal, PrincipalKind
+from dualprev_sdk.access import Capability, PrincipalKind
 from dualprev_sdk.domain.inspection import AgencyFinding, AgencySubmission, InspectionRecord, RegulatorNoticeKind
-from dualprev_sdk.errors import InvalidArgument, NotFound
+from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.services import inspections as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -37,30 +36,13 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
         self._sdk = sdk
         self._scope = ScopeLookups(sdk)
 
-    # -- helpers ----------------------------------------------------------------------------------------------
-
-    def _equipment(self, principal: Principal, name: str, capability: Capability, field: str) -> tuple[str, str]:
-        """(USCC, equipment id) of a named piece of equipment the caller may use ``capability`` on."""
-        uscc, equipment_id = convert.parse_equipment_name(name, field)
-        self._scope.require(principal, capability, uscc, equipment_id=equipment_id, resource=name)
-        equipment = self._sdk.ledger.get_equipment(equipment_id)
-        if equipment.unit_uscc != uscc:
-            raise NotFound("equipment", name)
-        return uscc, equipment_id
-
-    def _scoped(self, principal: Principal, parent: ic.Parent, capability: Capability, text: str) -> None:
-        if parent.uscc is not None:
-            self._scope.require(principal, capability, parent.uscc)
-        else:
-            access.require_capability(principal, capability, text, region_code=parent.region)
-
     # -- records ----------------------------------------------------------------------------------------------
 
     def RecordInspection(
         self, request: inspections_pb2.RecordInspectionRequest, context: grpc.ServicerContext
     ) -> inspections_pb2.RecordInspectionResponse:
         principal = current_principal()
-        uscc, equipment_id = self._equipment(principal, request.parent, Capability.RECORD_INSPECTION, "parent")
+        uscc, equipment_id = self._scope.equipment(principal, request.parent, Capability.RECORD_INSPECTION, "parent")
         if request.inspection_id and not convert.EQUIPMENT_ID.match(request.inspection_id.lower()):
             raise InvalidArgument.single(
                 "inspection_id", request.inspection_id, "inspection_id.format", "1-63 of a-z 0-9 and -"
@@ -91,7 +73,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
     ) -> inspections_pb2.InspectionValidity:
         principal = current_principal()
         today = ic.as_of(request.as_of)
-        uscc, equipment_id = self._equipment(principal, request.name, Capability.READ_INSPECTIONS, "name")
+        uscc, equipment_id = self._scope.equipment(principal, request.name, Capability.READ_INSPECTIONS, "name")
         validity = use_cases.inspection_validity(self._sdk, equipment_id, today=today)
         return ic.validity_to_proto(validity, uscc)
 
@@ -102,7 +84,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
         parent = ic.parse_parent(request.parent)
         today = ic.as_of(request.as_of)
         limit = ic.bounded(request.max_reminders, "max_reminders", default=1000, maximum=10_000)
-        self._scoped(principal, parent, Capability.READ_INSPECTIONS, request.parent)
+        self._scope.parent(principal, parent, Capability.READ_INSPECTIONS, request.parent)
         reminders = use_cases.inspection_reminders(
             self._sdk, today=today, unit_uscc=parent.uscc, region_prefix=parent.region, limit=limit
         )
@@ -120,7 +102,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
         catalog = request.catalog_code.strip().removesuffix("*")
         if catalog and not catalog.isdigit():
             raise InvalidArgument.single("catalog_code", request.catalog_code, "catalog_code.digits", "digits only")
-        self._scoped(principal, parent, Capability.LIST_OVERDUE_INSPECTIONS, request.parent)
+        self._scope.parent(principal, parent, Capability.LIST_OVERDUE_INSPECTIONS, request.parent)
         query = (request.parent, request.as_of, catalog)
         after = ic.decode_overdue_token(request.page_token, *query)
         # keyset paging in the SDK's query: the page reads from the cursor on; the counts cover everything
@@ -141,7 +123,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
     ) -> inspections_pb2.SweepOverdueInspectionsResponse:
         principal = current_principal()
         parent = ic.parse_parent(request.parent, units=False)
-        self._scoped(principal, parent, Capability.SWEEP_OVERDUE_INSPECTIONS, request.parent)
+        self._scope.parent(principal, parent, Capability.SWEEP_OVERDUE_INSPECTIONS, request.parent)
         result = use_cases.sweep_overdue_inspections(
             self._sdk, region_prefix=parent.region, actor=f"{use_cases.SWEEP_ACTOR} for {actor(principal)}"
         )
@@ -157,7 +139,9 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
         self, request: inspections_pb2.SubmitAgencyFindingsRequest, context: grpc.ServicerContext
     ) -> inspections_pb2.SubmitAgencyFindingsResponse:
         principal = current_principal()
-        uscc, equipment_id = self._equipment(principal, request.parent, Capability.SUBMIT_AGENCY_FINDINGS, "parent")
+        uscc, equipment_id = self._scope.equipment(
+            principal, request.parent, Capability.SUBMIT_AGENCY_FINDINGS, "parent"
+        )
         if request.inspection.agency not in ("", principal.scope):
             raise InvalidArgument.single(
                 "inspection.agency", request.inspection.agency, "inspection.agency.own", "an agency submits its own"
@@ -210,7 +194,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
                 raise InvalidArgument.single(
                     "filter", terms["kind"], "filter.kind", f"kind is one of {allowed}"
                 ) from None
-        self._scoped(principal, parent, Capability.READ_REGULATOR_NOTICES, request.parent)
+        self._scope.parent(principal, parent, Capability.READ_REGULATOR_NOTICES, request.parent)
         notices = use_cases.list_regulator_notices(self._sdk, region_prefix=parent.region, kind=kind)
         return inspections_pb2.ListRegulatorNoticesResponse(notices=[ic.notice_to_proto(n) for n in notices])
 

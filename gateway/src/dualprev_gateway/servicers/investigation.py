@@ -18,7 +18,6 @@ from dualprev_gateway._generated.dualprev.v1 import investigation_pb2, investiga
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.capability_convert import actor, parse_date
 from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
-from dualprev_sdk import access
 from dualprev_sdk.access import Capability, Principal
 from dualprev_sdk.domain.duty import DutyPlan, DutyTask
 from dualprev_sdk.errors import InvalidArgument, NotFound
@@ -39,11 +38,6 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         self._scope = ScopeLookups(sdk)
 
     # -- helpers ----------------------------------------------------------------------------------------------
-
-    def _unit(self, principal: Principal, parent: str, capability: Capability) -> str:
-        uscc = convert.parse_unit_name(parent, "parent")
-        self._scope.require(principal, capability, uscc)
-        return uscc
 
     def _plan(self, principal: Principal, name: str, capability: Capability) -> DutyPlan:
         plan_id = dc.parse_plan_name(name)
@@ -72,7 +66,7 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         self, request: investigation_pb2.CreateDutyPlanRequest, context: grpc.ServicerContext
     ) -> investigation_pb2.DutyPlan:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.MANAGE_DUTIES)
+        uscc = self._scope.unit(principal, request.parent, Capability.MANAGE_DUTIES)
         if request.duty_plan_id and not dc.ID.match(request.duty_plan_id):
             raise InvalidArgument.single(
                 "duty_plan_id", request.duty_plan_id, "duty_plan_id.format", "1-64 of A-Z a-z 0-9 - _"
@@ -90,7 +84,7 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         self, request: investigation_pb2.ListDutyPlansRequest, context: grpc.ServicerContext
     ) -> investigation_pb2.ListDutyPlansResponse:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_DUTIES)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_DUTIES)
         with self._sdk.uow() as uow:
             plans = uow.duties.list_plans(unit_uscc=uscc)
         return investigation_pb2.ListDutyPlansResponse(duty_plans=[dc.plan_to_proto(p) for p in plans])
@@ -124,7 +118,7 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         problems.raise_if_any()
         assert start is not None
         assert end is not None
-        uscc = self._unit(principal, request.parent, Capability.MANAGE_DUTIES)
+        uscc = self._scope.unit(principal, request.parent, Capability.MANAGE_DUTIES)
         result = use_cases.generate_tasks(self._sdk, start, end, unit_uscc=uscc)
         return investigation_pb2.GenerateDutyTasksResponse(
             created=result.created, total=result.total, warnings=list(result.warnings)
@@ -139,7 +133,7 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         due_to = parse_date(problems, "due_to", request.due_to)
         kind = dc.kind_from_proto(problems, "kind", request.kind, required=False)
         problems.raise_if_any()
-        uscc = self._unit(principal, request.parent, Capability.READ_DUTIES)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_DUTIES)
         tasks = use_cases.list_tasks(self._sdk, unit_uscc=uscc, kind=kind, due_from=due_from, due_to=due_to)
         return investigation_pb2.ListDutyTasksResponse(duty_tasks=[dc.task_to_proto(t) for t in tasks])
 
@@ -200,10 +194,7 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         since = parse_date(problems, "since", request.since)
         kind = dc.kind_from_proto(problems, "kind", request.kind, required=False)
         problems.raise_if_any()
-        if parent.uscc is not None:
-            self._scope.require(principal, Capability.READ_DUTIES, parent.uscc)
-        else:
-            access.require_capability(principal, Capability.READ_DUTIES, request.parent, region_code=parent.region)
+        self._scope.parent(principal, parent, Capability.READ_DUTIES, request.parent)
         report = use_cases.missed_duties(
             self._sdk,
             as_of=as_of,
@@ -220,7 +211,7 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         self, request: investigation_pb2.RenderWeeklyReportRequest, context: grpc.ServicerContext
     ) -> risk_pb2.Document:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_DUTIES)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_DUTIES)
         report = weekly_report.build_weekly_report(
             self._sdk, uscc, request.week, equipment_kind=request.equipment_kind or None
         )
@@ -232,7 +223,7 @@ class InvestigationServicer(investigation_pb2_grpc.InvestigationServiceServicer)
         self, request: investigation_pb2.RenderMonthlyMinutesRequest, context: grpc.ServicerContext
     ) -> risk_pb2.Document:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_DUTIES)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_DUTIES)
         minutes = monthly_minutes.build_monthly_minutes(
             self._sdk, uscc, request.month, equipment_kind=request.equipment_kind or None
         )

@@ -23,6 +23,7 @@ from dualprev_gateway import equipment_event_convert as ec
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2, ledger_pb2_grpc
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.idempotency import check_request_id
+from dualprev_gateway.resource_scope import ScopeLookups
 from dualprev_gateway.servicers.equipment_events import EquipmentEventCalls
 from dualprev_gateway.servicers.ledger_import import import_ledger_call
 from dualprev_sdk import access
@@ -70,6 +71,7 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
         self._events = EquipmentEventCalls(sdk)
+        self._scope = ScopeLookups(sdk)
 
     # -- access helpers ---------------------------------------------------------------------------------------
 
@@ -82,17 +84,10 @@ class LedgerServicer(ledger_pb2_grpc.LedgerServiceServicer):
         access.require_unit_read(principal, uscc, unit.region_code)
         return unit
 
-    def _inspecting_agencies(self, equipment_id: str) -> Callable[[], set[str]]:
-        def load() -> set[str]:
-            with self._sdk.uow() as uow:
-                return {r.agency for r in uow.inspections.for_equipment(equipment_id) if r.agency}
-
-        return load
-
     def _readable_equipment(self, principal: Principal, uscc: str, equipment_id: str) -> Equipment:
         """``uscc`` may be ``-`` (AIP-159: equipment ids are unique across units), which lets a consumer of the
         event feed (subjects ``equipment/{id}``) read the equipment without knowing its unit."""
-        agencies = self._inspecting_agencies(equipment_id)
+        agencies = self._scope.agencies(equipment_id)
         try:
             equipment: Equipment = self._sdk.ledger.get_equipment(equipment_id, cached=True)
             if uscc not in ("-", equipment.unit_uscc):

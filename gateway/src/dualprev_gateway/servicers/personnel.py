@@ -36,11 +36,6 @@ class PersonnelServicer(personnel_pb2_grpc.PersonnelServiceServicer):
         self._sdk = sdk
         self._scope = ScopeLookups(sdk)
 
-    def _unit(self, principal: Principal, parent: str, capability: Capability, field: str = "parent") -> str:
-        uscc = convert.parse_unit_name(parent, field)
-        self._scope.require(principal, capability, uscc)
-        return uscc
-
     def _person(self, principal: Principal, name: str, capability: Capability, field: str) -> Person:
         uscc, person_id = pc.parse_person_name(name, field)
         self._scope.require(principal, capability, uscc, resource=name)
@@ -56,7 +51,7 @@ class PersonnelServicer(personnel_pb2_grpc.PersonnelServiceServicer):
         self, request: personnel_pb2.CreatePersonRequest, context: grpc.ServicerContext
     ) -> personnel_pb2.Person:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.MANAGE_PERSONNEL)
+        uscc = self._scope.unit(principal, request.parent, Capability.MANAGE_PERSONNEL)
         problems = convert.Violations()
         values = pc.person_values(request.person, uscc, "person", problems)
         if request.person_id and not pc.ID.match(request.person_id):
@@ -78,7 +73,7 @@ class PersonnelServicer(personnel_pb2_grpc.PersonnelServiceServicer):
     ) -> personnel_pb2.ListPeopleResponse:
         principal = current_principal()
         size = convert.page_size(request.page_size)
-        uscc = self._unit(principal, request.parent, Capability.READ_PERSONNEL)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_PERSONNEL)
         after = hc.decode_page_token(request.page_token, uscc)
         with self._sdk.uow() as uow:
             people = list(uow.people.list(unit_uscc=uscc, after=after, limit=size + 1))
@@ -111,7 +106,7 @@ class PersonnelServicer(personnel_pb2_grpc.PersonnelServiceServicer):
         self, request: personnel_pb2.RecordTrainingRequest, context: grpc.ServicerContext
     ) -> personnel_pb2.TrainingRecord:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.MANAGE_PERSONNEL)
+        uscc = self._scope.unit(principal, request.parent, Capability.MANAGE_PERSONNEL)
         if request.training_record_id and not pc.ID.match(request.training_record_id):
             raise InvalidArgument.single(
                 "training_record_id", request.training_record_id, "training_record_id.format", "1-64 of A-Z a-z 0-9 - _"
@@ -129,7 +124,7 @@ class PersonnelServicer(personnel_pb2_grpc.PersonnelServiceServicer):
         self, request: personnel_pb2.ListTrainingRecordsRequest, context: grpc.ServicerContext
     ) -> personnel_pb2.ListTrainingRecordsResponse:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_PERSONNEL)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_PERSONNEL)
         with self._sdk.uow() as uow:
             records = uow.people.trainings(uscc)
         return personnel_pb2.ListTrainingRecordsResponse(training_records=[pc.training_to_proto(r) for r in records])
@@ -166,5 +161,5 @@ class PersonnelServicer(personnel_pb2_grpc.PersonnelServiceServicer):
         problems = convert.Violations()
         as_of = parse_date(problems, "as_of", request.as_of)
         problems.raise_if_any()
-        uscc = self._unit(principal, request.parent, Capability.READ_PERSONNEL)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_PERSONNEL)
         return pc.compliance_to_proto(use_cases.check_personnel(self._sdk, uscc, today=as_of))

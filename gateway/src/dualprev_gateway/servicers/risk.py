@@ -56,11 +56,6 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         self._scope.require(principal, capability, point.unit_uscc, equipment_id=point.equipment_id, resource=name)
         return point
 
-    def _unit(self, principal: Principal, parent: str, capability: Capability, field: str = "parent") -> str:
-        uscc = convert.parse_unit_name(parent, field)
-        self._scope.require(principal, capability, uscc)
-        return uscc
-
     def _equipment_of(self, uscc: str, name: str, field: str) -> str:
         equipment_uscc, equipment_id = convert.parse_equipment_name(name, field)
         if equipment_uscc != uscc:
@@ -73,7 +68,7 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         self, request: risk_pb2.IdentifyRisksRequest, context: grpc.ServicerContext
     ) -> risk_pb2.IdentifyRisksResponse:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.CHANGE_RISK_POINTS)
+        uscc = self._scope.unit(principal, request.parent, Capability.CHANGE_RISK_POINTS)
         problems = convert.Violations()
         equipment_ids: list[str] = []
         for i, name in enumerate(request.equipment):
@@ -99,7 +94,7 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         self, request: risk_pb2.CreateRiskPointRequest, context: grpc.ServicerContext
     ) -> risk_pb2.RiskPoint:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.CHANGE_RISK_POINTS)
+        uscc = self._scope.unit(principal, request.parent, Capability.CHANGE_RISK_POINTS)
         problems = convert.Violations()
         values = rc.risk_point_values(request.risk_point, "risk_point", problems)
         equipment_id: str | None = None
@@ -196,7 +191,7 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         principal = current_principal()
         terms = convert.parse_filter(request.filter, _LIST_FILTERS)
         size = convert.page_size(request.page_size)
-        uscc = self._unit(principal, request.parent, Capability.READ_RISK_POINTS)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_RISK_POINTS)
         level = rc.level_from_filter(terms["level"]) if "level" in terms else None
         review = terms.get("needs_review", "").lower()
         if review not in ("", "true", "false"):
@@ -236,7 +231,7 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         self, request: risk_pb2.GetControlListRequest, context: grpc.ServicerContext
     ) -> risk_pb2.ControlList:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_RISK_POINTS)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_RISK_POINTS)
         control_list = use_cases.build_control_list(self._sdk, uscc, equipment_class=request.equipment_class or None)
         return rc.control_list_to_proto(control_list)
 
@@ -246,7 +241,7 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         principal = current_principal()
         if request.format not in risk_pb2.ControlListFormat.values():
             raise InvalidArgument.single("format", request.format, "enum.known", "unknown ControlListFormat value")
-        uscc = self._unit(principal, request.parent, Capability.READ_RISK_POINTS)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_RISK_POINTS)
         control_list = use_cases.build_control_list(self._sdk, uscc, equipment_class=request.equipment_class or None)
         csv = request.format == risk_pb2.CONTROL_LIST_FORMAT_CSV
         filename = f"风险管控清单-{uscc}.{'csv' if csv else 'xlsx'}"
@@ -263,18 +258,8 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
         self, request: risk_pb2.RenderNotificationCardRequest, context: grpc.ServicerContext
     ) -> risk_pb2.Document:
         principal = current_principal()
-        uscc, equipment_id = convert.parse_equipment_name(request.equipment, "equipment")
         point_id = rc.parse_risk_point_name(request.risk_point, "risk_point") if request.risk_point else None
-        self._scope.require(
-            principal,
-            Capability.READ_RISK_POINTS,
-            uscc,
-            equipment_id=equipment_id,
-            resource=request.equipment,
-        )
-        equipment = self._sdk.ledger.get_equipment(equipment_id)
-        if equipment.unit_uscc != uscc:
-            raise NotFound("equipment", request.equipment)
+        _, equipment_id = self._scope.equipment(principal, request.equipment, Capability.READ_RISK_POINTS, "equipment")
         card = use_cases.notification_card(self._sdk, equipment_id, point_id=point_id)
         return risk_pb2.Document(
             filename=f"风险告知卡-{equipment_id}.svg", content_type="image/svg+xml", data=card.to_string().encode()
@@ -282,7 +267,7 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
 
     def RenderRiskMap(self, request: risk_pb2.RenderRiskMapRequest, context: grpc.ServicerContext) -> risk_pb2.Document:
         principal = current_principal()
-        uscc = self._unit(principal, request.parent, Capability.READ_RISK_POINTS)
+        uscc = self._scope.unit(principal, request.parent, Capability.READ_RISK_POINTS)
         drawing = use_cases.risk_map(self._sdk, uscc)
         return risk_pb2.Document(
             filename=f"四色分布图-{uscc}.svg", content_type="image/svg+xml", data=drawing.to_string().encode()

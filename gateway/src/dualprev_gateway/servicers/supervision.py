@@ -20,8 +20,9 @@ from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import supervision_pb2 as pb
 from dualprev_gateway._generated.dualprev.v1 import supervision_pb2_grpc
 from dualprev_gateway.auth import current_principal
+from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import timeutil
-from dualprev_sdk.access import Capability, Principal, PrincipalKind, require_capability
+from dualprev_sdk.access import Capability, Principal, require_capability
 from dualprev_sdk.domain.supervision import (
     InspectionOutcome,
     Inspector,
@@ -30,7 +31,7 @@ from dualprev_sdk.domain.supervision import (
     TargetResult,
     WidespreadAlert,
 )
-from dualprev_sdk.errors import InvalidArgument, NotFound, PermissionDenied
+from dualprev_sdk.errors import InvalidArgument, NotFound
 from dualprev_sdk.services import statistics
 from dualprev_sdk.services import supervision as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -141,25 +142,16 @@ def _alert_to_proto(alert: WidespreadAlert) -> pb.WidespreadAlert:
 class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
+        self._scope = ScopeLookups(sdk)
 
     # -- helpers ----------------------------------------------------------------------------------------------------
-
-    def _region_wide(self, principal: Principal, capability: Capability, text: str, field: str = "region_code") -> str:
-        region = cc.parse_region(text, field)
-        require_capability(principal, capability, f"regions/{region}", region_code=region)
-        return region
 
     def _draw(self, principal: Principal, capability: Capability, name: str) -> RecordedDraw:
         draw_id = cc.parse_simple_name(name, "samplingDraws")
         try:
             recorded = use_cases.get_draw(self._sdk, draw_id)
-        except NotFound:
-            if principal.kind is PrincipalKind.DATACENTER:
-                raise
-            raise PermissionDenied(
-                f"{principal} may not access {name}: it does not exist or is outside your scope",
-                metadata={"principal_kind": principal.kind.value, "resource": name},
-            ) from None
+        except NotFound as absent:
+            raise hidden_absence(principal, name) or absent from None
         require_capability(principal, capability, name, region_code=recorded.region_code)
         return recorded
 
@@ -169,7 +161,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         principal = current_principal()
         if not _MIN_YEAR <= request.year <= _MAX_YEAR:
             raise InvalidArgument.single("year", request.year, "year.range", f"{_MIN_YEAR} to {_MAX_YEAR}")
-        region = self._region_wide(principal, Capability.PLAN_SUPERVISION, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.PLAN_SUPERVISION, "region_code")
         plan = use_cases.plan_supervision(self._sdk, region_code=region, year=request.year, actor=cc.actor(principal))
         return _plan_to_proto(plan)
 
@@ -207,7 +199,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
             except InvalidArgument as exc:
                 problems.items.extend(exc.violations)
         problems.raise_if_any()
-        region = self._region_wide(principal, Capability.MANAGE_INSPECTORS, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.MANAGE_INSPECTORS, "region_code")
         inspector = use_cases.add_inspector(
             self._sdk,
             inspector_id=request.inspector_id,
@@ -222,7 +214,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self, request: pb.ListInspectorsRequest, context: grpc.ServicerContext
     ) -> pb.ListInspectorsResponse:
         principal = current_principal()
-        region = self._region_wide(principal, Capability.READ_SUPERVISION, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_SUPERVISION, "region_code")
         inspectors, token = cc.paginate(  # in memory: a region's roster of enforcement staff is small by nature
             use_cases.list_inspectors(self._sdk, region_prefix=region),
             lambda i: i.id,
@@ -241,7 +233,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
             problems.add("draw_id", request.draw_id, "id.format", "1-63 of a-z 0-9 -")
         cc.max_length(problems, "title", request.title, 200)
         problems.raise_if_any()
-        region = self._region_wide(principal, Capability.DRAW_INSPECTIONS, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.DRAW_INSPECTIONS, "region_code")
         recorded = use_cases.draw_inspections(
             self._sdk,
             region_code=region,
@@ -311,7 +303,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self, request: pb.ListPublishedResultsRequest, context: grpc.ServicerContext
     ) -> pb.ListPublishedResultsResponse:
         principal = current_principal()
-        region = self._region_wide(principal, Capability.READ_PUBLICATION, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_PUBLICATION, "region_code")
         token_in = request.page_token
 
         def fetch(after: str | None, limit: int) -> list[tuple[RecordedDraw, TargetResult]]:
@@ -339,7 +331,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
     ) -> pb.DetectWidespreadHazardsResponse:
         principal = current_principal()
         day = cc.date_or_none(request.day, "day")
-        region = self._region_wide(principal, Capability.DETECT_WIDESPREAD, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.DETECT_WIDESPREAD, "region_code")
         alerts = use_cases.detect_widespread_hazards(self._sdk, region_prefix=region, today=day)
         return pb.DetectWidespreadHazardsResponse(alerts=[_alert_to_proto(a) for a in alerts])
 
@@ -347,7 +339,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self, request: pb.ListWidespreadAlertsRequest, context: grpc.ServicerContext
     ) -> pb.ListWidespreadAlertsResponse:
         principal = current_principal()
-        region = self._region_wide(principal, Capability.READ_SUPERVISION, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_SUPERVISION, "region_code")
         alerts = use_cases.list_alerts(self._sdk, open_only=not request.include_closed, region_prefix=region)
         return pb.ListWidespreadAlertsResponse(alerts=[_alert_to_proto(a) for a in alerts])
 
@@ -359,7 +351,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         grouping = _GROUPING.get(request.group_by)
         if grouping is None:
             raise InvalidArgument.single("group_by", request.group_by, "enum.known", "unknown StatisticsGrouping")
-        region = self._region_wide(principal, Capability.READ_STATISTICS, request.region_code)
+        region = self._scope.region_wide(principal, request.region_code, Capability.READ_STATISTICS, "region_code")
         nodes = statistics.regional_statistics(self._sdk, region_prefix=region, by=grouping, today=day)
         return pb.GetRegionalStatisticsResponse(
             nodes=[

@@ -16,6 +16,7 @@ from dualprev_gateway import capability_convert as cc
 from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import traceability_pb2, traceability_pb2_grpc
 from dualprev_gateway.auth import current_principal
+from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import timeutil
 from dualprev_sdk.access import Capability, Principal, PrincipalKind, may_use, require_capability
 from dualprev_sdk.domain.cylinder import (
@@ -176,24 +177,14 @@ def _fill_from_proto(message: traceability_pb2.Fill, path: str) -> FillRequest:
 class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
     def __init__(self, sdk: Dualprev) -> None:
         self._sdk = sdk
-
-    def _region(self, uscc: str) -> str | None:
-        try:
-            return str(self._sdk.ledger.get_unit(uscc).region_code) if uscc else None
-        except NotFound:
-            return None
+        self._scope = ScopeLookups(sdk)
 
     def _load(self, principal: Principal, name: str, field: str = "name") -> Cylinder:
         tag = cc.parse_simple_name(name, "cylinders", field)
         with self._sdk.uow() as uow:
             cylinder = uow.cylinders.find_by_tag(tag)
         if cylinder is None:
-            if principal.kind is PrincipalKind.DATACENTER:
-                raise NotFound("cylinder", tag)
-            raise PermissionDenied(
-                f"{principal} may not access {name}: it does not exist or is outside your scope",
-                metadata={"principal_kind": principal.kind.value, "resource": name},
-            )
+            raise hidden_absence(principal, name) or NotFound("cylinder", tag)
         return cylinder
 
     def _inspected_by(self, cylinder: Cylinder, agency: str) -> bool:
@@ -209,13 +200,8 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
             capability,
             cylinder_name(cylinder.tag),
             uscc=uscc,
-            region_code=self._region(cylinder.filling_station_uscc),
+            region_code=self._scope.region_for(principal, cylinder.filling_station_uscc),
             agency_involved=lambda: self._inspected_by(cylinder, principal.scope),
-        )
-
-    def _require_station(self, principal: Principal, capability: Capability, station: str) -> None:
-        require_capability(
-            principal, capability, convert.unit_name(station), uscc=station, region_code=self._region(station)
         )
 
     # -- cylinders ------------------------------------------------------------------------------------------------
@@ -225,7 +211,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
     ) -> traceability_pb2.RegisterCylindersResponse:
         principal = current_principal()
         station = convert.parse_unit_name(request.parent, "parent")
-        self._require_station(principal, Capability.REGISTER_CYLINDERS, station)
+        self._scope.require(principal, Capability.REGISTER_CYLINDERS, station)
         problems = convert.Violations()
         if not request.cylinders:
             problems.add("cylinders", [], "required", "send at least one cylinder")
@@ -266,7 +252,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
     ) -> traceability_pb2.FillOutcome:
         principal = current_principal()
         fill = _fill_from_proto(request.fill, "fill")
-        self._require_station(principal, Capability.RECORD_FILL, fill.station_uscc)
+        self._scope.require(principal, Capability.RECORD_FILL, fill.station_uscc)
         outcome = use_cases.record_fill(self._sdk, fill)
         return traceability_pb2.FillOutcome(
             cylinder=cylinder_name(outcome.tag),
@@ -289,7 +275,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
                 for message in item.fills:
                     fill = _fill_from_proto(message, f"fills[{index}]")
                     if fill.station_uscc not in allowed:
-                        self._require_station(principal, Capability.RECORD_FILL, fill.station_uscc)
+                        self._scope.require(principal, Capability.RECORD_FILL, fill.station_uscc)
                         allowed.add(fill.station_uscc)
                     index += 1
                     yield fill
@@ -399,7 +385,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
             elif principal.kind is PrincipalKind.REGULATOR:
                 region_filter = principal.scope
         else:
-            self._require_station(principal, Capability.READ_CYLINDER_WARNINGS, station)
+            self._scope.require(principal, Capability.READ_CYLINDER_WARNINGS, station)
             station_filter = station
         tags: dict[str, str] = {}
 
@@ -463,7 +449,7 @@ class TraceabilityServicer(traceability_pb2_grpc.TraceabilityServiceServicer):
             problems.add("quantity_kg", quantity, "non_negative", "cannot be negative")
         problems.raise_if_any()
         assert at is not None
-        self._require_station(principal, Capability.RECORD_LOADING, station)
+        self._scope.require(principal, Capability.RECORD_LOADING, station)
         try:
             outcome = use_cases.record_loading(
                 self._sdk,
