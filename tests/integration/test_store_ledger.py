@@ -229,3 +229,15 @@ def test_many_units_are_read_in_chunks_and_absent_ones_are_left_out(
     assert regions == {make_uscc(1): "410102", make_uscc(2): "410302", make_uscc(3): "410105"}
     assert {u: unit.region_code for u, unit in units.items()} == regions
     assert units[make_uscc(2)] == sdk.ledger.get_unit(make_uscc(2))
+
+
+def test_many_equipment_records_are_read_in_chunks_and_absent_ones_are_left_out(
+    sdk: Dualprev, make_uscc: Callable[[int], str]
+) -> None:
+    sdk.ledger.create_unit(_unit(make_uscc(1)))
+    for n in range(1, 4):
+        sdk.ledger.create_equipment(Equipment(id=f"e{n}", unit_uscc=make_uscc(1), catalog_code="9000"))
+    with sdk.uow() as uow:
+        found = uow.equipment.find_many(["e3", "nope", "e1", "e2", "e1"], chunk_size=2)
+    assert sorted(found) == ["e1", "e2", "e3"]
+    assert found["e2"] == sdk.ledger.get_equipment("e2")

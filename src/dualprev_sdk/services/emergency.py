@@ -142,12 +142,13 @@ def add_installation(sdk: Dualprev, installation: MajorHazardInstallation) -> Ma
     """Record a major hazard installation; its equipment must belong to the unit."""
     with sdk.uow() as uow:
         uow.units.get(installation.unit_uscc)
+        found = uow.equipment.find_many(installation.equipment_ids)
         violations = [
             FieldViolation(
                 field=f"equipment_ids[{i}]", value=eid, rule="installation.equipment.unit", message="设备不属于该单位"
             )
             for i, eid in enumerate(installation.equipment_ids)
-            if (found := uow.equipment.find(eid)) is None or found.unit_uscc != installation.unit_uscc
+            if eid not in found or found[eid].unit_uscc != installation.unit_uscc
         ]
         if violations:
             raise InvalidArgument(violations)

@@ -163,8 +163,9 @@ def _payload(person: Person) -> dict[str, object]:
 
 def _check_operates(uow: UnitOfWork, person: Person) -> None:
     violations = []
+    found = uow.equipment.find_many(person.operates)
     for i, equipment_id in enumerate(person.operates):
-        equipment = uow.equipment.find(equipment_id)
+        equipment = found.get(equipment_id)
         if equipment is None or equipment.unit_uscc != person.unit_uscc:
             violations.append(
                 FieldViolation(

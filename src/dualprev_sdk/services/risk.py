@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -259,7 +259,9 @@ def identify_unit_risks(
     return IdentificationResult(created=tuple(created), existing=tuple(existing), unclassified=tuple(unclassified))
 
 
-def _validate_point(uow: UnitOfWork, point: RiskPoint) -> None:
+def _validate_point(uow: UnitOfWork, point: RiskPoint, unit_equipment: Mapping[str, Equipment] | None = None) -> None:
+    """Every broken rule of ``point`` at once. ``unit_equipment``: the unit's equipment when the caller has read it
+    already (an import checks many points; otherwise the point's equipment is read here)."""
     out: list[FieldViolation] = []
     if not point.id.strip():
         out.append(FieldViolation("id", point.id, "required", "a risk point needs an id"))
@@ -276,7 +278,10 @@ def _validate_point(uow: UnitOfWork, point: RiskPoint) -> None:
             FieldViolation("measures", None, "risk.measures", "at least one control measure (管控措施) is needed")
         )
     if point.equipment_id is not None:
-        eq = uow.equipment.find(point.equipment_id)
+        if unit_equipment is None:
+            eq = uow.equipment.find(point.equipment_id)
+        else:
+            eq = unit_equipment.get(point.equipment_id)
         if eq is None or eq.unit_uscc != point.unit_uscc:
             out.append(
                 FieldViolation(
@@ -572,10 +577,9 @@ def list_control_list_rows(
             after=after,
             limit=limit,
         )
-        equipment: dict[str, Equipment | None] = {}
-        for key, point in found:
-            if point.equipment_id and key.class_name_zh != _UNIT_LEVEL_CLASS and point.equipment_id not in equipment:
-                equipment[point.equipment_id] = uow.equipment.find(point.equipment_id)
+        equipment = uow.equipment.find_many(
+            point.equipment_id for key, point in found if point.equipment_id and key.class_name_zh != _UNIT_LEVEL_CLASS
+        )
     return [
         ControlListRow(point=point, equipment=equipment.get(point.equipment_id or ""), class_name_zh=key.class_name_zh)
         for key, point in found
@@ -712,7 +716,7 @@ def import_control_list(
                 report.points_removed += 1
                 touched.append(before.id)
             elif before is None and after is not None:
-                _validate_point(uow, after)
+                _validate_point(uow, after, equipment)
                 stored = uow.risk_points.add(after)
                 _history(uow, stored, RiskPointChange.ADDED, reason, actor)
                 report.points_created += 1

@@ -353,6 +353,15 @@ class EquipmentRepository:
             raise NotFound(KIND, equipment_id)
         return found
 
+    def find_many(self, equipment_ids: Iterable[str], *, chunk_size: int = 500) -> dict[str, Equipment]:
+        """``id → equipment`` of those of ``equipment_ids`` that exist, one query per ``chunk_size`` ids: for
+        checks and pages that name several items (a ``find`` per id would be a query per id)."""
+        found: dict[str, Equipment] = {}
+        for chunk in chunked(sorted(set(equipment_ids)), chunk_size):
+            for row in self.session.execute(sa.select(EQUIPMENT).where(EQUIPMENT.c.id.in_(chunk))).mappings():
+                found[row["id"]] = equipment_from_row(row, codec=self.codec)
+        return found
+
     def find_by_code(self, equipment_code: str) -> Equipment | None:
         row = (
             self.session.execute(sa.select(EQUIPMENT).where(EQUIPMENT.c.equipment_code == equipment_code))
