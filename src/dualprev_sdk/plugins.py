@@ -13,7 +13,7 @@ import importlib.metadata
 import os
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
@@ -21,6 +21,9 @@ import pluggy
 from dualprev_sdk import hookspecs
 from dualprev_sdk.equipment_classes import EquipmentClassRegistry
 from dualprev_sdk.errors import DualprevError
+
+if TYPE_CHECKING:
+    from dualprev_sdk.grading.direct import DirectRule
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -86,6 +89,7 @@ class PluginHost:
         self._lock = threading.RLock()
         self._loaded = False
         self._equipment_classes: EquipmentClassRegistry | None = None
+        self._direct_rules: tuple[DirectRule, ...] | None = None
 
     # -- loading ---------------------------------------------------------------------------------------------
 
@@ -157,6 +161,16 @@ class PluginHost:
                     "dualprev_register_equipment_classes", EquipmentClassRegistry()
                 )
             return self._equipment_classes
+
+    @property
+    def direct_rules(self) -> tuple[DirectRule, ...]:
+        """Every plugin's direct-determination rules (built-ins included, through the same hook), collected once."""
+        with self._lock:
+            if self._direct_rules is None:
+                from dualprev_sdk.grading.direct import collect_direct_rules  # grading imports this module
+
+                self._direct_rules = collect_direct_rules(self)
+            return self._direct_rules
 
     def collect(self, hook_name: str) -> list[Any]:
         """Concatenate the lists a list-returning hook's implementations return."""

@@ -9,10 +9,13 @@ from collections.abc import Mapping, Sequence
 import pytest
 from inspection_world import AT, FACTORY, MALL, TODAY, ZHENGZHOU, build
 
-from dualprev_sdk.domain.common import RiskLevel
+from dualprev_sdk.domain.common import RiskLevel, Source, SourceStatus
 from dualprev_sdk.domain.elevator_emergency import IncidentCause, MaintenanceRecord, RescueIncident
 from dualprev_sdk.domain.equipment import Equipment
+from dualprev_sdk.grading.direct import DirectRule
 from dualprev_sdk.grading.equipment_risk import EquipmentRiskGrade
+from dualprev_sdk.hookspecs import hookimpl
+from dualprev_sdk.plugins import PluginHost
 from dualprev_sdk.services import equipment_risk as er
 from dualprev_sdk.services import inspections as ins
 from dualprev_sdk.services.bootstrap import Dualprev
@@ -122,3 +125,29 @@ def test_96333_entrapments_faults_and_maintenance_come_from_the_rescue_records(s
     grade = er.grade_equipment_risk(sdk, "L1", as_of=TODAY)
     assert _points(grade, "entrapments") > 0
     assert _points(grade, "maintenance_overdue") > 0
+
+
+class _AlwaysMajorRule:
+    """A third party's direct-determination rule, contributed through the hook like the built-ins."""
+
+    @hookimpl
+    def dualprev_direct_determination_rules(self) -> list[DirectRule]:
+        return [
+            DirectRule(
+                code="acme_always_major",
+                text_zh="测试规则：一律判定为重大风险",
+                source=Source(document="ACME 测试制度", status=SourceStatus.USER),
+                check=lambda facts: "测试",
+            )
+        ]
+
+
+def test_a_plugins_direct_rule_applies_without_the_caller_passing_rules(db_url: str) -> None:
+    host = PluginHost(extra_plugins=[("acme", _AlwaysMajorRule())])
+    with Dualprev.open(db_url, migrate=False, host=host) as sdk:
+        build(sdk)
+        grade = er.grade_equipment_risk(sdk, "L1", as_of=TODAY)
+        unit = er.grade_unit_equipment_risk(sdk, MALL, as_of=TODAY)
+    assert grade.level is RiskLevel.MAJOR
+    assert [(f.rule, f.plugin) for f in grade.findings] == [("acme_always_major", "acme")]
+    assert all(g.level is RiskLevel.MAJOR for g in unit.grades)

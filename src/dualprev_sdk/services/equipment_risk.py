@@ -161,7 +161,8 @@ def grade_equipment_risk(
     rules: Sequence[DirectRule] | None = None,
     incidents: IncidentSource | None = elevator_incident_source,
 ) -> EquipmentRiskGrade:
-    """The explainable equipment-risk grade of one item from what the database knows about it."""
+    """The explainable equipment-risk grade of one item from what the database knows about it. ``rules``
+    defaults to every plugin's direct-determination rules (the built-ins and any third party's)."""
     as_of = as_of or timeutil.today()
     config = config or default_equipment_risk_config()
     with sdk.uow() as uow:
@@ -171,7 +172,7 @@ def grade_equipment_risk(
         )
     if ungraded:
         raise NotFound("equipment class for catalogue code", equipment.catalog_code, ungraded[0][1])
-    return grade_equipment(inputs[0], config=config, rules=rules)
+    return grade_equipment(inputs[0], config=config, rules=sdk.host.direct_rules if rules is None else rules)
 
 
 @attrs.frozen(kw_only=True)
@@ -212,8 +213,9 @@ def grade_unit_equipment_risk(
         inputs, ungraded = equipment_risk_inputs(
             sdk, uow, items, as_of=as_of, window_days=config.incidents.window_days, incidents=incidents
         )
+    chosen = sdk.host.direct_rules if rules is None else rules
     grades = sorted(
-        (grade_equipment(facts, config=config, rules=rules) for facts in inputs),
+        (grade_equipment(facts, config=config, rules=chosen) for facts in inputs),
         key=lambda g: (g.level.value, -g.score, g.equipment_id),
     )
     return UnitEquipmentRisk(unit_uscc=uscc, as_of=as_of, grades=tuple(grades), ungraded=tuple(ungraded))
