@@ -552,8 +552,9 @@ def sweep_blacklist(
         for record in candidates:
             if record.id not in taken:
                 by_unit.setdefault(record.unit_uscc, []).append(record)
+        units = uow.units.find_many(by_unit)  # credit records reference their unit (foreign key): all found
         for uscc, triggers in sorted(by_unit.items()):
-            unit = uow.units.get(uscc)
+            unit = units[uscc]
             ids = tuple(sorted(r.id for r in triggers))
             reason = blacklist_reason(triggers)
             entry = BlacklistEntry(
@@ -700,7 +701,8 @@ def export_blacklist_publication(
     day = day or timeutil.today()
     entries = blacklist_publication(sdk, region_prefix=region_prefix, day=day)
     with sdk.uow() as uow:
-        names = {e.unit_uscc: uow.units.get(e.unit_uscc).name for e in entries}
+        units = uow.units.find_many(e.unit_uscc for e in entries)  # an entry references its unit (foreign key)
+    names = {uscc: unit.name for uscc, unit in units.items()}
     rows = [
         [
             i,

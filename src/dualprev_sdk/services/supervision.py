@@ -582,7 +582,7 @@ def export_draw_results(sdk: Dualprev, draw_id: str, path: str | Path) -> Path:
 
     with sdk.uow() as uow:
         recorded = uow.supervision.get_draw(draw_id)
-        names = {u: uow.units.get(u).name for u in recorded.draw.target_usccs}
+        names = {uscc: unit.name for uscc, unit in uow.units.find_many(recorded.draw.target_usccs).items()}
         people = {i.id: i.name for i in uow.supervision.inspectors(active_only=False)}
     teams = {t.uscc: t.inspectors for t in recorded.draw.teams}
     stratum_zh = {"key_unit": "重点单位", "random": "随机"}
@@ -596,7 +596,7 @@ def export_draw_results(sdk: Dualprev, draw_id: str, path: str | Path) -> Path:
                 recorded.drawn_at.astimezone(timeutil.SHANGHAI).date().isoformat(),
                 recorded.draw.seed,
                 uscc,
-                names[uscc],
+                names.get(uscc, ""),  # a unit deleted since the draw keeps its USCC in the row
                 kind,
                 "、".join(people.get(i, i) for i in teams.get(uscc, ())),
                 result.inspected_on.isoformat() if result else "",
