@@ -10,6 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 from risk_world import BOILER, CRANE, LIFT, OTHER_REGION, at, make_equipment, make_unit, uscc, world
 
@@ -298,3 +299,26 @@ def test_a_report_drafted_before_the_week_ends_does_not_count_coming_days_as_mis
         ((dt.date(2025, 11, 12), dt.date(2025, 11, 14)), (dt.date(2025, 11, 25), dt.date(2025, 11, 25))),
         (),
     )
+
+
+def test_a_months_records_are_read_with_their_items_in_a_fixed_number_of_statements(
+    sdk: Dualprev, month: dict[str, object]
+) -> None:
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    with sdk.uow() as uow:
+        sa.event.listen(sdk.engine, "before_cursor_execute", record)
+        try:
+            pairs = uow.duties.list_records(unit_uscc=str(month["unit"]), due_from=NOV[0], due_to=NOV[-1])
+        finally:
+            sa.event.remove(sdk.engine, "before_cursor_execute", record)
+        one_by_one = [uow.duties.get_record(r.id) for _, r in pairs]
+
+    assert len(pairs) > 25  # every recorded daily check and weekly investigation of the month
+    assert [r for _, r in pairs] == one_by_one  # the items come back with each record, in order
+    assert all(task.id == r.task_id for task, r in pairs)
+    # the tasks with their record ids, the records, their items: not two statements per record
+    assert len(statements) == 3, statements

@@ -231,6 +231,24 @@ def _item_from_row(row: Mapping[Any, Any]) -> ItemResult:
     )
 
 
+def _record_from_row(row: Mapping[Any, Any], items: Iterable[ItemResult]) -> DutyRecord:
+    return DutyRecord(
+        id=row["id"],
+        task_id=row["task_id"],
+        plan_id=row["plan_id"],
+        unit_uscc=row["unit_uscc"],
+        kind=DutyKind(row["kind"]),
+        period_key=row["period_key"],
+        recorded_by=row["recorded_by"],
+        recorded_at=row["recorded_at"],
+        items=tuple(items),
+        summary=row["summary"],
+        attendees=tuple(row["attendees"] or ()),
+        next_steps=row["next_steps"],
+        version=row["version"],
+    )
+
+
 @attrs.frozen(kw_only=True)
 class ResultCount:
     """Checked items of a unit in a date range, counted by kind of duty and result (for reports)."""
@@ -398,35 +416,24 @@ class DutyRepository:
 
     def find_record_for_task(self, task_id: str) -> DutyRecord | None:
         row = self.session.execute(sa.select(DUTY_RECORDS).where(DUTY_RECORDS.c.task_id == task_id)).mappings().first()
-        return None if row is None else self._record(row)
+        return None if row is None else self._records([row])[0]
 
     def get_record(self, record_id: str) -> DutyRecord:
         row = self.session.execute(sa.select(DUTY_RECORDS).where(DUTY_RECORDS.c.id == record_id)).mappings().first()
         if row is None:
             raise NotFound("duty record", record_id)
-        return self._record(row)
+        return self._records([row])[0]
 
-    def _record(self, row: Mapping[Any, Any]) -> DutyRecord:
-        items = self.session.execute(
-            sa.select(DUTY_RECORD_ITEMS)
-            .where(DUTY_RECORD_ITEMS.c.record_id == row["id"])
-            .order_by(DUTY_RECORD_ITEMS.c.seq)
-        ).mappings()
-        return DutyRecord(
-            id=row["id"],
-            task_id=row["task_id"],
-            plan_id=row["plan_id"],
-            unit_uscc=row["unit_uscc"],
-            kind=DutyKind(row["kind"]),
-            period_key=row["period_key"],
-            recorded_by=row["recorded_by"],
-            recorded_at=row["recorded_at"],
-            items=tuple(_item_from_row(i) for i in items),
-            summary=row["summary"],
-            attendees=tuple(row["attendees"] or ()),
-            next_steps=row["next_steps"],
-            version=row["version"],
-        )
+    def _records(self, rows: Sequence[Mapping[Any, Any]]) -> builtins.list[DutyRecord]:
+        """The records of ``rows`` with their checked items: one items query per 500 records, so a month of a
+        unit's records (the weekly report, the monthly minutes) is a few queries, not two per record."""
+        items: dict[str, builtins.list[ItemResult]] = {}
+        i = DUTY_RECORD_ITEMS.c
+        for chunk in chunked([r["id"] for r in rows], 500):
+            stmt = sa.select(DUTY_RECORD_ITEMS).where(i.record_id.in_(chunk)).order_by(i.record_id, i.seq)
+            for item in self.session.execute(stmt).mappings():
+                items.setdefault(item["record_id"], []).append(_item_from_row(item))
+        return [_record_from_row(r, items.get(r["id"], ())) for r in rows]
 
     def list_records(
         self,
@@ -450,7 +457,11 @@ class DutyRepository:
         if kinds:
             stmt = stmt.where(DUTY_TASKS.c.kind.in_([k.value for k in kinds]))
         rows = builtins.list(self.session.execute(stmt).mappings())
-        return [(task_from_row(r), self.get_record(r["record_id"])) for r in rows]
+        records: dict[str, DutyRecord] = {}
+        for chunk in chunked([r["record_id"] for r in rows], 500):
+            found = self.session.execute(sa.select(DUTY_RECORDS).where(DUTY_RECORDS.c.id.in_(chunk))).mappings().all()
+            records.update((record.id, record) for record in self._records(found))
+        return [(task_from_row(r), records[r["record_id"]]) for r in rows]
 
     def count_results(self, *, unit_uscc: str, due_from: dt.date, due_to: dt.date) -> builtins.list[ResultCount]:
         """Checked items by duty kind and result for a unit's tasks due in the range (one GROUP BY)."""
