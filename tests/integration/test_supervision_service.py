@@ -356,3 +356,15 @@ def test_a_regulators_records_reach_its_regions_feed_and_never_the_units(sdk: Du
     assert all(e.unit_uscc is None for e in alerts)
     industry = {e.region_code for e in alerts if e.payload["scope_kind"] == "industry"}
     assert industry <= {"41", "4101", "4102", "4103"}, industry
+
+
+def test_conflicts_declared_with_a_new_inspector_are_on_the_roster_and_stay_idempotent(
+    sdk: Dualprev, world: World
+) -> None:
+    units = sorted({world.unit("410302"), world.unit("410303")})
+    sv.add_inspector(
+        sdk, inspector_id="LY-C", name="洛阳监察员C", region_code="410300", actor="洛阳市局", conflicts=units
+    )
+    roster = {i.id: i for i in sv.list_inspectors(sdk, region_prefix=LUOYANG)}
+    assert roster["LY-C"].conflicts == frozenset(units)
+    assert not sv.declare_conflict(sdk, "LY-C", units[0], actor="LY-C")  # already declared when added

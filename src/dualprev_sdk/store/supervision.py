@@ -287,8 +287,13 @@ class SupervisionRepository:
                 id=inspector.id, name=inspector.name, region_code=region_code, active=True, created_at=timeutil.now()
             )
         )
-        for uscc in sorted(inspector.conflicts):
-            self.declare_conflict(inspector.id, uscc, declared_on=declared_on)
+        # a new inspector has no conflicts yet: one executemany, not declare_conflict's look-ups per unit
+        conflicts = [
+            {"inspector_id": inspector.id, "uscc": uscc, "declared_on": declared_on, "reason": ""}
+            for uscc in sorted(inspector.conflicts)
+        ]
+        if conflicts:
+            self.session.execute(sa.insert(INSPECTOR_CONFLICTS), conflicts)
         return inspector
 
     def declare_conflict(self, inspector_id: str, uscc: str, *, declared_on: dt.date, reason: str = "") -> bool:
@@ -439,11 +444,13 @@ class SupervisionRepository:
         """USCC → the team of its most recent inspected target (a result recorded), over every earlier draw."""
         t = SAMPLING_TARGETS.c
         stmt = sa.select(t.uscc, t.inspectors).where(t.outcome.is_not(None)).order_by(t.uscc, t.inspected_on, t.draw_id)
-        if usccs is not None:
-            stmt = stmt.where(t.uscc.in_(list(usccs)))
+        # a province's pool can outnumber SQLite's bound-parameter limit: one query per 500 units (a unit's rows
+        # all fall in its own chunk, so "the latest wins" still holds)
+        statements = [stmt] if usccs is None else [stmt.where(t.uscc.in_(c)) for c in chunked(sorted(set(usccs)), 500)]
         last: dict[str, frozenset[str]] = {}
-        for row in self.session.execute(stmt):
-            last[row.uscc] = frozenset(row.inspectors or ())  # ordered: the latest wins
+        for statement in statements:
+            for row in self.session.execute(statement):
+                last[row.uscc] = frozenset(row.inspectors or ())  # ordered: the latest wins
         return last
 
     def published_results(
