@@ -31,7 +31,6 @@ from dualprev_sdk.domain.hazard import (
     EVENT_TYPES,
     Hazard,
     HazardEvent,
-    HazardLevel,
     HazardState,
     HazardStatistics,
     ListedSupervision,
@@ -50,7 +49,7 @@ from dualprev_sdk.domain.hazard_chain import (
 )
 from dualprev_sdk.errors import AlreadyExists, ConcurrencyConflict, FailedPrecondition, InvalidArgument, NotFound
 from dualprev_sdk.serialization import structure
-from dualprev_sdk.store.base import UTCDateTime, chunked, key_string, table_of
+from dualprev_sdk.store.base import UTCDateTime, chunked, key_string, starts_with, table_of
 from dualprev_sdk.store.inspections import equipment_inspected_by
 
 __all__ = [
@@ -496,7 +495,7 @@ class HazardRepository:
         if hazard_id is not None:
             stmt = stmt.where(HAZARD_REGULATOR_REPORTS.c.hazard_id == hazard_id)
         if region_prefix:
-            stmt = stmt.where(HAZARD_REGULATOR_REPORTS.c.region_code.startswith(region_prefix, autoescape=True))
+            stmt = stmt.where(starts_with(HAZARD_REGULATOR_REPORTS.c.region_code, region_prefix))
         return [
             RegulatorReport(
                 id=r["id"],
@@ -516,7 +515,7 @@ class HazardRepository:
         """(hazard id, listing) pairs, oldest listing first."""
         stmt = sa.select(HAZARD_SUPERVISIONS).order_by(HAZARD_SUPERVISIONS.c.id)
         if region_prefix:
-            stmt = stmt.where(HAZARD_SUPERVISIONS.c.region_code.startswith(region_prefix, autoescape=True))
+            stmt = stmt.where(starts_with(HAZARD_SUPERVISIONS.c.region_code, region_prefix))
         if status is not None:
             stmt = stmt.where(HAZARD_SUPERVISIONS.c.status == status.value)
         return [
@@ -564,7 +563,7 @@ class HazardRepository:
         if unit_uscc is not None:
             stmt = stmt.where(HAZARDS.c.unit_uscc == unit_uscc)
         if region_prefix:
-            stmt = stmt.where(HAZARDS.c.region_code.startswith(region_prefix, autoescape=True))
+            stmt = stmt.where(starts_with(HAZARDS.c.region_code, region_prefix))
         return stmt
 
     def _counts(
@@ -626,8 +625,3 @@ class HazardRepository:
             on_time_rate=(n_on_time / n_closed) if n_closed else None,
             mean_days_to_close=float(mean_days) if mean_days is not None else None,
         )
-
-
-def level_of(row: Mapping[Any, Any]) -> HazardLevel | None:
-    """The level column of a projection row as the domain enum."""
-    return HazardLevel(row["level"]) if row["level"] else None
