@@ -36,7 +36,7 @@ from dualprev_sdk.store.duties import DUTY_TASKS
 from dualprev_sdk.store.elevator_emergency import RESCUE_INCIDENTS
 from dualprev_sdk.store.equipment import EQUIPMENT
 from dualprev_sdk.store.hazards import HAZARDS
-from dualprev_sdk.store.inspections import INSPECTIONS
+from dualprev_sdk.store.inspections import equipment_inspected_by
 from dualprev_sdk.store.personnel import PEOPLE
 from dualprev_sdk.store.risk_points import RISK_POINTS
 from dualprev_sdk.store.supervision import INSPECTORS, SAMPLING_DRAWS, SUPERVISION_PLANS
@@ -347,6 +347,11 @@ def _event_of(r: sa.RowMapping) -> OutboxEvent:
     )
 
 
+def _last_cursor(session: Session) -> int:
+    """The highest cursor written so far (0 for an empty outbox)."""
+    return int(session.execute(sa.select(sa.func.coalesce(sa.func.max(OUTBOX.c.id), 0))).scalar_one())
+
+
 def read_after(session: Session, cursor: int = 0, limit: int = 100) -> list[OutboxEvent]:
     """Events with ``cursor`` greater than ``cursor``, oldest first, at most ``limit`` (the whole feed)."""
     rows = session.execute(sa.select(OUTBOX).where(OUTBOX.c.id > cursor).order_by(OUTBOX.c.id).limit(limit)).mappings()
@@ -376,7 +381,7 @@ def read_scoped(
     become visible in id order, see the module docstring), so a row committed meanwhile has a higher id and is
     read next time — never skipped.
     """
-    high = int(session.execute(sa.select(sa.func.coalesce(sa.func.max(OUTBOX.c.id), 0))).scalar_one())
+    high = _last_cursor(session)
     if high <= cursor or limit <= 0:
         return [], cursor
     conditions: list[sa.ColumnElement[bool]] = []
@@ -385,8 +390,7 @@ def read_scoped(
     if region_prefix:
         conditions.append(starts_with(OUTBOX.c.region_code, region_prefix))
     if agency:
-        inspected = sa.select(INSPECTIONS.c.equipment_id).where(INSPECTIONS.c.agency == agency)
-        conditions.append(OUTBOX.c.equipment_id.in_(inspected))
+        conditions.append(OUTBOX.c.equipment_id.in_(equipment_inspected_by(agency)))
     stmt = sa.select(OUTBOX).where(OUTBOX.c.id > cursor, OUTBOX.c.id <= high)
     if not everything:
         if not conditions:
@@ -432,4 +436,4 @@ class OutboxRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     def last_cursor(self) -> int:
-        return int(self.session.execute(sa.select(sa.func.coalesce(sa.func.max(OUTBOX.c.id), 0))).scalar_one())
+        return _last_cursor(self.session)
