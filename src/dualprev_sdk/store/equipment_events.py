@@ -32,7 +32,15 @@ from dualprev_sdk.domain.equipment_events import (
 )
 from dualprev_sdk.errors import AlreadyExists, NotFound
 from dualprev_sdk.serialization import converter, structure
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, chunked, compare_and_swap, key_string, table_of
+from dualprev_sdk.store.base import (
+    JSON_TYPE,
+    UTCDateTime,
+    chunked,
+    compare_and_swap,
+    key_string,
+    keyset_above,
+    table_of,
+)
 
 __all__ = [
     "EQUIPMENT_EVENTS",
@@ -186,18 +194,10 @@ class EquipmentEventRepository:
         stmt = sa.select(EQUIPMENT_EVENTS).where(e.equipment_id == equipment_id)
         if kinds is not None:
             stmt = stmt.where(e.kind.in_([k.value for k in kinds]))
+        keys = (e.happened_on, e.recorded_at, e.id)
         if after is not None:
-            day, recorded_at, event_id = after
-            stmt = stmt.where(
-                sa.or_(
-                    e.happened_on > day,
-                    sa.and_(
-                        e.happened_on == day,
-                        sa.or_(e.recorded_at > recorded_at, sa.and_(e.recorded_at == recorded_at, e.id > event_id)),
-                    ),
-                )
-            )
-        stmt = stmt.order_by(e.happened_on, e.recorded_at, e.id).limit(limit)
+            stmt = stmt.where(keyset_above(keys, after))
+        stmt = stmt.order_by(*keys).limit(limit)
         return [equipment_event_from_row(r) for r in self.session.execute(stmt).mappings()]
 
     def pending_for_many(

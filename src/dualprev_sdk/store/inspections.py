@@ -45,6 +45,7 @@ from dualprev_sdk.store.base import (
     delete_versioned,
     insert_many,
     key_string,
+    keyset_above,
     starts_with,
     table_of,
 )
@@ -466,8 +467,7 @@ class InspectionRepository:
             # region; the row-value comparison is the exact keyset condition (same collation as the ORDER BY)
             stmt = stmt.where(
                 e.region_code >= after.region_code,
-                sa.tuple_(e.region_code, e.unit_uscc, e.catalog_code, e.id)
-                > sa.tuple_(*(sa.literal(v, sa.String) for v in after)),
+                keyset_above((e.region_code, e.unit_uscc, e.catalog_code, e.id), after),
             )
         if limit is not None:
             stmt = stmt.limit(limit)

@@ -30,6 +30,7 @@ from dualprev_sdk.store.base import (
     delete_versioned,
     insert_many,
     key_string,
+    keyset_above,
     table_of,
 )
 from dualprev_sdk.store.equipment import EQUIPMENT
@@ -342,13 +343,7 @@ class RiskPointRepository:
         if needs_review is not None:
             stmt = stmt.where(p.needs_review == needs_review)
         if after is not None:
-            bound = (
-                sa.literal(after.class_name_zh, sa.String),
-                sa.literal(after.equipment_id, sa.String),
-                sa.literal(int(after.level), sa.Integer),
-                sa.literal(after.point_id, sa.String),
-            )
-            stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*bound))
+            stmt = stmt.where(keyset_above(keys, after))
         stmt = stmt.order_by(*keys)
         if limit is not None:
             stmt = stmt.limit(limit)
