@@ -1,8 +1,9 @@
-"""Translation helpers shared by the traceability, 96333, credit and supervision servicers.
+"""Translation helpers shared by the servicers: region and simple resource names, instants from requests, the
+actor string written into records, text lengths and paging (dates, timestamps and enums by name come from
+:mod:`dualprev_gateway.convert` and are re-exported here).
 
-Pure translation, like :mod:`dualprev_gateway.convert`: dates, timestamps, enums by name, region names and the
-actor string written into records. Every problem is collected into a :class:`~dualprev_gateway.convert.Violations`
-so one INVALID_ARGUMENT lists every bad field.
+Pure translation, like :mod:`dualprev_gateway.convert`. Every problem is collected into a
+:class:`~dualprev_gateway.convert.Violations` so one INVALID_ARGUMENT lists every bad field.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from typing import Any, TypeVar
 from google.protobuf import struct_pb2, timestamp_pb2
 
 from dualprev_gateway import hazard_convert
-from dualprev_gateway.convert import Violations, page_size
+from dualprev_gateway.convert import (  # re-exported: the servicers' shared primitives live in convert
+    Violations,
+    enum_from_proto,
+    enum_to_proto,
+    iso,
+    page_size,
+    parse_date,
+    timestamp,
+)
 from dualprev_sdk import timeutil
 from dualprev_sdk.access import Principal
 from dualprev_sdk.errors import InvalidArgument
@@ -68,36 +77,12 @@ def max_length(problems: Violations, field: str, value: str, limit: int) -> None
         problems.add(field, value, "max_length", f"at most {limit} characters (got {len(value)})")
 
 
-def iso(value: dt.date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def parse_date(problems: Violations, field: str, text: str, *, required: bool = False) -> dt.date | None:
-    if not text:
-        if required:
-            problems.add(field, text, "required", "an ISO 8601 date YYYY-MM-DD is required")
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        problems.add(field, text, "date.iso8601", "expected an ISO 8601 date YYYY-MM-DD")
-        return None
-
-
 def date_or_none(text: str, field: str) -> dt.date | None:
     """A single optional date, raising at once (for requests with one date field)."""
     problems = Violations()
     value = parse_date(problems, field, text)
     problems.raise_if_any()
     return value
-
-
-def timestamp(value: dt.datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value.astimezone(dt.UTC))
-    return stamp
 
 
 def to_datetime(
@@ -114,28 +99,6 @@ def to_datetime(
     except (ValueError, OverflowError, OSError):
         problems.add(field, f"{stamp.seconds}s {stamp.nanos}ns", "timestamp.range", "outside the supported range")
         return None
-
-
-def enum_from_proto(
-    problems: Violations, field: str, number: int, spec: tuple[Any, type[E], str], *, required: bool
-) -> E | None:
-    """Proto enum number → domain enum by name (``CYLINDER_EVENT_KIND_FILLED`` → ``FILLED``); 0 = None.
-    ``spec`` = (proto enum wrapper, domain enum, proto value prefix)."""
-    proto_enum, domain, prefix = spec
-    if number == 0:
-        if required:
-            problems.add(field, 0, "required", f"set a {proto_enum.DESCRIPTOR.name} value")
-        return None
-    try:
-        name = proto_enum.Name(number).removeprefix(prefix)
-        return domain[name]
-    except (ValueError, KeyError):
-        problems.add(field, number, "enum.known", f"unknown {proto_enum.DESCRIPTOR.name} value")
-        return None
-
-
-def enum_to_proto(value: enum.Enum | None, proto_enum: Any, prefix: str) -> int:
-    return 0 if value is None else int(proto_enum.Value(prefix + value.name))
 
 
 def parse_region(text: str, field: str) -> str:

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
-from google.protobuf import field_mask_pb2, json_format, struct_pb2
+from google.protobuf import field_mask_pb2, json_format, struct_pb2, timestamp_pb2
 
 from dualprev_gateway._generated.dualprev.v1 import common_pb2, ledger_pb2
-from dualprev_sdk.domain.common import CrowdedPlaceType, Location, SafetyRole
+from dualprev_sdk.domain.common import CrowdedPlaceType, Location, SafetyRole, Source
 from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
 from dualprev_sdk.domain.unit import RoleAssignment, SizeClass, UseUnit
 from dualprev_sdk.errors import FieldViolation, InvalidArgument
@@ -26,17 +26,25 @@ from dualprev_sdk.errors import FieldViolation, InvalidArgument
 __all__ = [
     "Violations",
     "apply_mask",
+    "enum_from_proto",
+    "enum_to_proto",
     "equipment_from_proto",
     "equipment_name",
     "equipment_to_proto",
     "etag_of",
     "expected_version",
     "in_proto_terms",
+    "iso",
+    "location_from_proto",
+    "location_to_proto",
     "narrow_region",
     "page_size",
+    "parse_date",
     "parse_equipment_name",
     "parse_filter",
     "parse_unit_name",
+    "source_to_proto",
+    "timestamp",
     "unit_from_proto",
     "unit_name",
     "unit_to_proto",
@@ -172,34 +180,36 @@ def parse_filter(text: str, allowed: Iterable[str], field: str = "filter") -> di
     return terms
 
 
-# -- enums --------------------------------------------------------------------------------------------------
+# -- enums, dates, instants, places and sources: the primitives every *_convert module uses ---------------------
 
 
-def _enum_from_proto(number: int, proto_enum: Any, domain: type[E], prefix: str) -> E | None:
-    """Proto enum value → domain enum by name (``SIZE_CLASS_SMALL`` → ``SizeClass.SMALL``); None for 0."""
+def enum_from_proto(
+    problems: Violations, field: str, number: int, spec: tuple[Any, type[E], str], *, required: bool
+) -> E | None:
+    """Proto enum number → domain enum by name (``SIZE_CLASS_SMALL`` → ``SizeClass.SMALL``); 0 = None.
+    ``spec`` = (proto enum wrapper, domain enum, proto value prefix)."""
+    proto_enum, domain, prefix = spec
     if number == 0:
+        if required:
+            problems.add(field, 0, "required", f"set a {proto_enum.DESCRIPTOR.name} value")
         return None
-    name = proto_enum.Name(number).removeprefix(prefix)
-    return domain[name]
+    try:
+        return domain[proto_enum.Name(number).removeprefix(prefix)]
+    except (ValueError, KeyError):
+        problems.add(field, number, "enum.known", f"unknown {proto_enum.DESCRIPTOR.name} value")
+        return None
 
 
-def _enum_to_proto(value: enum.Enum | None, proto_enum: Any, prefix: str) -> int:
+def enum_to_proto(value: enum.Enum | None, proto_enum: Any, prefix: str) -> int:
+    """Domain enum → proto enum number by name; None = 0 (unspecified)."""
     return 0 if value is None else int(proto_enum.Value(prefix + value.name))
 
 
-def _checked_enum(problems: Violations, field: str, number: int, spec: tuple[Any, type[E], str]) -> E | None:
-    """``spec`` = (proto enum wrapper, domain enum, proto value prefix)."""
-    proto_enum, domain, prefix = spec
-    try:
-        proto_enum.Name(number)
-    except ValueError:
-        problems.add(field, number, "enum.known", f"unknown {proto_enum.DESCRIPTOR.name} value")
-        return None
-    return _enum_from_proto(number, proto_enum, domain, prefix)
-
-
-def _date(problems: Violations, field: str, text: str) -> dt.date | None:
+def parse_date(problems: Violations, field: str, text: str, *, required: bool = False) -> dt.date | None:
+    """An ISO 8601 date; empty = None (a violation when ``required``)."""
     if not text:
+        if required:
+            problems.add(field, text, "required", "an ISO 8601 date YYYY-MM-DD is required")
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -208,8 +218,44 @@ def _date(problems: Violations, field: str, text: str) -> dt.date | None:
         return None
 
 
-def _iso(value: dt.date | None) -> str:
+def iso(value: dt.date | None) -> str:
     return "" if value is None else value.isoformat()
+
+
+def timestamp(value: dt.datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value.astimezone(dt.UTC))
+    return stamp
+
+
+def location_to_proto(location: Location) -> common_pb2.Location:
+    message = common_pb2.Location(
+        address=location.address, building=location.building, floor=location.floor, area=location.area
+    )
+    if location.x is not None:
+        message.x = location.x
+    if location.y is not None:
+        message.y = location.y
+    return message
+
+
+def location_from_proto(message: common_pb2.Location) -> Location:
+    return Location(
+        address=message.address,
+        building=message.building,
+        floor=message.floor,
+        area=message.area,
+        x=message.x if message.HasField("x") else None,
+        y=message.y if message.HasField("y") else None,
+    )
+
+
+def source_to_proto(source: Source) -> common_pb2.Source:
+    return common_pb2.Source(
+        document=source.document, clause=source.clause, status=str(source.status.value), note=source.note
+    )
 
 
 # -- units --------------------------------------------------------------------------------------------------
@@ -222,13 +268,13 @@ def unit_to_proto(unit: UseUnit) -> ledger_pb2.Unit:
         display_name=unit.name,
         region_code=unit.region_code,
         industry=unit.industry,
-        size_class=_enum_to_proto(unit.size_class, ledger_pb2.SizeClass, "SIZE_CLASS_"),  # type: ignore[arg-type]
+        size_class=enum_to_proto(unit.size_class, ledger_pb2.SizeClass, "SIZE_CLASS_"),  # type: ignore[arg-type]
         park=unit.park or "",
         grid_cell=unit.grid_cell or "",
         address=unit.address,
         roles=[
             ledger_pb2.RoleAssignment(
-                role=_enum_to_proto(r.role, ledger_pb2.SafetyRole, "SAFETY_ROLE_"),  # type: ignore[arg-type]
+                role=enum_to_proto(r.role, ledger_pb2.SafetyRole, "SAFETY_ROLE_"),  # type: ignore[arg-type]
                 person_name=r.name,
                 phone=r.phone,
                 person_id=r.person_id or "",
@@ -259,7 +305,9 @@ def _unit_values(message: ledger_pb2.Unit, prefix: str, problems: Violations) ->
     roles = []
     for i, r in enumerate(message.roles):
         path = f"{prefix}.roles[{i}]"
-        role = _checked_enum(problems, f"{path}.role", r.role, (ledger_pb2.SafetyRole, SafetyRole, "SAFETY_ROLE_"))
+        role = enum_from_proto(
+            problems, f"{path}.role", r.role, (ledger_pb2.SafetyRole, SafetyRole, "SAFETY_ROLE_"), required=False
+        )
         if r.role == 0:
             problems.add(f"{path}.role", 0, "required", "a role assignment needs a role")
         if not r.person_name.strip():
@@ -274,8 +322,12 @@ def _unit_values(message: ledger_pb2.Unit, prefix: str, problems: Violations) ->
                     equipment_kind=r.equipment_kind or None,
                 )
             )
-    size = _checked_enum(
-        problems, f"{prefix}.size_class", message.size_class, (ledger_pb2.SizeClass, SizeClass, "SIZE_CLASS_")
+    size = enum_from_proto(
+        problems,
+        f"{prefix}.size_class",
+        message.size_class,
+        (ledger_pb2.SizeClass, SizeClass, "SIZE_CLASS_"),
+        required=False,
     )
     return {
         "name": message.display_name.strip(),
@@ -351,17 +403,6 @@ def unit_update_values(
 # -- equipment ----------------------------------------------------------------------------------------------
 
 
-def _location_to_proto(location: Location) -> common_pb2.Location:
-    message = common_pb2.Location(
-        address=location.address, building=location.building, floor=location.floor, area=location.area
-    )
-    if location.x is not None:
-        message.x = location.x
-    if location.y is not None:
-        message.y = location.y
-    return message
-
-
 def _parameters_to_proto(parameters: Any) -> struct_pb2.Struct | None:
     if parameters is None:
         return None
@@ -384,16 +425,16 @@ def equipment_to_proto(equipment: Equipment) -> ledger_pb2.Equipment:
         display_name=equipment.name,
         model=equipment.model,
         manufacturer=equipment.manufacturer,
-        location=_location_to_proto(equipment.location),
-        crowded_place=_enum_to_proto(  # type: ignore[arg-type]
+        location=location_to_proto(equipment.location),
+        crowded_place=enum_to_proto(  # type: ignore[arg-type]
             equipment.crowded_place, common_pb2.CrowdedPlaceType, "CROWDED_PLACE_TYPE_"
         ),
-        status=_enum_to_proto(equipment.status, ledger_pb2.EquipmentStatus, "EQUIPMENT_STATUS_"),  # type: ignore[arg-type]
-        status_since=_iso(equipment.status_since),
-        manufactured_on=_iso(equipment.manufactured_on),
-        commissioned_on=_iso(equipment.commissioned_on),
-        registered_on=_iso(equipment.registered_on),
-        next_inspection_due=_iso(equipment.next_inspection_due),
+        status=enum_to_proto(equipment.status, ledger_pb2.EquipmentStatus, "EQUIPMENT_STATUS_"),  # type: ignore[arg-type]
+        status_since=iso(equipment.status_since),
+        manufactured_on=iso(equipment.manufactured_on),
+        commissioned_on=iso(equipment.commissioned_on),
+        registered_on=iso(equipment.registered_on),
+        next_inspection_due=iso(equipment.next_inspection_due),
         safety_officer=equipment.safety_officer,
         rescue_code=equipment.rescue_code or "",
         out_of_catalog=equipment.out_of_catalog,
@@ -440,7 +481,6 @@ def equipment_values(
     """Every settable Equipment attribute from the message; violations go to ``collected`` when given (for
     masks), else one InvalidArgument lists every bad field."""
     problems = Violations() if collected is None else collected
-    location = message.location
     values: dict[str, Any] = {
         "catalog_code": message.catalog_code.strip(),
         "equipment_code": message.equipment_code.strip() or "-",
@@ -449,25 +489,20 @@ def equipment_values(
         "name": message.display_name.strip(),
         "model": message.model,
         "manufacturer": message.manufacturer,
-        "location": Location(
-            address=location.address,
-            building=location.building,
-            floor=location.floor,
-            area=location.area,
-            x=location.x if location.HasField("x") else None,
-            y=location.y if location.HasField("y") else None,
-        ),
-        "crowded_place": _checked_enum(
+        "location": location_from_proto(message.location),
+        "crowded_place": enum_from_proto(
             problems,
             f"{prefix}.crowded_place",
             message.crowded_place,
             (common_pb2.CrowdedPlaceType, CrowdedPlaceType, "CROWDED_PLACE_TYPE_"),
+            required=False,
         ),
-        "status": _checked_enum(
+        "status": enum_from_proto(
             problems,
             f"{prefix}.status",
             message.status,
             (ledger_pb2.EquipmentStatus, EquipmentStatus, "EQUIPMENT_STATUS_"),
+            required=False,
         )
         or EquipmentStatus.IN_USE,
         "design_life_years": message.design_life_years if message.HasField("design_life_years") else None,
@@ -478,7 +513,7 @@ def equipment_values(
         "catalog_review": message.catalog_review,
     }
     for name in ("status_since", "manufactured_on", "commissioned_on", "registered_on", "next_inspection_due"):
-        values[name] = _date(problems, f"{prefix}.{name}", getattr(message, name))
+        values[name] = parse_date(problems, f"{prefix}.{name}", getattr(message, name))
     if values["design_life_years"] is not None and values["design_life_years"] <= 0:
         problems.add(f"{prefix}.design_life_years", values["design_life_years"], "positive", "must be positive")
     if collected is None:

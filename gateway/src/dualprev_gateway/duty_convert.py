@@ -7,7 +7,6 @@ from typing import Any
 
 from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import investigation_pb2, ledger_pb2, risk_pb2
-from dualprev_gateway.capability_convert import iso, parse_date
 from dualprev_sdk.domain.common import Frequency, SafetyRole
 from dualprev_sdk.domain.duty import CheckResult, DutyKind, DutyPlan, DutyTask, ItemResult, MissedDuty
 from dualprev_sdk.errors import InvalidArgument
@@ -61,12 +60,16 @@ def parse_task_name(name: str, field: str = "name") -> str:
     return match.group(1)
 
 
+_ROLE = (ledger_pb2.SafetyRole, SafetyRole, "SAFETY_ROLE_")
+_FREQUENCY = (risk_pb2.CheckFrequency, Frequency, "CHECK_FREQUENCY_")
+
+
 def _role_to(role: SafetyRole | None) -> Any:
-    return 0 if role is None else ledger_pb2.SafetyRole.Value(f"SAFETY_ROLE_{role.name}")
+    return convert.enum_to_proto(role, ledger_pb2.SafetyRole, "SAFETY_ROLE_")
 
 
 def _frequency_to(frequency: Frequency | None) -> Any:
-    return 0 if frequency is None else risk_pb2.CheckFrequency.Value(f"CHECK_FREQUENCY_{frequency.name}")
+    return convert.enum_to_proto(frequency, risk_pb2.CheckFrequency, "CHECK_FREQUENCY_")
 
 
 def kind_from_proto(problems: convert.Violations, field: str, number: int, *, required: bool) -> DutyKind | None:
@@ -85,7 +88,7 @@ def plan_to_proto(plan: DutyPlan) -> investigation_pb2.DutyPlan:
         role=_role_to(plan.role),
         equipment_kind=plan.equipment_kind or "",
         starts_on=plan.starts_on.isoformat(),
-        ends_on=iso(plan.ends_on),
+        ends_on=convert.iso(plan.ends_on),
         frequency=_frequency_to(plan.frequency),
         months=list(plan.months),
         lead_days=plan.lead_days,
@@ -99,20 +102,10 @@ def plan_to_proto(plan: DutyPlan) -> investigation_pb2.DutyPlan:
 def plan_from_proto(message: investigation_pb2.DutyPlan, *, plan_id: str, uscc: str) -> DutyPlan:
     problems = convert.Violations()
     kind = kind_from_proto(problems, "duty_plan.kind", message.kind, required=True)
-    role: SafetyRole | None = None
-    if message.role:
-        try:
-            role = SafetyRole[ledger_pb2.SafetyRole.Name(message.role).removeprefix("SAFETY_ROLE_")]
-        except (ValueError, KeyError):
-            problems.add("duty_plan.role", message.role, "enum.known", "unknown SafetyRole value")
-    frequency: Frequency | None = None
-    if message.frequency:
-        try:
-            frequency = Frequency[risk_pb2.CheckFrequency.Name(message.frequency).removeprefix("CHECK_FREQUENCY_")]
-        except (ValueError, KeyError):
-            problems.add("duty_plan.frequency", message.frequency, "enum.known", "unknown CheckFrequency value")
-    starts_on = parse_date(problems, "duty_plan.starts_on", message.starts_on, required=True)
-    ends_on = parse_date(problems, "duty_plan.ends_on", message.ends_on)
+    role = convert.enum_from_proto(problems, "duty_plan.role", message.role, _ROLE, required=False)
+    frequency = convert.enum_from_proto(problems, "duty_plan.frequency", message.frequency, _FREQUENCY, required=False)
+    starts_on = convert.parse_date(problems, "duty_plan.starts_on", message.starts_on, required=True)
+    ends_on = convert.parse_date(problems, "duty_plan.ends_on", message.ends_on)
     problems.raise_if_any()
     assert kind is not None
     assert starts_on is not None

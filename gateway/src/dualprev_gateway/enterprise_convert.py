@@ -7,14 +7,11 @@ resources, maps enums and restates the SDK's field paths in the client's terms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import attrs
 
 from dualprev_gateway import convert, duty_convert
 from dualprev_gateway import risk_convert as rc
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, enterprise_pb2
-from dualprev_sdk.domain.common import RiskLevel, Source
+from dualprev_gateway._generated.dualprev.v1 import enterprise_pb2
 from dualprev_sdk.errors import InvalidArgument
 from dualprev_sdk.grading.equipment_risk import EquipmentRiskGrade
 from dualprev_sdk.services.five_standards import STANDARDS_SOURCE, FiveStandardsAssessment
@@ -29,30 +26,13 @@ __all__ = [
     "package_to_proto",
     "park_report_to_proto",
     "setup_error_in_proto_terms",
-    "source_to_proto",
 ]
 
-_LEVELS: Mapping[RiskLevel, int] = {
-    RiskLevel.MAJOR: common_pb2.RISK_LEVEL_MAJOR,
-    RiskLevel.SIGNIFICANT: common_pb2.RISK_LEVEL_SIGNIFICANT,
-    RiskLevel.GENERAL: common_pb2.RISK_LEVEL_GENERAL,
-    RiskLevel.LOW: common_pb2.RISK_LEVEL_LOW,
-}
 _COVERAGE = {
     "missing": enterprise_pb2.COVERAGE_STATUS_MISSING,
     "met": enterprise_pb2.COVERAGE_STATUS_MET,
     "above": enterprise_pb2.COVERAGE_STATUS_ABOVE,
 }
-
-
-def _level(level: RiskLevel | None) -> int:
-    return 0 if level is None else _LEVELS[level]
-
-
-def source_to_proto(source: Source) -> common_pb2.Source:
-    return common_pb2.Source(
-        document=source.document, clause=source.clause, status=str(source.status.value), note=source.note
-    )
 
 
 # -- SetUpSmallUnit ------------------------------------------------------------------------------------------
@@ -106,8 +86,8 @@ def assessment_to_proto(assessment: FiveStandardsAssessment) -> enterprise_pb2.F
         pass_mark=model.pass_mark,
         product_default_model=model.product_default,
         window_days=model.window_days,
-        model_source=source_to_proto(model.source),
-        standards_source=source_to_proto(STANDARDS_SOURCE),
+        model_source=convert.source_to_proto(model.source),
+        standards_source=convert.source_to_proto(STANDARDS_SOURCE),
         standards=[
             enterprise_pb2.FiveStandardScore(
                 key=s.standard.key,
@@ -143,9 +123,9 @@ def park_report_to_proto(report: ParkReport, region: str) -> enterprise_pb2.Park
                 region_code=row.unit.region_code,
                 demonstration=row.unit.demonstration,
                 equipment_count=row.equipment,
-                highest_risk=_level(row.highest_risk),  # type: ignore[arg-type]
+                highest_risk=rc.level_to_proto(row.highest_risk),
                 level_counts=[
-                    enterprise_pb2.ParkRiskLevelCount(level=_level(level), count=count)  # type: ignore[arg-type]
+                    enterprise_pb2.ParkRiskLevelCount(level=rc.level_to_proto(level), count=count)
                     for level, count in row.level_counts.items()
                 ],
                 open_hazards=row.open_hazards,
@@ -194,8 +174,8 @@ def grade_to_proto(grade: EquipmentRiskGrade, *, uscc: str, as_of: str) -> enter
         equipment=convert.equipment_name(uscc, grade.equipment_id),
         as_of=as_of,
         score=grade.score,
-        level=_level(grade.level),  # type: ignore[arg-type]
-        scored_level=_level(grade.scored_level),  # type: ignore[arg-type]
+        level=rc.level_to_proto(grade.level),
+        scored_level=rc.level_to_proto(grade.scored_level),
         band_label_zh=grade.band.label_zh,
         contributions=[
             enterprise_pb2.RiskContribution(
@@ -207,13 +187,13 @@ def grade_to_proto(grade: EquipmentRiskGrade, *, uscc: str, as_of: str) -> enter
             enterprise_pb2.RiskFinding(
                 rule=f.rule,
                 text_zh=f.text_zh,
-                level=_level(f.level),  # type: ignore[arg-type]
+                level=rc.level_to_proto(f.level),
                 detail=f.detail,
-                source=source_to_proto(f.source),
+                source=convert.source_to_proto(f.source),
             )
             for f in grade.findings
         ],
         explanation_zh=grade.explain(),
-        source=source_to_proto(grade.source),
+        source=convert.source_to_proto(grade.source),
         config_version=grade.config_version,
     )

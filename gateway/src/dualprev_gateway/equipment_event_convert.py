@@ -14,10 +14,18 @@ import binascii
 import datetime as dt
 import re
 
-from google.protobuf import timestamp_pb2
-
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, ledger_pb2
-from dualprev_gateway.convert import Violations, equipment_name, equipment_to_proto, etag_of
+from dualprev_gateway._generated.dualprev.v1 import ledger_pb2
+from dualprev_gateway.convert import (
+    Violations,
+    equipment_name,
+    equipment_to_proto,
+    etag_of,
+    iso,
+    location_from_proto,
+    location_to_proto,
+    parse_date,
+    timestamp,
+)
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.common import Location
 from dualprev_sdk.domain.credit import Severity
@@ -100,51 +108,9 @@ def parse_event_name(name: str, field: str = "name") -> tuple[str, str, str]:
 # -- dates and places -------------------------------------------------------------------------------------------
 
 
-def _day(problems: Violations, field: str, text: str, *, default_today: bool) -> dt.date | None:
-    if not text:
-        return timeutil.today() if default_today else None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        problems.add(field, text, "date.iso8601", "expected an ISO 8601 date YYYY-MM-DD")
-        return None
-
-
 def day_or_today(problems: Violations, field: str, text: str) -> dt.date | None:
     """An ISO date, or today (Asia/Shanghai) when empty."""
-    return _day(problems, field, text, default_today=True)
-
-
-def _iso(day: dt.date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-def _location_from_proto(message: common_pb2.Location) -> Location:
-    return Location(
-        address=message.address,
-        building=message.building,
-        floor=message.floor,
-        area=message.area,
-        x=message.x if message.HasField("x") else None,
-        y=message.y if message.HasField("y") else None,
-    )
-
-
-def _location_to_proto(location: Location) -> common_pb2.Location:
-    message = common_pb2.Location(
-        address=location.address, building=location.building, floor=location.floor, area=location.area
-    )
-    if location.x is not None:
-        message.x = location.x
-    if location.y is not None:
-        message.y = location.y
-    return message
-
-
-def _timestamp(value: dt.datetime) -> timestamp_pb2.Timestamp:
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value.astimezone(dt.UTC))
-    return stamp
+    return parse_date(problems, field, text) if text else timeutil.today()
 
 
 # -- proto → SDK details ------------------------------------------------------------------------------------------
@@ -192,11 +158,9 @@ def work_from_proto(
         problems.add("work", None, "required", "describe the work")
         return None
     start = len(problems.items)
-    performed_on = _day(problems, "work.performed_on", message.performed_on, default_today=True)
-    registered = _day(problems, "work.change_registered_on", message.change_registered_on, default_today=False)
-    supervised = _day(
-        problems, "work.supervisory_inspection_on", message.supervisory_inspection_on, default_today=False
-    )
+    performed_on = day_or_today(problems, "work.performed_on", message.performed_on)
+    registered = parse_date(problems, "work.change_registered_on", message.change_registered_on)
+    supervised = parse_date(problems, "work.supervisory_inspection_on", message.supervisory_inspection_on)
     if len(problems.items) > start or performed_on is None:
         return None
     kind = Alteration if alteration else MajorRepair
@@ -221,19 +185,19 @@ def relocation_target_from_proto(
     if not present or not message.HasField("to_location"):
         problems.add("relocation.to_location", None, "required", "where the equipment now stands")
         return None
-    moved_on = _day(problems, "relocation.moved_on", message.moved_on, default_today=True)
+    moved_on = day_or_today(problems, "relocation.moved_on", message.moved_on)
     if moved_on is None:
         return None
-    return _location_from_proto(message.to_location), moved_on, message.note
+    return location_from_proto(message.to_location), moved_on, message.note
 
 
 def suspension_from_proto(
     problems: Violations, message: ledger_pb2.EquipmentSuspension, present: bool
 ) -> Suspension | None:
     start = len(problems.items)
-    since = _day(problems, "suspension.since", message.since, default_today=True)
-    until = _day(problems, "suspension.planned_until", message.planned_until, default_today=False)
-    notified = _day(problems, "suspension.notified_on", message.notified_on, default_today=False)
+    since = day_or_today(problems, "suspension.since", message.since)
+    until = parse_date(problems, "suspension.planned_until", message.planned_until)
+    notified = parse_date(problems, "suspension.notified_on", message.notified_on)
     if len(problems.items) > start or since is None:
         return None
     return Suspension(since=since, reason=message.reason, planned_until=until, notified_on=notified)
@@ -243,7 +207,7 @@ def restart_from_proto(problems: Violations, message: ledger_pb2.EquipmentRestar
     if not present:
         problems.add("restart.self_check_done", False, "restart.self_check", "self-check before restarting")
         return None
-    on = _day(problems, "restart.restarted_on", message.restarted_on, default_today=True)
+    on = day_or_today(problems, "restart.restarted_on", message.restarted_on)
     if on is None:
         return None
     return Restart(on=on, self_check_done=message.self_check_done, note=message.note)
@@ -256,10 +220,8 @@ def scrapping_from_proto(
         problems.add("scrapping.reason", "", "required", "why the equipment is scrapped")
         return None
     start = len(problems.items)
-    on = _day(problems, "scrapping.scrapped_on", message.scrapped_on, default_today=True)
-    cancelled = _day(
-        problems, "scrapping.registration_cancelled_on", message.registration_cancelled_on, default_today=False
-    )
+    on = day_or_today(problems, "scrapping.scrapped_on", message.scrapped_on)
+    cancelled = parse_date(problems, "scrapping.registration_cancelled_on", message.registration_cancelled_on)
     if len(problems.items) > start or on is None:
         return None
     return Scrapping(
@@ -271,7 +233,7 @@ def transfer_from_proto(problems: Violations, message: ledger_pb2.EquipmentTrans
     if not present:
         problems.add("transfer.to_unit_uscc", "", "required", "name the receiving unit (USCC or name)")
         return None
-    on = _day(problems, "transfer.transferred_on", message.transferred_on, default_today=True)
+    on = day_or_today(problems, "transfer.transferred_on", message.transferred_on)
     if on is None:
         return None
     return Transfer(on=on, to_unit_uscc=message.to_unit_uscc, to_unit_name=message.to_unit_name, note=message.note)
@@ -295,7 +257,7 @@ def _details_to_proto(message: ledger_pb2.EquipmentEvent, details: EquipmentEven
     if isinstance(details, Accident):
         message.accident.CopyFrom(
             ledger_pb2.EquipmentAccident(
-                occurred_at=_timestamp(details.occurred_at),
+                occurred_at=timestamp(details.occurred_at),
                 severity=_SEVERITY_TO_PROTO.get(details.severity, ledger_pb2.ACCIDENT_SEVERITY_UNSPECIFIED),
                 description=details.description,
                 deaths=details.deaths,
@@ -303,58 +265,58 @@ def _details_to_proto(message: ledger_pb2.EquipmentEvent, details: EquipmentEven
                 minor_injuries=details.minor_injuries,
                 major_loss=details.major_loss,
                 conditions_rectified=details.conditions_rectified,
-                rectified_on=_iso(details.rectified_on),
+                rectified_on=iso(details.rectified_on),
             )
         )
     elif isinstance(details, MajorRepair | Alteration):
         work = ledger_pb2.EquipmentWork(
-            performed_on=_iso(details.performed_on),
+            performed_on=iso(details.performed_on),
             contractor=details.contractor,
             description=details.description,
             change_registration_needed=details.change_registration_needed,
-            change_registered_on=_iso(details.change_registered_on),
+            change_registered_on=iso(details.change_registered_on),
             supervisory_inspection_passed=details.supervisory_inspection_passed,
-            supervisory_inspection_on=_iso(details.supervisory_inspection_on),
+            supervisory_inspection_on=iso(details.supervisory_inspection_on),
             supervisory_report=details.supervisory_report,
         )
         (message.alteration if isinstance(details, Alteration) else message.major_repair).CopyFrom(work)
     elif isinstance(details, Relocation):
         message.relocation.CopyFrom(
             ledger_pb2.EquipmentRelocation(
-                moved_on=_iso(details.moved_on),
-                from_location=_location_to_proto(details.from_location),
-                to_location=_location_to_proto(details.to_location),
+                moved_on=iso(details.moved_on),
+                from_location=location_to_proto(details.from_location),
+                to_location=location_to_proto(details.to_location),
                 note=details.note,
             )
         )
     elif isinstance(details, Suspension):
         message.suspension.CopyFrom(
             ledger_pb2.EquipmentSuspension(
-                since=_iso(details.since),
+                since=iso(details.since),
                 reason=details.reason,
-                planned_until=_iso(details.planned_until),
-                notified_on=_iso(details.notified_on),
+                planned_until=iso(details.planned_until),
+                notified_on=iso(details.notified_on),
             )
         )
     elif isinstance(details, Restart):
         message.restart.CopyFrom(
             ledger_pb2.EquipmentRestart(
-                restarted_on=_iso(details.on), self_check_done=details.self_check_done, note=details.note
+                restarted_on=iso(details.on), self_check_done=details.self_check_done, note=details.note
             )
         )
     elif isinstance(details, Scrapping):
         message.scrapping.CopyFrom(
             ledger_pb2.EquipmentScrapping(
-                scrapped_on=_iso(details.on),
+                scrapped_on=iso(details.on),
                 reason=details.reason,
                 function_destroyed=details.function_destroyed,
-                registration_cancelled_on=_iso(details.registration_cancelled_on),
+                registration_cancelled_on=iso(details.registration_cancelled_on),
             )
         )
     else:
         message.transfer.CopyFrom(
             ledger_pb2.EquipmentTransfer(
-                transferred_on=_iso(details.on),
+                transferred_on=iso(details.on),
                 to_unit_uscc=details.to_unit_uscc,
                 to_unit_name=details.to_unit_name,
                 note=details.note,
@@ -368,7 +330,7 @@ def event_to_proto(event: EquipmentEvent) -> ledger_pb2.EquipmentEvent:
         kind=ledger_pb2.EquipmentEventKind.Value(f"EQUIPMENT_EVENT_KIND_{event.kind.name}"),
         day=event.day.isoformat(),
         actor=event.actor,
-        record_time=_timestamp(event.recorded_at),
+        record_time=timestamp(event.recorded_at),
         etag=etag_of(event.version),
     )
     _details_to_proto(message, event.details)

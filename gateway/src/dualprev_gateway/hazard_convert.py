@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import decimal
 import hashlib
 import json
 import re
 
-from google.protobuf import timestamp_pb2
-
 from dualprev_gateway._generated.dualprev.v1 import hazards_pb2
-from dualprev_gateway.convert import Violations, equipment_name, etag_of, unit_name
+from dualprev_gateway.convert import Violations, equipment_name, etag_of, iso, parse_date, timestamp, unit_name
 from dualprev_sdk.domain.hazard import (
     AcceptanceRecord,
     Evidence,
@@ -34,7 +31,6 @@ __all__ = [
     "hazard_name",
     "hazard_to_proto",
     "level_from_proto",
-    "parse_date",
     "parse_hazard_name",
     "plan_from_proto",
     "source_from_proto",
@@ -55,18 +51,6 @@ def parse_hazard_name(name: str, field: str = "name") -> str:
     return match.group(1)
 
 
-def _iso(value: dt.date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def _timestamp(value: dt.datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
-
-
 def hazard_to_proto(hazard: Hazard) -> hazards_pb2.Hazard:
     message = hazards_pb2.Hazard(
         name=hazard_name(hazard.id),
@@ -76,7 +60,7 @@ def hazard_to_proto(hazard: Hazard) -> hazards_pb2.Hazard:
         source_reference=hazard.source_reference,
         description=hazard.description,
         location=hazard.location,
-        found_on=_iso(hazard.found_on),
+        found_on=iso(hazard.found_on),
         finder=hazard.finder,
         state=hazards_pb2.HazardState.Value(f"HAZARD_STATE_{hazard.state.name}"),
         level=hazards_pb2.HazardLevel.Value(f"HAZARD_LEVEL_{hazard.level.name if hazard.level else 'UNSPECIFIED'}"),
@@ -90,8 +74,7 @@ def hazard_to_proto(hazard: Hazard) -> hazards_pb2.Hazard:
         grading_reason=hazard.grading_reason,
         stop_use=hazard.stop_use,
         evidence=[
-            hazards_pb2.Evidence(kind=e.kind, reference=e.reference, description=e.description)
-            for e in hazard.evidence
+            hazards_pb2.Evidence(kind=e.kind, reference=e.reference, description=e.description) for e in hazard.evidence
         ],
         rejections=hazard.rejections,
         cancel_reason=hazard.cancel_reason,
@@ -105,7 +88,7 @@ def hazard_to_proto(hazard: Hazard) -> hazards_pb2.Hazard:
                 measures=plan.measures,
                 responsible_person=plan.responsible_person,
                 funds_yuan="" if plan.funds_yuan is None else str(plan.funds_yuan),
-                deadline=_iso(plan.deadline),
+                deadline=iso(plan.deadline),
                 contingency_plan=plan.contingency_plan,
             )
         )
@@ -127,26 +110,14 @@ def hazard_to_proto(hazard: Hazard) -> hazards_pb2.Hazard:
                 deadline=s.deadline.isoformat(),
                 listed=s.status is SupervisionStatus.LISTED,
                 listed_on=s.listed_on.isoformat(),
-                lifted_on=_iso(s.lifted_on),
+                lifted_on=iso(s.lifted_on),
             )
         )
-    if (reported := _timestamp(hazard.reported_at)) is not None:
+    if (reported := timestamp(hazard.reported_at)) is not None:
         message.report_time.CopyFrom(reported)
-    if (closed := _timestamp(hazard.closed_at)) is not None:
+    if (closed := timestamp(hazard.closed_at)) is not None:
         message.close_time.CopyFrom(closed)
     return message
-
-
-def parse_date(problems: Violations, field: str, text: str, *, required: bool = False) -> dt.date | None:
-    if not text:
-        if required:
-            problems.add(field, text, "required", "an ISO 8601 date YYYY-MM-DD is required")
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        problems.add(field, text, "date.iso8601", "expected an ISO 8601 date YYYY-MM-DD")
-        return None
 
 
 def source_from_proto(problems: Violations, field: str, number: int) -> HazardSource | None:
@@ -242,4 +213,3 @@ def decode_page_token(token: str, *query: str) -> str | None:
             "page_token", token, "page_token.query", "belongs to a listing with a different parent or filter"
         )
     return after
-

@@ -12,9 +12,8 @@ import hashlib
 import json
 
 from dualprev_gateway import convert
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, inspections_pb2
+from dualprev_gateway._generated.dualprev.v1 import inspections_pb2
 from dualprev_gateway.capability_convert import iso, parse_date, parse_region
-from dualprev_sdk.domain.common import Source
 from dualprev_sdk.domain.inspection import (
     InspectionConclusion,
     InspectionKind,
@@ -30,7 +29,6 @@ from dualprev_sdk.services.inspections import OpenedHazard, OverdueKey, OverdueL
 
 __all__ = [
     "Parent",
-    "as_of",
     "bounded",
     "decode_overdue_token",
     "due_date_to_proto",
@@ -75,12 +73,6 @@ def parse_parent(text: str, field: str = "parent", *, units: bool = True) -> Par
 
 def inspection_name(uscc: str, equipment_id: str, inspection_id: str) -> str:
     return f"{convert.equipment_name(uscc, equipment_id)}/inspections/{inspection_id}"
-
-
-def _source(source: Source) -> common_pb2.Source:
-    return common_pb2.Source(
-        document=source.document, clause=source.clause, status=source.status.value, note=source.note
-    )
 
 
 def inspection_to_proto(record: InspectionRecord, uscc: str) -> inspections_pb2.Inspection:
@@ -136,7 +128,7 @@ def due_date_to_proto(due: DueDate) -> inspections_pb2.DueDate:
         kind=due.kind,
         next_due=due.next_due.isoformat(),
         rule=due.rule,
-        source=_source(due.source),
+        source=convert.source_to_proto(due.source),
         use_allowed=due.use_allowed,
         note=due.note,
     )
@@ -164,7 +156,7 @@ def reminder_to_proto(reminder: Reminder) -> inspections_pb2.Reminder:
         act_by=reminder.act_by.isoformat(),
         due=reminder.due.isoformat(),
         late=reminder.late,
-        source=_source(reminder.source),
+        source=convert.source_to_proto(reminder.source),
         detail=reminder.detail,
     )
 
@@ -228,13 +220,6 @@ def notice_to_proto(notice: RegulatorNotice) -> inspections_pb2.RegulatorNotice:
     )
     message.report_time.FromDatetime(notice.reported_at.astimezone(dt.UTC))
     return message
-
-
-def as_of(text: str, field: str = "as_of") -> dt.date | None:
-    problems = convert.Violations()
-    value = parse_date(problems, field, text)
-    problems.raise_if_any()
-    return value
 
 
 def bounded(requested: int, field: str, *, default: int, maximum: int) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dualprev_gateway import convert
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, personnel_pb2
+from dualprev_gateway._generated.dualprev.v1 import personnel_pb2
 from dualprev_gateway.capability_convert import iso, parse_date
 from dualprev_sdk.domain.personnel import (
     SCHEME_2019,
@@ -187,12 +187,7 @@ def compliance_to_proto(report: ComplianceReport) -> personnel_pb2.ComplianceRep
                 severity=f.severity.value,
                 subject=f.subject,
                 message=f.message_zh,
-                source=common_pb2.Source(
-                    document=f.source.document, clause=f.source.clause, status=f.source.status.value,
-                    note=f.source.note,
-                )
-                if f.source is not None
-                else None,
+                source=convert.source_to_proto(f.source) if f.source is not None else None,
             )
             for f in report.findings
         ],

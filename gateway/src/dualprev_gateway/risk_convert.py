@@ -30,6 +30,7 @@ __all__ = [
     "encode_page_token",
     "factors_from_proto",
     "level_from_filter",
+    "level_to_proto",
     "parse_risk_point_name",
     "risk_point_name",
     "risk_point_to_proto",
@@ -40,13 +41,11 @@ __all__ = [
 _NAME = re.compile(r"^riskPoints/([A-Za-z0-9_-]{1,64})$")
 POINT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
-_LEVELS = {
-    RiskLevel.MAJOR: common_pb2.RISK_LEVEL_MAJOR,
-    RiskLevel.SIGNIFICANT: common_pb2.RISK_LEVEL_SIGNIFICANT,
-    RiskLevel.GENERAL: common_pb2.RISK_LEVEL_GENERAL,
-    RiskLevel.LOW: common_pb2.RISK_LEVEL_LOW,
-}
-_LEVELS_BACK = {v: k for k, v in _LEVELS.items()}
+_LEVEL = (common_pb2.RiskLevel, RiskLevel, "RISK_LEVEL_")
+
+
+def level_to_proto(level: RiskLevel | None) -> Any:
+    return convert.enum_to_proto(level, common_pb2.RiskLevel, "RISK_LEVEL_")
 
 
 def risk_point_name(point_id: str) -> str:
@@ -58,23 +57,6 @@ def parse_risk_point_name(name: str, field: str = "name") -> str:
     if match is None:
         raise InvalidArgument.single(field, name, "resource_name.risk_point", "expected `riskPoints/{risk_point}`")
     return match.group(1)
-
-
-def _enum_to(value: Any, proto_enum: Any, prefix: str) -> int:
-    return int(proto_enum.Value(prefix + value.name))
-
-
-def _enum_from(problems: convert.Violations, field: str, number: int, spec: tuple[Any, Any, str]) -> Any:
-    """``spec`` = (proto enum, domain enum, value prefix). None for 0 (keep the default); a violation for numbers
-    the contract does not define."""
-    proto_enum, domain, prefix = spec
-    if number == 0:
-        return None
-    try:
-        return domain[proto_enum.Name(number).removeprefix(prefix)]
-    except (ValueError, KeyError):
-        problems.add(field, number, "enum.known", f"unknown {proto_enum.DESCRIPTOR.name} value")
-        return None
 
 
 def risk_point_to_proto(point: RiskPoint) -> risk_pb2.RiskPoint:
@@ -89,7 +71,7 @@ def risk_point_to_proto(point: RiskPoint) -> risk_pb2.RiskPoint:
         accident_types=list(point.accident_types),
         method=point.method,
         factors=dict(point.factors),
-        level=_LEVELS[point.level],
+        level=level_to_proto(point.level),
         measures=risk_pb2.ControlMeasures(
             engineering=list(measures.engineering),
             management=list(measures.management),
@@ -97,10 +79,10 @@ def risk_point_to_proto(point: RiskPoint) -> risk_pb2.RiskPoint:
             ppe=list(measures.ppe),
             emergency=list(measures.emergency),
         ),
-        control_level=_enum_to(point.control_level, risk_pb2.ControlLevel, "CONTROL_LEVEL_"),  # type: ignore[arg-type]
-        responsible_role=_enum_to(point.responsible_role, ledger_pb2.SafetyRole, "SAFETY_ROLE_"),  # type: ignore[arg-type]
+        control_level=convert.enum_to_proto(point.control_level, risk_pb2.ControlLevel, "CONTROL_LEVEL_"),  # type: ignore[arg-type]
+        responsible_role=convert.enum_to_proto(point.responsible_role, ledger_pb2.SafetyRole, "SAFETY_ROLE_"),  # type: ignore[arg-type]
         responsible_person=point.responsible_person,
-        check_frequency=_enum_to(point.check_frequency, risk_pb2.CheckFrequency, "CHECK_FREQUENCY_"),  # type: ignore[arg-type]
+        check_frequency=convert.enum_to_proto(point.check_frequency, risk_pb2.CheckFrequency, "CHECK_FREQUENCY_"),  # type: ignore[arg-type]
         needs_review=point.needs_review,
         review_reason=point.review_reason,
         etag=convert.etag_of(point.version),
@@ -139,15 +121,13 @@ def factors_from_proto(problems: convert.Violations, field: str, factors: Mappin
 def risk_point_values(message: risk_pb2.RiskPoint, prefix: str, problems: convert.Violations) -> dict[str, Any]:
     """Every settable attribute; enums left at 0 become None (the caller keeps the current or default value)."""
     measures = message.measures
-    if message.level and message.level not in _LEVELS_BACK:
-        problems.add(f"{prefix}.level", message.level, "enum.known", "unknown RiskLevel value")
     return {
         "component": message.component.strip(),
         "hazard_factor": message.hazard_factor.strip(),
         "accident_types": tuple(t.strip() for t in message.accident_types if t.strip()),
         "method": message.method.strip().lower(),
         "factors": factors_from_proto(problems, f"{prefix}.factors", message.factors),
-        "level": _LEVELS_BACK.get(message.level),
+        "level": convert.enum_from_proto(problems, f"{prefix}.level", message.level, _LEVEL, required=False),
         "measures": ControlMeasures(
             engineering=tuple(measures.engineering),
             management=tuple(measures.management),
@@ -155,24 +135,27 @@ def risk_point_values(message: risk_pb2.RiskPoint, prefix: str, problems: conver
             ppe=tuple(measures.ppe),
             emergency=tuple(measures.emergency),
         ),
-        "control_level": _enum_from(
+        "control_level": convert.enum_from_proto(
             problems,
             f"{prefix}.control_level",
             message.control_level,
             (risk_pb2.ControlLevel, ControlLevel, "CONTROL_LEVEL_"),
+            required=False,
         ),
-        "responsible_role": _enum_from(
+        "responsible_role": convert.enum_from_proto(
             problems,
             f"{prefix}.responsible_role",
             message.responsible_role,
             (ledger_pb2.SafetyRole, SafetyRole, "SAFETY_ROLE_"),
+            required=False,
         ),
         "responsible_person": message.responsible_person.strip(),
-        "check_frequency": _enum_from(
+        "check_frequency": convert.enum_from_proto(
             problems,
             f"{prefix}.check_frequency",
             message.check_frequency,
             (risk_pb2.CheckFrequency, Frequency, "CHECK_FREQUENCY_"),
+            required=False,
         ),
     }
 
@@ -210,7 +193,7 @@ def control_list_to_proto(control_list: ControlList) -> risk_pb2.ControlList:
             for row in control_list.rows
         ],
         level_counts=[
-            risk_pb2.RiskLevelCount(level=_LEVELS[level], count=count)
+            risk_pb2.RiskLevelCount(level=level_to_proto(level), count=count)
             for level, count in sorted(control_list.level_counts().items())
         ],
     )

@@ -17,7 +17,7 @@ import grpc
 
 from dualprev_gateway import capability_convert as cc
 from dualprev_gateway import convert
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, credit_pb2, credit_pb2_grpc
+from dualprev_gateway._generated.dualprev.v1 import credit_pb2, credit_pb2_grpc
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import timeutil
@@ -86,7 +86,6 @@ def _class(value: CreditClass) -> int:
 
 
 def classification_to_proto(found: CreditClassification) -> credit_pb2.CreditClassification:
-    source = found.model_source
     message = credit_pb2.CreditClassification(
         unit=convert.unit_name(found.unit_uscc),
         credit_class=_class(found.credit_class),  # type: ignore[arg-type]
@@ -98,9 +97,7 @@ def classification_to_proto(found: CreditClassification) -> credit_pb2.CreditCla
         issued_by_regulator=found.issued_by_regulator,
         regulator_note=found.regulator_note,
         explanation=found.explain(),
-        model_source=common_pb2.Source(
-            document=source.document, clause=source.clause, status=str(source.status.value), note=source.note
-        ),
+        model_source=convert.source_to_proto(found.model_source),
     )
     if found.forced_by is not None:
         message.forced_by.CopyFrom(record_to_proto(found.forced_by))

@@ -11,7 +11,7 @@ import uuid
 import grpc
 
 from dualprev_gateway import convert
-from dualprev_gateway._generated.dualprev.v1 import common_pb2, emergency_pb2, emergency_pb2_grpc
+from dualprev_gateway._generated.dualprev.v1 import emergency_pb2, emergency_pb2_grpc
 from dualprev_gateway.auth import current_principal
 from dualprev_gateway.capability_convert import iso, parse_date
 from dualprev_gateway.resource_scope import ScopeLookups
@@ -198,12 +198,7 @@ class EmergencyServicer(emergency_pb2_grpc.EmergencyServiceServicer):
                     code=f.code,
                     subject=f.subject,
                     message=f.message_zh,
-                    source=common_pb2.Source(
-                        document=f.source.document,
-                        clause=f.source.clause,
-                        status=f.source.status.value,
-                        note=f.source.note,
-                    ),
+                    source=convert.source_to_proto(f.source),
                 )
                 for f in findings
             ]

@@ -21,7 +21,7 @@ from dualprev_gateway import convert
 from dualprev_gateway import enterprise_convert as ec
 from dualprev_gateway._generated.dualprev.v1 import enterprise_pb2, enterprise_pb2_grpc, ledger_pb2, risk_pb2
 from dualprev_gateway.auth import current_principal
-from dualprev_gateway.capability_convert import actor, paginate, parse_date
+from dualprev_gateway.capability_convert import actor, date_or_none, paginate
 from dualprev_gateway.idempotency import check_request_id
 from dualprev_gateway.resource_scope import ScopeLookups
 from dualprev_sdk import access, timeutil
@@ -39,11 +39,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _as_of(text: str, field: str = "as_of") -> dt.date:
-    problems = convert.Violations()
-    day = parse_date(problems, field, text)
-    problems.raise_if_any()
-    return day or timeutil.today()
+def _as_of(text: str) -> dt.date:
+    return date_or_none(text, "as_of") or timeutil.today()
 
 
 def _month(text: str) -> dt.date | None:

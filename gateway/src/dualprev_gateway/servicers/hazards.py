@@ -86,7 +86,7 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
                 if equipment_uscc != uscc:
                     problems.add("equipment", request.equipment, "hazard.equipment.parent", "must be under `parent`")
         source = hc.source_from_proto(problems, "source", request.source)
-        found_on = hc.parse_date(problems, "found_on", request.found_on, required=True)
+        found_on = convert.parse_date(problems, "found_on", request.found_on, required=True)
         if not request.description.strip():
             problems.add("description", request.description, "required", "say what is wrong")
         problems.raise_if_any()
@@ -286,7 +286,7 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
         self, request: hazards_pb2.ListForSupervisionRequest, context: grpc.ServicerContext
     ) -> hazards_pb2.Hazard:
         problems = convert.Violations()
-        deadline = hc.parse_date(problems, "deadline", request.deadline, required=True)
+        deadline = convert.parse_date(problems, "deadline", request.deadline, required=True)
         if not request.authority.strip():
             problems.add("authority", request.authority, "required", "name the supervising authority")
         problems.raise_if_any()

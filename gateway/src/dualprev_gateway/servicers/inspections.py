@@ -18,7 +18,7 @@ from dualprev_gateway import convert
 from dualprev_gateway import inspection_convert as ic
 from dualprev_gateway._generated.dualprev.v1 import inspections_pb2, inspections_pb2_grpc
 from dualprev_gateway.auth import current_principal
-from dualprev_gateway.capability_convert import actor, iso
+from dualprev_gateway.capability_convert import actor, date_or_none, iso
 from dualprev_gateway.resource_scope import ScopeLookups
 from dualprev_sdk.access import Capability, PrincipalKind
 from dualprev_sdk.domain.inspection import AgencyFinding, AgencySubmission, InspectionRecord, RegulatorNoticeKind
@@ -72,7 +72,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
         self, request: inspections_pb2.GetInspectionValidityRequest, context: grpc.ServicerContext
     ) -> inspections_pb2.InspectionValidity:
         principal = current_principal()
-        today = ic.as_of(request.as_of)
+        today = date_or_none(request.as_of, "as_of")
         uscc, equipment_id = self._scope.equipment(principal, request.name, Capability.READ_INSPECTIONS, "name")
         validity = use_cases.inspection_validity(self._sdk, equipment_id, today=today)
         return ic.validity_to_proto(validity, uscc)
@@ -82,7 +82,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
     ) -> inspections_pb2.ListInspectionRemindersResponse:
         principal = current_principal()
         parent = ic.parse_parent(request.parent)
-        today = ic.as_of(request.as_of)
+        today = date_or_none(request.as_of, "as_of")
         limit = ic.bounded(request.max_reminders, "max_reminders", default=1000, maximum=10_000)
         self._scope.parent(principal, parent, Capability.READ_INSPECTIONS, request.parent)
         reminders = use_cases.inspection_reminders(
@@ -97,7 +97,7 @@ class InspectionServicer(inspections_pb2_grpc.InspectionServiceServicer):
     ) -> inspections_pb2.OverdueListing:
         principal = current_principal()
         parent = ic.parse_parent(request.parent)
-        today = ic.as_of(request.as_of)
+        today = date_or_none(request.as_of, "as_of")
         limit = ic.overdue_page_size(request.max_items, request.page_size)
         catalog = request.catalog_code.strip().removesuffix("*")
         if catalog and not catalog.isdigit():
