@@ -45,7 +45,7 @@ from dualprev_sdk.domain.unit import UseUnit
 from dualprev_sdk.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound
 from dualprev_sdk.reports.checklist import ChecklistEntry
 from dualprev_sdk.services import hazards as hazard_service
-from dualprev_sdk.services.risk import build_investigation_checklist
+from dualprev_sdk.services.risk import investigation_checklist_in
 from dualprev_sdk.store.outbox import scope_of_units
 
 if TYPE_CHECKING:
@@ -272,10 +272,9 @@ def task_items(sdk: Dualprev, task_id: str) -> list[TaskItem]:
     with sdk.uow() as uow:
         task = uow.duties.get_task(task_id)
         plan = uow.duties.get_plan(task.plan_id)
-        equipment = [
-            e for e in uow.equipment.list(unit_uscc=task.unit_uscc, limit=_ALL) if _kind_matches(e, task.equipment_kind)
-        ]
-    checklist = build_investigation_checklist(sdk, task.unit_uscc, on=task.due_on)
+        unit_equipment = uow.equipment.list(unit_uscc=task.unit_uscc, limit=_ALL)
+        checklist = investigation_checklist_in(sdk, uow, task.unit_uscc, unit_equipment, on=task.due_on)
+    equipment = [e for e in unit_equipment if _kind_matches(e, task.equipment_kind)]
     frequencies = _FREQUENCIES.get(task.kind)
     wanted_codes = set(plan.item_codes)
     out: list[TaskItem] = []
@@ -326,7 +325,9 @@ def record_duty(
         task = uow.duties.get_task(task_id)
         if uow.duties.find_record_for_task(task_id) is not None:
             raise AlreadyExists("duty record", task_id, f"task {task_id!r} ({task.period_key}) is already recorded")
-        equipment = {e.id: e for e in uow.equipment.list(unit_uscc=task.unit_uscc, limit=_ALL)}
+        unit_equipment = uow.equipment.list(unit_uscc=task.unit_uscc, limit=_ALL)
+        checklist = investigation_checklist_in(sdk, uow, task.unit_uscc, unit_equipment, on=task.due_on).by_code()
+    equipment = {e.id: e for e in unit_equipment}
     record = DutyRecord(
         id=record_id,
         task_id=task.id,
@@ -342,7 +343,6 @@ def record_duty(
         next_steps=next_steps,
     )
     validate_record(record)
-    checklist = build_investigation_checklist(sdk, task.unit_uscc, on=task.due_on).by_code()
     _check_items(task, record, equipment, checklist)
     day = recorded_at.astimezone(timeutil.SHANGHAI).date()
     if day < task.opens_on:

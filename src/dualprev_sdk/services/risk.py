@@ -591,11 +591,19 @@ def build_investigation_checklist(
 ) -> InvestigationChecklist:
     """The unit's 隐患排查清单: the classes' checklist items for its equipment plus one item per risk point."""
     with sdk.uow() as uow:
-        unit = uow.units.get(unit_uscc)
-        equipment = [
-            e for e in uow.equipment.list(unit_uscc=unit_uscc, limit=_ALL) if e.status.value in ("in_use", "suspended")
-        ]
-        points = uow.risk_points.list_all(unit_uscc=unit_uscc)
+        return investigation_checklist_in(
+            sdk, uow, unit_uscc, uow.equipment.list(unit_uscc=unit_uscc, limit=_ALL), on=on
+        )
+
+
+def investigation_checklist_in(
+    sdk: Dualprev, uow: UnitOfWork, unit_uscc: str, unit_equipment: Sequence[Equipment], *, on: dt.date | None = None
+) -> InvestigationChecklist:
+    """:func:`build_investigation_checklist` inside the caller's unit of work, from the unit's equipment the caller
+    has read already (a duty task reads it for itself and need not read it twice)."""
+    unit = uow.units.get(unit_uscc)
+    equipment = [e for e in unit_equipment if e.status.value in ("in_use", "suspended")]
+    points = uow.risk_points.list_all(unit_uscc=unit_uscc)
     class_items: dict[str, Sequence[ChecklistItem]] = {}
     class_names: dict[str, str] = {}
     for eq in equipment:
