@@ -144,3 +144,32 @@ def test_credit_records_are_append_only_and_read_in_date_order(sdk: Dualprev, un
         assert list(uow.credit.for_unit(uscc, since=dt.date(2025, 1, 1))) == [later]
         with pytest.raises(AlreadyExists):
             uow.credit.add(earlier)
+
+
+def test_a_bulk_add_naming_a_stored_key_is_refused_whole_and_names_that_key(
+    sdk: Dualprev, unit_with_lift: tuple[str, str], make_uscc: Callable[[int], str]
+) -> None:
+    uscc, lift = unit_with_lift
+    record = InspectionRecord(
+        id="i-1",
+        equipment_id=lift,
+        kind=InspectionKind.PERIODIC,
+        inspected_on=dt.date(2024, 5, 1),
+        conclusion=InspectionConclusion.PASSED,
+    )
+    with sdk.uow() as uow:
+        uow.inspections.add(record)
+        uow.commit()
+    new_unit = UseUnit(uscc=make_uscc(2), name="某医院", region_code="410102")
+    with sdk.uow() as uow, pytest.raises(AlreadyExists) as taken:
+        uow.units.add_many([new_unit, UseUnit(uscc=uscc, name="重复", region_code="410102")], chunk_size=1)
+    assert taken.value.key == uscc
+    with sdk.uow() as uow, pytest.raises(AlreadyExists) as taken:
+        uow.inspections.add_many([attrs.evolve(record, id="i-2"), record])
+    assert taken.value.key == "i-1"
+    with sdk.uow() as uow, pytest.raises(AlreadyExists) as repeated:
+        uow.inspections.add_many([attrs.evolve(record, id="i-3"), attrs.evolve(record, id="i-3")])
+    assert repeated.value.key == "i-3"
+    with sdk.uow() as uow:
+        assert uow.inspections.find("i-2") is None
+        assert uow.units.find(new_unit.uscc) is None

@@ -29,7 +29,9 @@ __all__ = [
     "chunked",
     "compare_and_swap",
     "delete_versioned",
+    "first_version",
     "insert_many",
+    "insert_new",
     "key_string",
     "keyset_above",
     "metadata",
@@ -180,6 +182,26 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, Any]], *
         session.execute(sa.insert(table), rows)
     except sa.exc.IntegrityError as exc:
         raise AlreadyExists(kind, ",".join(str(r[key]) for r in rows[:3]), f"{kind}: {_constraint_of(exc)}") from exc
+
+
+def insert_new(
+    session: Session, table: sa.Table, rows: Sequence[Mapping[str, Any]], *, kind: str, key: str, chunk_size: int = 500
+) -> int:
+    """Insert records whose ``key`` must be new, in chunks; the number inserted. Per chunk, one ``SELECT … IN``
+    finds a key already stored (AlreadyExists naming it) before one executemany (:func:`insert_many`, which also
+    turns a key repeated in ``rows`` or taken meanwhile by a concurrent insert into AlreadyExists)."""
+    column = table.c[key]
+    for chunk in chunked(list(rows), chunk_size):
+        taken = session.execute(sa.select(column).where(column.in_([r[key] for r in chunk])).limit(1)).scalar()
+        if taken is not None:
+            raise AlreadyExists(kind, str(taken))
+        insert_many(session, table, [dict(r) for r in chunk], kind=kind, key=key)
+    return len(rows)
+
+
+def first_version(now: dt.datetime) -> dict[str, Any]:
+    """The bookkeeping columns of a versioned record's first write: version 1, created and updated ``now``."""
+    return {"version": 1, "created_at": now, "updated_at": now}
 
 
 def starts_with(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:

@@ -37,7 +37,7 @@ from dualprev_sdk.store.base import (
     UTCDateTime,
     chunked,
     compare_and_swap,
-    insert_many,
+    insert_new,
     key_string,
     keyset_above,
     starts_with,
@@ -222,16 +222,9 @@ class CreditRepository:
         return record
 
     def add_many(self, records: Iterable[CreditRecord], *, chunk_size: int = 500) -> int:
-        rows = [credit_record_to_row(r) for r in records]
         now = timeutil.now()
-        for chunk in chunked(rows, chunk_size):
-            taken = self.session.execute(
-                sa.select(CREDIT_RECORDS.c.id).where(CREDIT_RECORDS.c.id.in_([r["id"] for r in chunk])).limit(1)
-            ).scalar()
-            if taken is not None:
-                raise AlreadyExists(KIND, taken)
-            insert_many(self.session, CREDIT_RECORDS, [{**r, "recorded_at": now} for r in chunk], kind=KIND, key="id")
-        return len(rows)
+        rows = [{**credit_record_to_row(r), "recorded_at": now} for r in records]
+        return insert_new(self.session, CREDIT_RECORDS, rows, kind=KIND, key="id", chunk_size=chunk_size)
 
     def get(self, record_id: str) -> CreditRecord:
         row = self.session.execute(sa.select(CREDIT_RECORDS).where(CREDIT_RECORDS.c.id == record_id)).mappings().first()

@@ -43,7 +43,8 @@ from dualprev_sdk.store.base import (
     chunked,
     compare_and_swap,
     delete_versioned,
-    insert_many,
+    first_version,
+    insert_new,
     key_string,
     keyset_above,
     starts_with,
@@ -308,17 +309,9 @@ class InspectionRepository:
         return attrs.evolve(record, version=1)
 
     def add_many(self, records: Iterable[InspectionRecord], *, chunk_size: int = 500) -> int:
-        rows = [inspection_to_row(r) for r in records]
-        now = timeutil.now()
-        for chunk in chunked(rows, chunk_size):
-            taken = self.session.execute(
-                sa.select(INSPECTIONS.c.id).where(INSPECTIONS.c.id.in_([r["id"] for r in chunk])).limit(1)
-            ).scalar()
-            if taken is not None:
-                raise AlreadyExists(KIND, taken)
-            rows_now = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
-            insert_many(self.session, INSPECTIONS, rows_now, kind=KIND, key="id")
-        return len(rows)
+        stamp = first_version(timeutil.now())
+        rows = [{**inspection_to_row(r), **stamp} for r in records]
+        return insert_new(self.session, INSPECTIONS, rows, kind=KIND, key="id", chunk_size=chunk_size)
 
     def find(self, record_id: str) -> InspectionRecord | None:
         row = self.session.execute(sa.select(INSPECTIONS).where(INSPECTIONS.c.id == record_id)).mappings().first()

@@ -25,10 +25,11 @@ from dualprev_sdk.serialization import converter
 from dualprev_sdk.store.base import (
     JSON_TYPE,
     UTCDateTime,
-    chunked,
     compare_and_swap,
     delete_versioned,
+    first_version,
     insert_many,
+    insert_new,
     key_string,
     keyset_above,
     table_of,
@@ -176,17 +177,9 @@ class RiskPointRepository:
         return attrs.evolve(point, version=1)
 
     def add_many(self, points: Iterable[RiskPoint], *, chunk_size: int = 500) -> int:
-        rows = [risk_point_to_row(p) for p in points]
-        now = timeutil.now()
-        for chunk in chunked(rows, chunk_size):
-            taken = self.session.execute(
-                sa.select(RISK_POINTS.c.id).where(RISK_POINTS.c.id.in_([r["id"] for r in chunk])).limit(1)
-            ).scalar()
-            if taken is not None:
-                raise AlreadyExists(KIND, taken)
-            rows_now = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
-            insert_many(self.session, RISK_POINTS, rows_now, kind=KIND, key="id")
-        return len(rows)
+        stamp = first_version(timeutil.now())
+        rows = [{**risk_point_to_row(p), **stamp} for p in points]
+        return insert_new(self.session, RISK_POINTS, rows, kind=KIND, key="id", chunk_size=chunk_size)
 
     def find(self, point_id: str) -> RiskPoint | None:
         row = self.session.execute(sa.select(RISK_POINTS).where(RISK_POINTS.c.id == point_id)).mappings().first()

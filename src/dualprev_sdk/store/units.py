@@ -25,7 +25,8 @@ from dualprev_sdk.store.base import (
     chunked,
     compare_and_swap,
     delete_versioned,
-    insert_many,
+    first_version,
+    insert_new,
     key_string,
     starts_with,
     table_of,
@@ -128,16 +129,9 @@ class UnitRepository:
 
     def add_many(self, units: Iterable[UseUnit], *, chunk_size: int = 500) -> int:
         """Bulk insert with executemany in chunks; any existing USCC makes the whole call ``AlreadyExists``."""
-        rows = [unit_to_row(u) for u in units]
-        now = timeutil.now()
-        for chunk in chunked(rows, chunk_size):
-            keys = [r["uscc"] for r in chunk]
-            taken = self.session.execute(sa.select(UNITS.c.uscc).where(UNITS.c.uscc.in_(keys)).limit(1)).scalar()
-            if taken is not None:
-                raise AlreadyExists(KIND, taken)
-            rows_now = [{**r, "version": 1, "created_at": now, "updated_at": now} for r in chunk]
-            insert_many(self.session, UNITS, rows_now, kind=KIND, key="uscc")
-        return len(rows)
+        stamp = first_version(timeutil.now())
+        rows = [{**unit_to_row(u), **stamp} for u in units]
+        return insert_new(self.session, UNITS, rows, kind=KIND, key="uscc", chunk_size=chunk_size)
 
     def find(self, uscc: str) -> UseUnit | None:
         row = self.session.execute(_BY_USCC, {"uscc": uscc}).mappings().one_or_none()
