@@ -331,16 +331,6 @@ class EquipmentRepository:
     def delete(self, equipment_id: str, *, expected_version: int | None = None) -> None:
         delete_versioned(self.session, EQUIPMENT, {"id": equipment_id}, expected_version, kind=KIND)
 
-    def set_region_for_unit(self, uscc: str, region_code: str) -> int:
-        """Keep the denormalised region in step when a unit's region changes; returns rows touched."""
-        result = self.session.execute(
-            sa.update(EQUIPMENT)
-            .where(EQUIPMENT.c.unit_uscc == uscc, EQUIPMENT.c.region_code != region_code)
-            .values(region_code=region_code),
-            execution_options={"synchronize_session": False},
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
     # -- reads -------------------------------------------------------------------------------------------------
 
     def find(self, equipment_id: str) -> Equipment | None:
