@@ -8,8 +8,11 @@ Pure translation, like :mod:`dualprev_gateway.convert`. Every problem is collect
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -17,7 +20,6 @@ from typing import Any, TypeVar
 
 from google.protobuf import struct_pb2, timestamp_pb2
 
-from dualprev_gateway import hazard_convert
 from dualprev_gateway.convert import (  # re-exported: the servicers' shared primitives live in convert
     Violations,
     enum_from_proto,
@@ -27,13 +29,15 @@ from dualprev_gateway.convert import (  # re-exported: the servicers' shared pri
     parse_date,
     timestamp,
 )
-from dualprev_sdk import timeutil
 from dualprev_sdk.access import Principal
 from dualprev_sdk.errors import InvalidArgument
 
 __all__ = [
     "actor",
     "date_or_none",
+    "decode_key_token",
+    "decode_page_token",
+    "encode_page_token",
     "enum_from_proto",
     "enum_to_proto",
     "iso",
@@ -123,8 +127,57 @@ def struct_of(data: Mapping[str, Any]) -> struct_pb2.Struct:
     return message
 
 
-def today() -> dt.date:
-    return timeutil.today()
+# -- paging (AIP-158): one token format and one keyset helper for every list ---------------------------------------
+
+
+def _bad_token(
+    token: str, rule: str = "page_token.format", message: str = "not a page token from this listing"
+) -> InvalidArgument:
+    return InvalidArgument.single("page_token", token, rule, message)
+
+
+def _query_hash(*query: str) -> str:
+    return hashlib.sha256("\x1f".join(query).encode()).hexdigest()[:16]
+
+
+def encode_page_token(after: str | Sequence[str], *query: str) -> str:
+    """Opaque: the last key of the page (a string, or a tuple of strings) and a hash of the query (parent and
+    filters) it belongs to."""
+    key = after if isinstance(after, str) else list(after)
+    raw = json.dumps({"after": key, "q": _query_hash(*query)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _token_key(token: str, *query: str) -> object:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        after, query_hash = data["after"], data["q"]
+    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise _bad_token(token) from None
+    if query_hash != _query_hash(*query):
+        raise _bad_token(token, "page_token.query", "belongs to a listing with a different parent or filter")
+    return after
+
+
+def decode_page_token(token: str, *query: str) -> str | None:
+    """The key a token issued by :func:`encode_page_token` for the same ``query`` resumes after; None for the
+    first page. Anything else is INVALID_ARGUMENT naming ``page_token``."""
+    if not token:
+        return None
+    after = _token_key(token, *query)
+    if not isinstance(after, str):
+        raise _bad_token(token)
+    return after
+
+
+def decode_key_token(token: str, parts: int, *query: str) -> list[str] | None:
+    """Like :func:`decode_page_token`, for a key of ``parts`` strings."""
+    if not token:
+        return None
+    after = _token_key(token, *query)
+    if not (isinstance(after, list) and len(after) == parts and all(isinstance(p, str) for p in after)):
+        raise _bad_token(token)
+    return after
 
 
 def paginate(
@@ -136,12 +189,12 @@ def paginate(
     For lists that are small by nature only: the whole list is read for every page. A list that can grow
     without bound pages in the SDK's query instead (:func:`keyset_page`)."""
     size = page_size(requested_size)
-    after = hazard_convert.decode_page_token(token, *query)
+    after = decode_page_token(token, *query)
     keyed = sorted(((key(item), item) for item in items), key=lambda pair: pair[0])
     if after is not None:
         keyed = [pair for pair in keyed if pair[0] > after]
     page = keyed[:size]
-    next_token = hazard_convert.encode_page_token(page[-1][0], *query) if len(keyed) > size else ""
+    next_token = encode_page_token(page[-1][0], *query) if len(keyed) > size else ""
     return [item for _, item in page], next_token
 
 
@@ -157,10 +210,10 @@ def keyset_page(
     more than the page is asked for, to know whether another page follows. Tokens are those of
     :func:`paginate`, so a list moved from one to the other keeps its clients' tokens."""
     size = page_size(requested_size)
-    after = hazard_convert.decode_page_token(token, *query)
+    after = decode_page_token(token, *query)
     items = list(fetch(after, size + 1))
     page = items[:size]
-    next_token = hazard_convert.encode_page_token(key(page[-1]), *query) if len(items) > size else ""
+    next_token = encode_page_token(key(page[-1]), *query) if len(items) > size else ""
     return page, next_token
 
 
@@ -168,7 +221,7 @@ def key_parts(token: str, after: str, count: int) -> list[str]:
     """The ``|``-separated parts of a page key taken from a token; a key of another shape is a bad token."""
     parts = after.split("|", count - 1)
     if len(parts) != count or not all(parts):
-        raise InvalidArgument.single("page_token", token, "page_token.format", "not a page token from this listing")
+        raise _bad_token(token)
     return parts
 
 
@@ -176,9 +229,7 @@ def key_date(token: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidArgument.single(
-            "page_token", token, "page_token.format", "not a page token from this listing"
-        ) from None
+        raise _bad_token(token) from None
 
 
 def key_datetime(token: str, text: str) -> dt.datetime:
@@ -188,5 +239,5 @@ def key_datetime(token: str, text: str) -> dt.datetime:
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise InvalidArgument.single("page_token", token, "page_token.format", "not a page token from this listing")
+        raise _bad_token(token)
     return value

@@ -9,8 +9,6 @@ violations (``details.on``) are restated in the client's terms (``restart.restar
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import re
 
@@ -49,8 +47,6 @@ __all__ = [
     "DETAIL_FIELDS",
     "accident_from_proto",
     "day_or_today",
-    "decode_events_page_token",
-    "encode_events_page_token",
     "event_name",
     "event_to_proto",
     "in_proto_terms",
@@ -358,27 +354,3 @@ def kind_from_filter(value: str) -> EquipmentEventKind:
     except ValueError:
         allowed = ", ".join(k.value for k in EquipmentEventKind)
         raise InvalidArgument.single("filter", value, "filter.kind", f"kind is one of {allowed}") from None
-
-
-def _bad_token(token: str, rule: str, message: str) -> InvalidArgument:
-    return InvalidArgument.single("page_token", token, rule, message)
-
-
-def encode_events_page_token(event: EquipmentEvent, query: str) -> str:
-    """Opaque (AIP-158): the last event's key (day, recorded at, id) and the listing it belongs to."""
-    key = f"{event.day.isoformat()}|{event.recorded_at.astimezone(dt.UTC).isoformat()}|{event.id}|{query}"
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
-
-
-def decode_events_page_token(token: str, query: str) -> tuple[dt.date, dt.datetime, str] | None:
-    if not token:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        day, recorded_at, event_id, issued_for = raw.split("|", 3)
-        key = (dt.date.fromisoformat(day), dt.datetime.fromisoformat(recorded_at), event_id)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise _bad_token(token, "page_token.format", "not a page token from this listing") from None
-    if issued_for != query or key[1].tzinfo is None:
-        raise _bad_token(token, "page_token.query", "belongs to a listing with a different parent or filter")
-    return key

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import decimal
-import hashlib
-import json
 import re
 
 from dualprev_gateway._generated.dualprev.v1 import hazards_pb2
@@ -25,8 +21,6 @@ from dualprev_sdk.errors import InvalidArgument
 
 __all__ = [
     "acceptance_from_proto",
-    "decode_page_token",
-    "encode_page_token",
     "evidence_from_proto",
     "hazard_name",
     "hazard_to_proto",
@@ -186,30 +180,3 @@ def state_from_filter(value: str) -> HazardState:
     except ValueError:
         allowed = ", ".join(s.value for s in HazardState)
         raise InvalidArgument.single("filter", value, "filter.state", f"state is one of {allowed}") from None
-
-
-def _query_hash(*query: str) -> str:
-    return hashlib.sha256("\x1f".join(query).encode()).hexdigest()[:16]
-
-
-def encode_page_token(after: str, *query: str) -> str:
-    """Opaque (AIP-158): the last id of the page and a hash of the query it belongs to."""
-    raw = json.dumps({"after": after, "q": _query_hash(*query)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_page_token(token: str, *query: str) -> str | None:
-    if not token:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        after, query_hash = data["after"], data["q"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise InvalidArgument.single(
-            "page_token", token, "page_token.format", "not a page token from this listing"
-        ) from None
-    if not isinstance(after, str) or query_hash != _query_hash(*query):
-        raise InvalidArgument.single(
-            "page_token", token, "page_token.query", "belongs to a listing with a different parent or filter"
-        )
-    return after

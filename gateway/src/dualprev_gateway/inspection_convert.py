@@ -5,15 +5,11 @@ Pure translation: every problem of a request is collected so one INVALID_ARGUMEN
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import hashlib
-import json
 
 from dualprev_gateway import convert
 from dualprev_gateway._generated.dualprev.v1 import inspections_pb2
-from dualprev_gateway.capability_convert import iso, parse_date, parse_region
+from dualprev_gateway.capability_convert import decode_key_token, encode_page_token, iso, parse_date, parse_region
 from dualprev_sdk.domain.inspection import (
     InspectionConclusion,
     InspectionKind,
@@ -245,33 +241,14 @@ def overdue_page_size(max_items: int, page_size: int) -> int:
     return bounded(max_items, "max_items", default=1000, maximum=100_000)
 
 
-def _overdue_digest(*query: str) -> str:
-    return hashlib.sha256("\x1f".join(("GetOverdueListing", *query)).encode()).hexdigest()[:16]
-
-
 def encode_overdue_token(after: OverdueKey, *query: str) -> str:
-    """Opaque: the last listed row's key (region, unit, catalogue code, equipment id) and a digest of the query
-    (parent, as_of, catalogue prefix) it continues."""
-    raw = json.dumps({"after": list(after), "q": _overdue_digest(*query)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    """Opaque: the last listed row's key (region, unit, catalogue code, equipment id) and the query (parent,
+    as_of, catalogue prefix) it continues."""
+    return encode_page_token(tuple(after), "GetOverdueListing", *query)
 
 
 def decode_overdue_token(token: str, *query: str) -> OverdueKey | None:
     """The cursor in a token issued for the same query; None for the first page. Anything else is
     INVALID_ARGUMENT naming ``page_token``."""
-    if not token:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        after, digest = data["after"], data["q"]
-    except (binascii.Error, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        raise InvalidArgument.single(
-            "page_token", token, "page_token.format", "not a page token from this listing"
-        ) from None
-    if digest != _overdue_digest(*query):
-        raise InvalidArgument.single(
-            "page_token", token, "page_token.query", "belongs to a listing with a different parent, as_of or class"
-        )
-    if not (isinstance(after, list) and len(after) == 4 and all(isinstance(part, str) for part in after)):
-        raise InvalidArgument.single("page_token", token, "page_token.format", "not a page token from this listing")
-    return OverdueKey(*after)
+    key = decode_key_token(token, 4, "GetOverdueListing", *query)
+    return None if key is None else OverdueKey(*key)

@@ -20,6 +20,7 @@ import attrs
 from dualprev_gateway import convert
 from dualprev_gateway import equipment_event_convert as ec
 from dualprev_gateway._generated.dualprev.v1 import ledger_pb2
+from dualprev_gateway.capability_convert import key_date, key_datetime, key_parts, keyset_page
 from dualprev_gateway.idempotency import check_request_id
 from dualprev_sdk.access import Principal
 from dualprev_sdk.domain.equipment import Equipment
@@ -188,15 +189,27 @@ class EquipmentEventCalls:
     ) -> ledger_pb2.ListEquipmentEventsResponse:
         terms = convert.parse_filter(request.filter, ("kind",))
         kind = ec.kind_from_filter(terms["kind"]) if "kind" in terms else None
-        size = convert.page_size(request.page_size)
-        query = f"{equipment.id}|{kind.value if kind else ''}"
-        after = ec.decode_events_page_token(request.page_token, query)
-        events = use_cases.equipment_events_page(
-            self._sdk, equipment.id, kinds=[kind] if kind else None, after=after, limit=size + 1
+        token_in = request.page_token
+
+        def fetch(after: str | None, limit: int) -> list[EquipmentEvent]:
+            key = None
+            if after is not None:
+                day, recorded_at, event_id = key_parts(token_in, after, 3)
+                key = (key_date(token_in, day), key_datetime(token_in, recorded_at), event_id)
+            return use_cases.equipment_events_page(
+                self._sdk, equipment.id, kinds=[kind] if kind else None, after=key, limit=limit
+            )
+
+        events, token = keyset_page(
+            fetch,
+            lambda e: f"{e.day.isoformat()}|{e.recorded_at.astimezone(dt.UTC).isoformat()}|{e.id}",
+            request.page_size,
+            request.page_token,
+            equipment.id,
+            kind.value if kind else "",
         )
-        token = ec.encode_events_page_token(events[size - 1], query) if len(events) > size else ""
         return ledger_pb2.ListEquipmentEventsResponse(
-            equipment_events=[ec.event_to_proto(e) for e in events[:size]], next_page_token=token
+            equipment_events=[ec.event_to_proto(e) for e in events], next_page_token=token
         )
 
     def usability(self, equipment: Equipment) -> ledger_pb2.EquipmentUsability:

@@ -17,7 +17,7 @@ from dualprev_gateway import convert
 from dualprev_gateway import hazard_convert as hc
 from dualprev_gateway._generated.dualprev.v1 import hazards_pb2, hazards_pb2_grpc
 from dualprev_gateway.auth import current_principal
-from dualprev_gateway.capability_convert import actor
+from dualprev_gateway.capability_convert import actor, keyset_page
 from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import access
 from dualprev_sdk.access import Principal
@@ -375,18 +375,22 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
         query: tuple[str, ...] = (unit_uscc or "", region or "", state.value if state else "")
         if inspected_by is not None:  # only then, so tokens issued before agencies could list keep working
             query = (*query, f"agency:{inspected_by}")
-        after = hc.decode_page_token(request.page_token, *query)
         with self._sdk.uow() as uow:
-            ids = uow.hazards.ids(
-                unit_uscc=unit_uscc,
-                region_prefix=region,
-                state=state,
-                inspected_by=inspected_by,
-                after=after,
-                limit=size + 1,
+            ids, token = keyset_page(
+                lambda after, limit: uow.hazards.ids(
+                    unit_uscc=unit_uscc,
+                    region_prefix=region,
+                    state=state,
+                    inspected_by=inspected_by,
+                    after=after,
+                    limit=limit,
+                ),
+                str,
+                size,
+                request.page_token,
+                *query,
             )
-            hazards = [uow.hazards.get(i) for i in ids[:size]]
-        token = hc.encode_page_token(ids[size - 1], *query) if len(ids) > size else ""
+            hazards = [uow.hazards.get(i) for i in ids]
         return hazards_pb2.ListHazardsResponse(hazards=[hc.hazard_to_proto(h) for h in hazards], next_page_token=token)
 
     def VerifyChain(

@@ -13,11 +13,10 @@ import attrs
 import grpc
 
 from dualprev_gateway import convert
-from dualprev_gateway import hazard_convert as hc
 from dualprev_gateway import personnel_convert as pc
 from dualprev_gateway._generated.dualprev.v1 import personnel_pb2, personnel_pb2_grpc
 from dualprev_gateway.auth import current_principal
-from dualprev_gateway.capability_convert import parse_date
+from dualprev_gateway.capability_convert import keyset_page, parse_date
 from dualprev_gateway.resource_scope import ScopeLookups
 from dualprev_sdk.access import Capability, Principal
 from dualprev_sdk.domain.personnel import Person, UnitSafetySetup
@@ -74,13 +73,15 @@ class PersonnelServicer(personnel_pb2_grpc.PersonnelServiceServicer):
         principal = current_principal()
         size = convert.page_size(request.page_size)
         uscc = self._scope.unit(principal, request.parent, Capability.READ_PERSONNEL)
-        after = hc.decode_page_token(request.page_token, uscc)
         with self._sdk.uow() as uow:
-            people = list(uow.people.list(unit_uscc=uscc, after=after, limit=size + 1))
-        token = hc.encode_page_token(people[size - 1].id, uscc) if len(people) > size else ""
-        return personnel_pb2.ListPeopleResponse(
-            people=[pc.person_to_proto(p) for p in people[:size]], next_page_token=token
-        )
+            people, token = keyset_page(
+                lambda after, limit: list(uow.people.list(unit_uscc=uscc, after=after, limit=limit)),
+                lambda p: p.id,
+                size,
+                request.page_token,
+                uscc,
+            )
+        return personnel_pb2.ListPeopleResponse(people=[pc.person_to_proto(p) for p in people], next_page_token=token)
 
     def UpdatePerson(
         self, request: personnel_pb2.UpdatePersonRequest, context: grpc.ServicerContext
