@@ -4,7 +4,7 @@ idempotent request ids, the overdue sweep and statistics."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -237,3 +237,38 @@ def test_a_continued_use_criterion_does_not_match_on_a_lift_already_stopped(worl
     hz.register_hazard(world, "H-2", actor="安全员张三", at=at())
     graded = hz.grade_hazard_by_rules(world, "H-2", actor="安全总监", findings=["door_lock_circuit_shorted"], at=at())
     assert graded.hazard.level is HazardLevel.GENERAL
+
+
+def _statements_of(sdk: Dualprev, read: Callable[[], object]) -> list[str]:
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    sa.event.listen(sdk.engine, "before_cursor_execute", record)
+    try:
+        read()
+    finally:
+        sa.event.remove(sdk.engine, "before_cursor_execute", record)
+    return statements
+
+
+def test_a_page_of_hazards_is_read_in_a_fixed_number_of_statements_and_folds_each_from_its_own_events(world):
+    for n in range(1, 7):
+        report(world, f"H-{n}", source_reference=str(n))
+    to_closed(world, "H-2", major=True)
+    to_rectifying(world, "H-5", major=False)
+    hz.cancel_hazard(world, "H-6", reason="误报", actor="安全总监", at=at())
+
+    small = _statements_of(world, lambda: hz.list_hazards(world, limit=2))
+    large = _statements_of(world, lambda: hz.list_hazards(world, limit=6))
+    first = hz.list_hazards(world, limit=4)
+    rest = hz.list_hazards(world, after=first[-1].id, limit=4)
+    one_by_one = [hz.get_hazard(world, f"H-{n}") for n in range(1, 7)]
+
+    # the page's ids, then all their events: not one statement per hazard
+    assert len(small) == len(large) == 2, large
+    assert first + rest == one_by_one  # every hazard folded from its own events, in id order, across pages
+    assert [h.state for h in rest] == [HazardState.RECTIFYING, HazardState.CANCELLED]
+    assert [h.id for h in hz.list_hazards(world, state=HazardState.CLOSED)] == ["H-2"]
+    assert hz.list_hazards(world, region_prefix="4102") == []

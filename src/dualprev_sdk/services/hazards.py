@@ -44,6 +44,7 @@ from dualprev_sdk.domain.hazard import (
     HazardGraded,
     HazardLevel,
     HazardSource,
+    HazardState,
     HazardStatistics,
     ListedSupervision,
     RectificationPlan,
@@ -79,6 +80,7 @@ __all__ = [
     "hazard_statistics",
     "lift_supervision",
     "list_for_supervision",
+    "list_hazards",
     "list_regulator_reports",
     "list_supervisions",
     "plan_rectification",
@@ -692,6 +694,33 @@ def _escalate_one(
 def get_hazard(sdk: Dualprev, hazard_id: str) -> Hazard:
     with sdk.uow() as uow:
         return uow.hazards.get(hazard_id)
+
+
+def list_hazards(
+    sdk: Dualprev,
+    *,
+    unit_uscc: str | None = None,
+    region_prefix: str | None = None,
+    state: HazardState | None = None,
+    inspected_by: str | None = None,
+    after: str | None = None,
+    limit: int = 100,
+) -> list[Hazard]:
+    """One keyset page of hazards in id order: those whose id sorts above ``after``, at most ``limit``, filtered
+    as :meth:`HazardRepository.ids <dualprev_sdk.store.hazards.HazardRepository.ids>` filters (``inspected_by``:
+    only hazards on equipment that agency has inspection records for). The page's events are read together, so
+    a page costs the same few statements whatever its size."""
+    with sdk.uow() as uow:
+        ids = uow.hazards.ids(
+            unit_uscc=unit_uscc,
+            region_prefix=region_prefix,
+            state=state,
+            inspected_by=inspected_by,
+            after=after,
+            limit=limit,
+        )
+        hazards = uow.hazards.by_ids(ids)
+    return [hazards[i] for i in ids]
 
 
 def hazard_history(sdk: Dualprev, hazard_id: str) -> HazardHistory:

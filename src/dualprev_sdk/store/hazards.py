@@ -17,8 +17,9 @@ so "mean days to close" and "closed on time" are plain integer arithmetic in SQL
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
@@ -407,10 +408,28 @@ class HazardRepository:
             .mappings()
             .all()
         )
-        if not rows:
-            return None
+        return self._fold(rows) if rows else None
+
+    def by_ids(self, ids: Iterable[str]) -> dict[str, Hazard]:
+        """The hazards among ``ids`` that exist, each folded from its own events like :meth:`find`; the events
+        of up to 500 hazards are read in one statement, so a page of hazards costs one query, not one each."""
+        found: dict[str, Hazard] = {}
+        for chunk in chunked(sorted(set(ids)), 500):
+            rows = self.session.execute(
+                sa.select(HAZARD_EVENTS, HAZARDS.c.region_code)
+                .join(HAZARDS, HAZARDS.c.id == HAZARD_EVENTS.c.hazard_id)
+                .where(HAZARD_EVENTS.c.hazard_id.in_(chunk))
+                .order_by(HAZARD_EVENTS.c.hazard_id, HAZARD_EVENTS.c.sequence)
+            ).mappings()
+            for hazard_id, own in itertools.groupby(rows, key=lambda r: r["hazard_id"]):
+                found[hazard_id] = self._fold(list(own))
+        return found
+
+    def _fold(self, rows: Sequence[Mapping[Any, Any]]) -> Hazard:
+        """One hazard from its event rows (in sequence order, each with the unit's ``region_code``), remembering
+        its head for a later :meth:`save` in this unit of work."""
         records = [_record_from_row(r) for r in rows]
-        self._heads[hazard_id] = (records[-1].sequence, records[-1].hash, rows[-1]["region_code"])
+        self._heads[records[-1].hazard_id] = (records[-1].sequence, records[-1].hash, rows[-1]["region_code"])
         return Hazard.from_events(event_from_record(r) for r in records)
 
     def region_of(self, hazard_id: str) -> str:

@@ -375,22 +375,21 @@ class HazardServicer(hazards_pb2_grpc.HazardServiceServicer):
         query: tuple[str, ...] = (unit_uscc or "", region or "", state.value if state else "")
         if inspected_by is not None:  # only then, so tokens issued before agencies could list keep working
             query = (*query, f"agency:{inspected_by}")
-        with self._sdk.uow() as uow:
-            ids, token = keyset_page(
-                lambda after, limit: uow.hazards.ids(
-                    unit_uscc=unit_uscc,
-                    region_prefix=region,
-                    state=state,
-                    inspected_by=inspected_by,
-                    after=after,
-                    limit=limit,
-                ),
-                str,
-                size,
-                request.page_token,
-                *query,
-            )
-            hazards = [uow.hazards.get(i) for i in ids]
+        hazards, token = keyset_page(
+            lambda after, limit: use_cases.list_hazards(
+                self._sdk,
+                unit_uscc=unit_uscc,
+                region_prefix=region,
+                state=state,
+                inspected_by=inspected_by,
+                after=after,
+                limit=limit,
+            ),
+            lambda hazard: hazard.id,
+            size,
+            request.page_token,
+            *query,
+        )
         return hazards_pb2.ListHazardsResponse(hazards=[hc.hazard_to_proto(h) for h in hazards], next_page_token=token)
 
     def VerifyChain(
