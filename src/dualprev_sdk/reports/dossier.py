@@ -146,7 +146,9 @@ def build_dossier(
         latest = uow.inspections.latest_for_many([e.id for e in equipment], kinds=_AGENCY_KINDS)
         points = tuple(uow.risk_points.list_all(unit_uscc=uscc))
         people = tuple(uow.people.for_unit(uscc))
-        hazards = [uow.hazards.get(i) for i in uow.hazards.ids(unit_uscc=uscc, limit=_ALL)]
+        hazard_ids = uow.hazards.ids(unit_uscc=uscc, limit=_ALL)
+        found = uow.hazards.by_ids(hazard_ids)  # one read of all their events, not one per hazard
+        hazards = [found[i] for i in hazard_ids]
     open_hazards = tuple(h for h in hazards if not h.state.is_terminal)
     rows: list[DossierEquipment] = []
     for eq in sorted(equipment, key=lambda e: (e.catalog_code, e.unit_internal_number, e.id)):

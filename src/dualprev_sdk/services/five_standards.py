@@ -153,7 +153,9 @@ def assess_unit(
         plans = uow.duties.list_plans(unit_uscc=uscc)
         tasks = uow.duties.list_tasks(unit_uscc=uscc, due_from=since, due_to=today - dt.timedelta(days=1))
         records = uow.duties.list_records(unit_uscc=uscc, due_from=since, due_to=today - dt.timedelta(days=1))
-        hazards = [uow.hazards.get(i) for i in uow.hazards.ids(unit_uscc=uscc, limit=_ALL)]
+        hazard_ids = uow.hazards.ids(unit_uscc=uscc, limit=_ALL)
+        found = uow.hazards.by_ids(hazard_ids)  # one read of all their events, not one per hazard
+        hazards = [found[i] for i in hazard_ids]
         inspected = uow.inspections.latest_for_many(
             [e.id for e in equipment], kinds=(InspectionKind.PERIODIC, InspectionKind.SUPERVISORY, InspectionKind.FIRST)
         )
