@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import attrs
 import pytest
 
 from dualprev_sdk import AlreadyExists, CrowdedPlaceType, Equipment, InvalidArgument, RiskLevel, UseUnit
@@ -158,3 +159,59 @@ def test_overdue_lifts_are_read_a_page_at_a_time_in_equipment_id_order(sdk: Dual
     assert first + rest == everything
     assert len(first) == 2
     assert e96333.overdue_maintenance(sdk, day=day, region_prefix="41", after="zz2", limit=2) == []
+
+
+def test_a_retried_open_returns_the_first_incident_and_the_id_on_another_call_is_already_exists(
+    sdk: Dualprev, lifts: dict[str, str]
+) -> None:
+    e96333.register_rescue_code(sdk, "zz1", "235274")
+
+    def open_(called_at: dt.datetime, trapped: int = 1) -> str:
+        return e96333.open_incident(
+            sdk,
+            rescue_code="235274",
+            region_code="410105",
+            called_at=called_at,
+            trapped_persons=trapped,
+            incident_id="ri-retry",
+        ).id
+
+    first = e96333.get_incident(sdk, open_(T0))
+    assert e96333.get_incident(sdk, open_(T0)) == first  # the answer was lost and the platform retried
+    with pytest.raises(AlreadyExists, match="ri-retry"):
+        open_(T0 + dt.timedelta(minutes=40))  # another call reusing the id
+    with pytest.raises(AlreadyExists, match="ri-retry"):
+        open_(T0, trapped=3)
+    opened = [e for e in sdk.read_events(limit=1000) if e.type == "rescue_incident.opened"]
+    assert len(opened) == 1
+    kpis = e96333.region_kpis(
+        sdk, region_prefix="4101", since=T0 - dt.timedelta(hours=1), until=T0 + dt.timedelta(hours=1)
+    )
+    assert kpis.incidents == 1
+
+
+def test_a_maintenance_record_id_already_taken_is_already_exists(sdk: Dualprev, lifts: dict[str, str]) -> None:
+    record = MaintenanceRecord(
+        id="m1", equipment_id="zz1", performed_on=dt.date(2026, 3, 1), maintenance_unit="某维保公司"
+    )
+    e96333.record_maintenance(sdk, record)
+    with pytest.raises(AlreadyExists, match="m1"):
+        e96333.record_maintenance(sdk, attrs.evolve(record, equipment_id="zz2"))
+    overdue = dict(e96333.overdue_maintenance(sdk, day=dt.date(2026, 3, 10), region_prefix="41"))
+    assert overdue == {"zz2": None, "ly1": None}  # the refused record was not stored
+
+
+def test_incidents_awaiting_redispatch_are_filtered_by_the_lifts_region(sdk: Dualprev, lifts: dict[str, str]) -> None:
+    e96333.register_rescue_code(sdk, "zz1", "235274")
+    e96333.register_rescue_code(sdk, "ly1", "235274")
+    for region in ("410105", "410302"):
+        e96333.open_incident(sdk, rescue_code="235274", region_code=region, called_at=T0)
+    now = T0 + dt.timedelta(hours=2)
+    assert sorted(i.equipment_id for i in e96333.sweep_redispatch(sdk, now=now)) == ["ly1", "zz1"]
+    assert [i.equipment_id for i in e96333.sweep_redispatch(sdk, now=now, region_prefix="4101")] == ["zz1"]
+    assert [i.equipment_id for i in e96333.sweep_redispatch(sdk, now=now, region_prefix="410302")] == ["ly1"]
+    assert e96333.sweep_redispatch(sdk, now=now, region_prefix="4102") == []
+    assert e96333.lift_units(sdk, {"zz1", "ly1", "gone"}) == {
+        "zz1": sdk.ledger.get_equipment("zz1").unit_uscc,
+        "ly1": sdk.ledger.get_equipment("ly1").unit_uscc,
+    }

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -33,8 +33,8 @@ from dualprev_sdk.domain.elevator_emergency import (
     fault_frequency,
     response_kpis,
 )
-from dualprev_sdk.domain.equipment import EquipmentStatus
-from dualprev_sdk.errors import FailedPrecondition, InvalidArgument
+from dualprev_sdk.domain.equipment import Equipment, EquipmentStatus
+from dualprev_sdk.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from dualprev_sdk.store.base import starts_with
 from dualprev_sdk.store.equipment import EQUIPMENT
 
@@ -44,8 +44,11 @@ if TYPE_CHECKING:
 __all__ = [
     "FaultSweepResult",
     "fault_counts",
+    "get_incident",
     "incident_resource",
     "incidents_for",
+    "lift_for_code",
+    "lift_units",
     "open_incident",
     "overdue_maintenance",
     "record_arrival",
@@ -94,6 +97,16 @@ def register_rescue_code(
     return rescue.code
 
 
+def lift_for_code(
+    sdk: Dualprev, *, region_code: str, rescue_code: str, scope_digits: int = DEFAULT_SCOPE_DIGITS
+) -> Equipment:
+    """The lift a 96333 caller in ``region_code`` names by the code read in the car (NotFound if none)."""
+    with sdk.uow() as uow:
+        return uow.equipment.get(
+            uow.rescue.equipment_for_code(_platform_region(region_code, scope_digits), rescue_code)
+        )
+
+
 def open_incident(
     sdk: Dualprev,
     *,
@@ -106,12 +119,23 @@ def open_incident(
     incident_id: str | None = None,
     scope_digits: int = DEFAULT_SCOPE_DIGITS,
 ) -> RescueIncident:
-    """A 96333 call: the caller reads the code in the car; the platform finds the lift by it."""
+    """A 96333 call: the caller reads the code in the car; the platform finds the lift by it.
+
+    A caller-chosen ``incident_id`` is also the retry key (AIP-155), checked in the same transaction like the
+    equipment-event request ids: a repeat of the same call (same lift, call time, cause and trapped persons)
+    returns the incident the first attempt opened, writing nothing; the id on another call is AlreadyExists."""
     timeutil.ensure_aware(called_at, field="called_at")
     if trapped_persons < 0:
         raise InvalidArgument.single("trapped_persons", trapped_persons, "non_negative", "cannot be negative")
     with sdk.uow() as uow:
         equipment_id = uow.rescue.equipment_for_code(_platform_region(region_code, scope_digits), rescue_code)
+        if incident_id and (earlier := uow.rescue.find_incident(incident_id)) is not None:
+            call = (equipment_id, called_at, cause, trapped_persons)
+            if (earlier.equipment_id, earlier.called_at, earlier.cause, earlier.trapped_persons) != call:
+                raise AlreadyExists(
+                    "rescue incident", incident_id, f"incident {incident_id!r} was opened for another call"
+                )
+            return earlier
         equipment = uow.equipment.get(equipment_id)
         unit = uow.units.get(equipment.unit_uscc)
         incident = RescueIncident(
@@ -131,6 +155,17 @@ def open_incident(
         )
         uow.commit()
     return incident
+
+
+def get_incident(sdk: Dualprev, incident_id: str) -> RescueIncident:
+    with sdk.uow() as uow:
+        return uow.rescue.get_incident(incident_id)
+
+
+def lift_units(sdk: Dualprev, equipment_ids: Iterable[str]) -> dict[str, str]:
+    """The use unit (USCC) of each lift, for naming incidents under their unit — one read for all of them."""
+    with sdk.uow() as uow:
+        return {e.id: e.unit_uscc for e in uow.equipment.find_many(equipment_ids).values()}
 
 
 def _update(sdk: Dualprev, incident_id: str, event: str, change: dict[str, Any]) -> RescueIncident:
@@ -175,11 +210,14 @@ def redispatch(sdk: Dualprev, incident_id: str, *, to: str, at: dt.datetime) -> 
     return _update(sdk, incident_id, "rescue_incident.redispatched", {"redispatched_to": to, "redispatched_at": at})
 
 
-def sweep_redispatch(sdk: Dualprev, *, now: dt.datetime, policy: ResponsePolicy | None = None) -> list[RescueIncident]:
-    """Incidents whose maintenance unit has not arrived within the limit and that nobody re-dispatched yet."""
+def sweep_redispatch(
+    sdk: Dualprev, *, now: dt.datetime, region_prefix: str = "", policy: ResponsePolicy | None = None
+) -> list[RescueIncident]:
+    """Incidents whose maintenance unit has not arrived within the limit and that nobody re-dispatched yet, by
+    call time; ``region_prefix`` keeps those of lifts in that region (filtered in the query)."""
     policy = policy or ResponsePolicy()
     with sdk.uow() as uow:
-        return uow.rescue.pending_arrivals(called_before=now - policy.redispatch_after)
+        return uow.rescue.pending_arrivals(called_before=now - policy.redispatch_after, region_prefix=region_prefix)
 
 
 def region_kpis(
@@ -266,7 +304,7 @@ def sweep_faults(
 
 
 def record_maintenance(sdk: Dualprev, record: MaintenanceRecord) -> MaintenanceRecord:
-    """A maintenance visit (维保记录) for a lift."""
+    """A maintenance visit (维保记录) for a lift; a record id already taken is AlreadyExists."""
     if not record.maintenance_unit.strip():
         raise InvalidArgument.single(
             "maintenance_unit", record.maintenance_unit, "required", "name the maintenance unit"

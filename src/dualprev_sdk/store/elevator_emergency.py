@@ -18,7 +18,16 @@ from sqlmodel import Field, SQLModel
 from dualprev_sdk import timeutil
 from dualprev_sdk.domain.elevator_emergency import IncidentCause, MaintenanceRecord, RescueIncident
 from dualprev_sdk.errors import AlreadyExists, NotFound
-from dualprev_sdk.store.base import JSON_TYPE, UTCDateTime, compare_and_swap, key_string, starts_with, table_of
+from dualprev_sdk.store.base import (
+    JSON_TYPE,
+    UTCDateTime,
+    compare_and_swap,
+    insert_new,
+    key_string,
+    starts_with,
+    table_of,
+)
+from dualprev_sdk.store.equipment import EQUIPMENT
 
 __all__ = [
     "MAINTENANCE_RECORDS",
@@ -165,23 +174,25 @@ class ElevatorEmergencyRepository:
     # -- incidents -------------------------------------------------------------------------------------------
 
     def add_incident(self, incident: RescueIncident, *, region_code: str) -> RescueIncident:
-        if self.session.execute(sa.select(RESCUE_INCIDENTS.c.id).where(RESCUE_INCIDENTS.c.id == incident.id)).first():
-            raise AlreadyExists("rescue incident", incident.id)
-        self.session.execute(
-            sa.insert(RESCUE_INCIDENTS).values(**incident_to_row(incident), region_code=region_code, version=1)
-        )
+        """Insert a new incident; a taken id (also one a concurrent insert took meanwhile) is AlreadyExists."""
+        row = incident_to_row(incident) | {"region_code": region_code, "version": 1}
+        insert_new(self.session, RESCUE_INCIDENTS, [row], kind="rescue incident", key="id")
         incident.version = 1
         return incident
 
-    def get_incident(self, incident_id: str) -> RescueIncident:
+    def find_incident(self, incident_id: str) -> RescueIncident | None:
         row = (
             self.session.execute(sa.select(RESCUE_INCIDENTS).where(RESCUE_INCIDENTS.c.id == incident_id))
             .mappings()
             .first()
         )
-        if row is None:
+        return None if row is None else incident_from_row(row)
+
+    def get_incident(self, incident_id: str) -> RescueIncident:
+        found = self.find_incident(incident_id)
+        if found is None:
             raise NotFound("rescue incident", incident_id)
-        return incident_from_row(row)
+        return found
 
     def update_incident(self, incident: RescueIncident) -> RescueIncident:
         values = {k: v for k, v in incident_to_row(incident).items() if k in _INCIDENT_MUTABLE}
@@ -216,13 +227,17 @@ class ElevatorEmergencyRepository:
         rows = self.session.execute(stmt.order_by(RESCUE_INCIDENTS.c.called_at, RESCUE_INCIDENTS.c.id)).mappings()
         return [incident_from_row(r) for r in rows]
 
-    def pending_arrivals(self, *, called_before: dt.datetime) -> list[RescueIncident]:
-        """Incidents with nobody on site and nobody re-dispatched, called before the cut-off."""
+    def pending_arrivals(self, *, called_before: dt.datetime, region_prefix: str = "") -> list[RescueIncident]:
+        """Incidents with nobody on site and nobody re-dispatched, called before the cut-off; with
+        ``region_prefix``, only those of lifts whose (current) region starts with it — in the same query."""
         stmt = sa.select(RESCUE_INCIDENTS).where(
             RESCUE_INCIDENTS.c.arrived_at.is_(None),
             RESCUE_INCIDENTS.c.redispatched_to.is_(None),
             RESCUE_INCIDENTS.c.called_at < called_before,
         )
+        if region_prefix:
+            in_region = sa.select(EQUIPMENT.c.id).where(starts_with(EQUIPMENT.c.region_code, region_prefix))
+            stmt = stmt.where(RESCUE_INCIDENTS.c.equipment_id.in_(in_region))
         return [
             incident_from_row(r) for r in self.session.execute(stmt.order_by(RESCUE_INCIDENTS.c.called_at)).mappings()
         ]
@@ -230,16 +245,16 @@ class ElevatorEmergencyRepository:
     # -- maintenance -----------------------------------------------------------------------------------------
 
     def add_maintenance(self, record: MaintenanceRecord) -> None:
-        self.session.execute(
-            sa.insert(MAINTENANCE_RECORDS).values(
-                id=record.id,
-                equipment_id=record.equipment_id,
-                performed_on=record.performed_on,
-                maintenance_unit=record.maintenance_unit,
-                kind=record.kind,
-                items=list(record.items),
-            )
-        )
+        """Insert a new record; a taken id (also one a concurrent insert took meanwhile) is AlreadyExists."""
+        row = {
+            "id": record.id,
+            "equipment_id": record.equipment_id,
+            "performed_on": record.performed_on,
+            "maintenance_unit": record.maintenance_unit,
+            "kind": record.kind,
+            "items": list(record.items),
+        }
+        insert_new(self.session, MAINTENANCE_RECORDS, [row], kind="maintenance record", key="id")
 
     def last_maintenance(self, equipment_id: str) -> dt.date | None:
         value = self.session.execute(

@@ -13,7 +13,6 @@ import uuid
 
 import attrs
 import grpc
-import sqlalchemy.exc
 
 from dualprev_gateway import capability_convert as cc
 from dualprev_gateway import convert
@@ -24,7 +23,7 @@ from dualprev_gateway.resource_scope import ScopeLookups, hidden_absence
 from dualprev_sdk import timeutil
 from dualprev_sdk.access import Capability, Principal, require_capability
 from dualprev_sdk.domain.elevator_emergency import IncidentCause, MaintenanceRecord, RescueIncident
-from dualprev_sdk.errors import AlreadyExists, InvalidArgument, NotFound
+from dualprev_sdk.errors import InvalidArgument, NotFound
 from dualprev_sdk.services import elevator_emergency as use_cases
 from dualprev_sdk.services.bootstrap import Dualprev
 
@@ -49,23 +48,23 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
 
     # -- helpers ----------------------------------------------------------------------------------------------------
 
-    def _incident(self, principal: Principal, capability: Capability, name: str) -> RescueIncident:
+    def _incident(self, principal: Principal, capability: Capability, name: str) -> tuple[RescueIncident, str]:
+        """The named incident and its lift's unit (USCC), once the caller may act on that unit."""
         incident_id = cc.parse_simple_name(name, "rescueIncidents")
         try:
-            with self._sdk.uow() as uow:
-                incident = uow.rescue.get_incident(incident_id)
-                uscc = uow.equipment.get(incident.equipment_id).unit_uscc
+            incident = use_cases.get_incident(self._sdk, incident_id)
+            uscc = self._sdk.ledger.get_equipment(incident.equipment_id).unit_uscc
         except NotFound as absent:
             raise hidden_absence(principal, name) or absent from None
         self._scope.require(principal, capability, uscc, resource=name)
-        return incident
+        return incident, uscc
 
-    def _incident_to_proto(self, incident: RescueIncident) -> pb.RescueIncident:
-        with self._sdk.uow() as uow:
-            equipment = uow.equipment.find(incident.equipment_id)
+    @staticmethod
+    def _incident_to_proto(incident: RescueIncident, uscc: str | None) -> pb.RescueIncident:
+        """``uscc`` is the lift's unit; ``None`` (lift not found) names it under the ``-`` wildcard."""
         lift = (
-            convert.equipment_name(equipment.unit_uscc, equipment.id)
-            if equipment is not None
+            convert.equipment_name(uscc, incident.equipment_id)
+            if uscc is not None
             else _any_unit_equipment(incident.equipment_id)
         )
         return pb.RescueIncident(
@@ -84,15 +83,6 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             note=incident.note,
             etag=convert.etag_of(incident.version),
         )
-
-    def _equipment_regions(self, equipment_ids: set[str]) -> dict[str, str]:
-        with self._sdk.uow() as uow:
-            out = {}
-            for equipment_id in equipment_ids:
-                equipment = uow.equipment.find(equipment_id)
-                unit = uow.units.find(equipment.unit_uscc) if equipment is not None else None
-                out[equipment_id] = unit.region_code if unit is not None else ""
-        return out
 
     # -- codes and incidents ----------------------------------------------------------------------------------------
 
@@ -135,37 +125,21 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             region_code=request.region_code,
         )
         # The lift the code names must lie in the caller's region too (a county's platform answers its own lifts).
-        platform = request.region_code[: use_cases.DEFAULT_SCOPE_DIGITS]
-        with self._sdk.uow() as uow:
-            equipment_id = uow.rescue.equipment_for_code(platform, request.rescue_code.strip())
-            uscc = uow.equipment.get(equipment_id).unit_uscc
-        self._scope.require(principal, Capability.OPEN_RESCUE_INCIDENT, uscc)
-        try:
-            incident = use_cases.open_incident(
-                self._sdk,
-                rescue_code=request.rescue_code.strip(),
-                region_code=request.region_code,
-                called_at=called_at,
-                cause=cause or IncidentCause.ENTRAPMENT,
-                trapped_persons=request.trapped_persons,
-                maintenance_unit=request.maintenance_unit,
-                incident_id=request.incident_id or None,
-            )
-        except AlreadyExists:
-            # AIP-155: a retry of the same call (same id, lift, call time and cause) gets the incident the first
-            # attempt opened; the same id for another call stays ALREADY_EXISTS.
-            with self._sdk.uow() as uow:
-                stored = uow.rescue.get_incident(request.incident_id)
-            same = (stored.equipment_id, stored.called_at, stored.cause, stored.trapped_persons) == (
-                equipment_id,
-                called_at,
-                cause or IncidentCause.ENTRAPMENT,
-                request.trapped_persons,
-            )
-            if not same:
-                raise
-            incident = stored
-        return self._incident_to_proto(incident)
+        rescue_code = request.rescue_code.strip()
+        lift = use_cases.lift_for_code(self._sdk, region_code=request.region_code, rescue_code=rescue_code)
+        self._scope.require(principal, Capability.OPEN_RESCUE_INCIDENT, lift.unit_uscc)
+        # a retry with the same incident_id returns the first incident; the id on another call is ALREADY_EXISTS
+        incident = use_cases.open_incident(
+            self._sdk,
+            rescue_code=rescue_code,
+            region_code=request.region_code,
+            called_at=called_at,
+            cause=cause or IncidentCause.ENTRAPMENT,
+            trapped_persons=request.trapped_persons,
+            maintenance_unit=request.maintenance_unit,
+            incident_id=request.incident_id or None,
+        )
+        return self._incident_to_proto(incident, lift.unit_uscc)
 
     def RecordRescueProgress(
         self, request: pb.RecordRescueProgressRequest, context: grpc.ServicerContext
@@ -186,7 +160,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         cc.max_length(problems, "party", request.party, 200)
         problems.raise_if_any()
         assert at is not None
-        incident = self._incident(principal, Capability.RECORD_RESCUE_PROGRESS, request.name)
+        incident, uscc = self._incident(principal, Capability.RECORD_RESCUE_PROGRESS, request.name)
         try:
             if request.step == pb.RESCUE_STEP_DISPATCHED:
                 updated = use_cases.record_dispatch(self._sdk, incident.id, at=at, maintenance_unit=request.party)
@@ -201,13 +175,13 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             renamed |= {"redispatched_at": "step_time", "to": "party"}
             restated = [attrs.evolve(v, field=renamed.get(v.field, v.field)) for v in exc.violations]
             raise InvalidArgument(restated, reason=exc.reason, metadata=exc.metadata) from None
-        return self._incident_to_proto(updated)
+        return self._incident_to_proto(updated, uscc)
 
     def GetRescueIncident(
         self, request: pb.GetRescueIncidentRequest, context: grpc.ServicerContext
     ) -> pb.RescueIncident:
         principal = current_principal()
-        return self._incident_to_proto(self._incident(principal, Capability.READ_RESCUE_INCIDENT, request.name))
+        return self._incident_to_proto(*self._incident(principal, Capability.READ_RESCUE_INCIDENT, request.name))
 
     def ListIncidentsAwaitingRedispatch(
         self, request: pb.ListIncidentsAwaitingRedispatchRequest, context: grpc.ServicerContext
@@ -217,10 +191,11 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
         now = cc.to_datetime(problems, "as_of_time", request.as_of_time, request.HasField("as_of_time"), required=False)
         problems.raise_if_any()
         region = self._scope.region_wide(principal, request.region_code, Capability.READ_RESCUE_KPIS, "region_code")
-        pending = use_cases.sweep_redispatch(self._sdk, now=now or timeutil.now())
-        regions = self._equipment_regions({i.equipment_id for i in pending})
-        ours = sorted((i for i in pending if regions[i.equipment_id].startswith(region)), key=lambda i: i.called_at)
-        return pb.ListIncidentsAwaitingRedispatchResponse(incidents=[self._incident_to_proto(i) for i in ours])
+        pending = use_cases.sweep_redispatch(self._sdk, now=now or timeutil.now(), region_prefix=region)
+        units = use_cases.lift_units(self._sdk, {i.equipment_id for i in pending})
+        return pb.ListIncidentsAwaitingRedispatchResponse(
+            incidents=[self._incident_to_proto(i, units.get(i.equipment_id)) for i in pending]
+        )
 
     def GetRescueKpis(self, request: pb.GetRescueKpisRequest, context: grpc.ServicerContext) -> pb.RescueKpis:
         principal = current_principal()
@@ -307,10 +282,7 @@ class ElevatorEmergencyServicer(elevator_emergency_pb2_grpc.ElevatorEmergencySer
             items=tuple(record.items),
             kind=record.kind or "half_monthly",
         )
-        try:
-            use_cases.record_maintenance(self._sdk, stored)
-        except sqlalchemy.exc.IntegrityError:
-            raise AlreadyExists("maintenance record", stored.id) from None
+        use_cases.record_maintenance(self._sdk, stored)
         return pb.MaintenanceRecord(
             record_id=stored.id,
             equipment=record.equipment,
