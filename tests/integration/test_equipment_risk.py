@@ -117,11 +117,16 @@ def test_96333_entrapments_faults_and_maintenance_come_from_the_rescue_records(s
         uow.commit()
     with sdk.uow() as uow:
         history = er.elevator_incident_source(uow, [uow.equipment.get("L1")], dt.date(2025, 11, 20), TODAY)
+        # several lifts are read together (set-based), each keeping only its own records
+        together = er.elevator_incident_source(
+            uow, [uow.equipment.get(e) for e in ("L1", "L2", "L4")], dt.date(2025, 11, 20), TODAY
+        )
     assert history["L1"] == er.IncidentHistory(
         fault_dates=(dt.date(2026, 10, 7),),
         entrapment_dates=(dt.date(2026, 10, 5), dt.date(2026, 10, 6)),
         maintenance_due=dt.date(2026, 10, 16),
     )
+    assert together == {"L1": history["L1"], "L2": er.IncidentHistory(), "L4": er.IncidentHistory()}
     grade = er.grade_equipment_risk(sdk, "L1", as_of=TODAY)
     assert _points(grade, "entrapments") > 0
     assert _points(grade, "maintenance_overdue") > 0

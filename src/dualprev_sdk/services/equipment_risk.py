@@ -78,24 +78,27 @@ def elevator_incident_source(
     repository (``uow.rescue``): entrapments (困人), faults and accidents in the window, and the next maintenance
     due date (last visit + the 15-day interval of the 96333 module's :class:`ResponsePolicy`). A lift with no
     maintenance record gets no due date (unknown, no points) rather than "overdue", so a ledger imported without
-    its maintenance history is not graded up wholesale."""
+    its maintenance history is not graded up wholesale. Two set-based reads for all the lifts, not two per lift."""
     lifts = [e for e in equipment if e.catalog_code.startswith("3")]
     if not lifts:
         return {}
     interval = ResponsePolicy().maintenance_interval
     start = dt.datetime.combine(since, dt.time.min, tzinfo=timeutil.SHANGHAI)
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=timeutil.SHANGHAI)
+    ids = [lift.id for lift in lifts]
+    incidents = uow.rescue.incidents_of(ids, since=start, until=end)
+    last_visits = uow.rescue.last_maintenance_of(ids)
     out: dict[str, IncidentHistory] = {}
     for lift in lifts:
         faults: list[dt.date] = []
         entrapments: list[dt.date] = []
-        for incident in uow.rescue.incidents(since=start, until=end, equipment_id=lift.id):
+        for incident in incidents.get(lift.id, ()):
             day = incident.called_at.astimezone(timeutil.SHANGHAI).date()
             if incident.cause is IncidentCause.ENTRAPMENT:
                 entrapments.append(day)
             elif incident.cause in (IncidentCause.FAULT, IncidentCause.ACCIDENT):
                 faults.append(day)
-        last = uow.rescue.last_maintenance(lift.id)
+        last = last_visits.get(lift.id)
         out[lift.id] = IncidentHistory(
             fault_dates=tuple(faults),
             entrapment_dates=tuple(entrapments),

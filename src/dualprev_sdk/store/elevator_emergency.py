@@ -21,6 +21,7 @@ from dualprev_sdk.errors import AlreadyExists, NotFound
 from dualprev_sdk.store.base import (
     JSON_TYPE,
     UTCDateTime,
+    chunked,
     compare_and_swap,
     insert_new,
     key_string,
@@ -227,6 +228,25 @@ class ElevatorEmergencyRepository:
         rows = self.session.execute(stmt.order_by(RESCUE_INCIDENTS.c.called_at, RESCUE_INCIDENTS.c.id)).mappings()
         return [incident_from_row(r) for r in rows]
 
+    def incidents_of(
+        self, equipment_ids: Sequence[str], *, since: dt.datetime, until: dt.datetime, chunk_size: int = 500
+    ) -> dict[str, list[RescueIncident]]:
+        """Incidents of each of ``equipment_ids`` called in [since, until), by call time — one ``IN`` query per
+        chunk instead of one query per lift. Lifts without incidents are absent."""
+        out: dict[str, list[RescueIncident]] = {}
+        for chunk in chunked(list(equipment_ids), chunk_size):
+            stmt = sa.select(RESCUE_INCIDENTS).where(
+                RESCUE_INCIDENTS.c.equipment_id.in_(chunk),
+                RESCUE_INCIDENTS.c.called_at >= since,
+                RESCUE_INCIDENTS.c.called_at < until,
+            )
+            for row in self.session.execute(
+                stmt.order_by(RESCUE_INCIDENTS.c.called_at, RESCUE_INCIDENTS.c.id)
+            ).mappings():
+                incident = incident_from_row(row)
+                out.setdefault(incident.equipment_id, []).append(incident)
+        return out
+
     def pending_arrivals(self, *, called_before: dt.datetime, region_prefix: str = "") -> list[RescueIncident]:
         """Incidents with nobody on site and nobody re-dispatched, called before the cut-off; with
         ``region_prefix``, only those of lifts whose (current) region starts with it — in the same query."""
@@ -256,13 +276,18 @@ class ElevatorEmergencyRepository:
         }
         insert_new(self.session, MAINTENANCE_RECORDS, [row], kind="maintenance record", key="id")
 
-    def last_maintenance(self, equipment_id: str) -> dt.date | None:
-        value = self.session.execute(
-            sa.select(sa.func.max(MAINTENANCE_RECORDS.c.performed_on)).where(
-                MAINTENANCE_RECORDS.c.equipment_id == equipment_id
+    def last_maintenance_of(self, equipment_ids: Sequence[str], *, chunk_size: int = 500) -> dict[str, dt.date]:
+        """The newest maintenance date of each of ``equipment_ids`` — one grouped query per chunk. Lifts with
+        no record are absent."""
+        out: dict[str, dt.date] = {}
+        for chunk in chunked(list(equipment_ids), chunk_size):
+            stmt = (
+                sa.select(MAINTENANCE_RECORDS.c.equipment_id, sa.func.max(MAINTENANCE_RECORDS.c.performed_on))
+                .where(MAINTENANCE_RECORDS.c.equipment_id.in_(chunk))
+                .group_by(MAINTENANCE_RECORDS.c.equipment_id)
             )
-        ).scalar()
-        return value if isinstance(value, dt.date) else None
+            out |= {str(e): last for e, last in self.session.execute(stmt) if isinstance(last, dt.date)}
+        return out
 
     def maintenance_overdue(
         self,
